@@ -1,0 +1,60 @@
+import type { Matrix } from '../features/types';
+
+/** Posterior prediction for n rows and T outputs (row-major n x T), in the original target units. */
+export interface Prediction {
+  mean: Float64Array;
+  /** Predictive variance of an observation (latent variance + noise). */
+  variance: Float64Array;
+  /** Variance of the latent function (no observation noise); used by acquisition functions. */
+  latentVariance: Float64Array;
+  rows: number;
+  outputs: number;
+}
+
+export interface FitProgress {
+  phase: string;
+  /** Optimiser iteration or training epoch. */
+  iteration: number;
+  /** Loss or negative log marginal likelihood at this step. */
+  value: number;
+  /** 0..1 when known. */
+  fraction?: number;
+}
+
+export interface FitOptions {
+  seed: number;
+  onProgress?: (p: FitProgress) => void;
+  /** Cooperative cancellation: checked between iterations/epochs. */
+  signal?: AbortSignal;
+}
+
+export interface ModelSummary {
+  type: string;
+  /** Learned hyperparameters, e.g. lengthscales, signal variance, noise. */
+  hyperparameters: Record<string, number | number[]>;
+  /** Relevance per input feature (e.g. 1/lengthscale for ARD), same order as the features. */
+  featureRelevance?: number[];
+  /** Negative log marginal likelihood or final loss. */
+  objective?: number;
+}
+
+/** A saved model: JSON-serialisable state plus a type tag; `loadModel` in models/index.ts restores it. */
+export interface SavedModel {
+  type: string;
+  version: 1;
+  state: unknown;
+}
+
+/**
+ * One contract for every model. Inputs/outputs are standardised inside the model.
+ * Y is n x T (several targets, or a discretised function); NaN entries in Y are ignored where the model supports it.
+ */
+export interface Model {
+  readonly type: string;
+  fit(X: Matrix, Y: Matrix, opts: FitOptions): Promise<void>;
+  predict(X: Matrix): Prediction;
+  summary(): ModelSummary;
+  save(): SavedModel;
+  /** Joint posterior samples for Thompson sampling (optional): returns `count` samples of length X.rows per output 0. */
+  sample?(X: Matrix, count: number, seed: number): Float64Array[];
+}

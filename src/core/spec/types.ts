@@ -1,0 +1,113 @@
+/**
+ * Typed model of an experiment spec (`*.mi.yaml`), version 1.
+ * Mirrors schemas/mi-spec.schema.json; the validator produces a `Spec` only when there are no errors.
+ * Optional sections (`optimize`, `transfer`, functional targets) are designed to slot in without breaking v1 files.
+ */
+export type Goal = 'maximize' | 'minimize' | 'predict' | { target: number };
+export type InputKind = 'composition' | 'smiles' | 'numeric' | 'categorical';
+export type CompositionDescriptor = 'xenonpy' | 'magpie' | 'fractions';
+export type SmilesDescriptor = 'morgan' | 'rdkit2d';
+
+export interface InputSpec {
+  /** One column (`column`) or several (`columns`); exactly one of the two is set. */
+  column?: string;
+  columns?: string[];
+  kind: InputKind;
+  descriptors?: (CompositionDescriptor | SmilesDescriptor)[];
+  /** Composition given as element-fraction columns: fractions by atoms or by weight. */
+  basis?: 'atomic' | 'weight';
+  /** Morgan fingerprint options (smiles). */
+  radius?: number;
+  bits?: number;
+}
+
+export interface TargetSpec {
+  column: string;
+  goal: Goal;
+  unit?: string;
+  /** Outcome constraint for BO: feasible when min <= y <= max. */
+  constraint?: { min?: number; max?: number };
+}
+
+export interface DatasetSpec {
+  path: string;
+  id?: string;
+  on_invalid: 'error' | 'skip';
+  inputs: InputSpec[];
+  targets: TargetSpec[];
+}
+
+export type ModelType = 'gp' | 'rf-gp' | 'mlp-ensemble' | 'ridge' | 'auto';
+export type KernelType = 'rbf' | 'matern32' | 'matern52';
+
+export interface ModelSpec {
+  type: ModelType;
+  kernel?: KernelType;
+  ard?: boolean;
+  /** GP: optimiser restarts. */
+  restarts?: number;
+  /** rf-gp: number of random features. */
+  features?: number;
+  /** mlp-ensemble options. */
+  members?: number;
+  hidden?: number[];
+  epochs?: number;
+  learning_rate?: number;
+}
+
+export interface EvaluationSpec { cv: { folds: number; repeats: number } }
+
+export interface SpaceSpec {
+  /** Continuous numeric bounds per input column. */
+  bounds?: Record<string, [number, number]>;
+  /** Composition simplex over element columns. */
+  composition?: { elements: string[]; sum: number; bounds?: Record<string, [number, number]>; step?: number };
+  /** Linear constraints such as "Ni + Fe <= 0.8". */
+  constraints?: string[];
+}
+
+export interface OptimizeSpec {
+  acquisition: 'ei' | 'logei' | 'pi' | 'ucb' | 'ts';
+  batch: number;
+  /** UCB exploration weight. */
+  beta?: number;
+  batch_strategy?: 'kriging-believer' | 'local-penalization';
+  candidates?: { path: string; id?: string };
+  space?: SpaceSpec;
+  /** Candidate ids always suggested / never suggested. */
+  pin?: string[];
+  exclude?: string[];
+}
+
+export interface TransferSpec {
+  /** Source datasets/models to pretrain on; the best is picked by CV ("shotgun"). Reserved for a later issue. */
+  sources?: { path: string; target: string; name?: string }[];
+  mode?: 'descriptors' | 'finetune';
+}
+
+export interface Spec {
+  version: 1;
+  name: string;
+  seed: number;
+  dataset: DatasetSpec;
+  model: ModelSpec;
+  evaluation: EvaluationSpec;
+  optimize?: OptimizeSpec;
+  transfer?: TransferSpec;
+  output: { dir: string };
+}
+
+/** Defaults applied by the validator when a key is absent. */
+export const SPEC_DEFAULTS = {
+  seed: 0,
+  on_invalid: 'error' as const,
+  model: { type: 'gp' as ModelType, kernel: 'matern52' as KernelType, ard: true },
+  evaluation: { cv: { folds: 5, repeats: 1 } },
+  output: { dir: 'runs' },
+  optimize: { acquisition: 'ei' as const, batch: 1 },
+};
+
+/** Columns an input refers to, in order. */
+export function inputColumns(i: InputSpec): string[] {
+  return i.columns ?? (i.column !== undefined ? [i.column] : []);
+}
