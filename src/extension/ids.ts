@@ -1,0 +1,19 @@
+/** Command, view and editor ids. Titles live in package.json; these ids are a contract with keybindings and tests. */
+export const Commands = {
+  train: 'miStudio.train',
+  suggest: 'miStudio.suggest',
+  simulate: 'miStudio.simulate',
+  cancelRun: 'miStudio.cancelRun',
+  openLatestRun: 'miStudio.openLatestRun',
+  newExperimentFromDataset: 'miStudio.newExperimentFromDataset',
+  validateSpec: 'miStudio.validateSpec',
+  showLog: 'miStudio.showLog',
+  openDatasetViewer: 'miStudio.openDatasetViewer',
+} as const;
+
+export const Editors = {
+  runResults: 'miStudio.runResults',
+  datasetViewer: 'miStudio.datasetViewer',
+} as const;
+
+export const LANGUAGE_ID = 'mi-yaml';
