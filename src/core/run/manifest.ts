@@ -21,20 +21,38 @@ export interface RunManifest {
   runId: string;
   name: string;
   status: RunStatus;
-  error?: { message: string; file?: string; line?: number; column?: number | string; hint?: string };
+  error?: {
+    message: string;
+    file?: string;
+    line?: number;
+    column?: number | string;
+    hint?: string;
+    /** Stable code of the MiError / diagnostic, when known. */
+    code?: string;
+    /** All spec diagnostics (formatted `path:line:col: error: message (hint) [code]`) when the spec did not validate. */
+    diagnostics?: string[];
+  };
+  /** What started the run: `run` (train, optionally optimise), `suggest` (train + optimise), `simulate`. */
+  command?: 'run' | 'suggest' | 'simulate';
+  /** Latest progress while running (phase, 0..1 fraction, message); kept in the final manifest for reference. */
+  progress?: { phase: string; fraction?: number; message: string };
   createdAt: string;
   finishedAt?: string;
   spec: { path: string; sha256: string; content: unknown };
+  /** rows = rows used for training; dropped = rows skipped with on_invalid: skip (listed in dropped_rows.csv). */
   dataset: { path: string; sha256: string; rows: number; dropped: number };
   packageVersion: string;
   seed: number;
   backend: string;
+  /** Wall-clock seconds per phase (spec, data, features, cv, fit, optimize, write) and `total`. */
   timings: Record<string, number>;
   metrics: { cv: Record<string, TargetMetrics> };
   model: {
     type: string;
     hyperparameters: Record<string, number | number[]>;
     featureRelevance?: { feature: string; relevance: number }[];
+    /** Negative log marginal likelihood or final loss of the final fit. */
+    objective?: number;
   };
   features: { count: number; names: string[]; dropped: string[] };
   targets: { column: string; goal: unknown; unit?: string }[];
