@@ -1,11 +1,167 @@
+/**
+ * `mi-studio run SPEC [--out DIR] [--seed N] [--no-optimize]`: train, cross-validate and (when the spec has
+ * `optimize`) suggest. Progress goes to stderr (`[phase] message` lines, or a one-line bar on a TTY); the path of
+ * `run.mirun.json` is the last line on stdout. Exit 0 completed, 1 failed, 130 cancelled (Ctrl+C).
+ */
+import { relative } from 'node:path';
 import type { Command } from '../main';
+import { executeRun } from '../../core/run';
+import type { RunManifest } from '../../core/run/manifest';
+import type { RunEvent } from '../../protocol/worker';
 
-// Placeholder until the owning issue lands; exits non-zero so nothing mistakes it for a working command.
+export interface RunArgs {
+  spec: string;
+  out?: string;
+  seed?: number;
+  optimize?: boolean;
+}
+
+/** Parses `SPEC [--out DIR] [--seed N] [--no-optimize] [--optimize]`; returns an error message on bad usage. */
+export function parseRunArgs(args: string[]): RunArgs | string {
+  let spec: string | undefined;
+  const r: Partial<RunArgs> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (): string | undefined => {
+      const eq = a.indexOf('=');
+      if (eq > 0) return a.slice(eq + 1);
+      return args[++i];
+    };
+    if (a === '--out' || a.startsWith('--out=')) {
+      const v = value();
+      if (!v) return '--out needs a folder';
+      r.out = v;
+    } else if (a === '--seed' || a.startsWith('--seed=')) {
+      const v = value();
+      const n = Number(v);
+      if (v === undefined || v.trim() === '' || !Number.isInteger(n)) return `--seed needs an integer, got ${JSON.stringify(v ?? '')}`;
+      r.seed = n;
+    } else if (a === '--no-optimize') r.optimize = false;
+    else if (a === '--optimize') r.optimize = true;
+    else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
+    else if (spec === undefined) spec = a;
+    else return `unexpected argument ${JSON.stringify(a)}`;
+  }
+  if (!spec) return 'missing SPEC (path of a .mi.yaml file)';
+  return { ...r, spec };
+}
+
+/** Renders run events on stderr: readable lines, plus a single-line progress bar when stderr is a TTY. */
+export class ProgressPrinter {
+  private barShown = false;
+  private lastPhase = '';
+  private lastLine = 0;
+  constructor(
+    private out: NodeJS.WriteStream = process.stderr,
+    private tty: boolean = Boolean(process.stderr.isTTY),
+  ) {}
+
+  onEvent(e: RunEvent): void {
+    if (e.type === 'log') {
+      this.line(e.level === 'info' || e.level === 'debug' || e.level === 'trace' ? e.message : `${e.level}: ${e.message}`);
+    } else if (e.type === 'progress') {
+      if (this.tty) this.bar(e.phase, e.fraction, e.message);
+      else if (e.phase !== this.lastPhase || Date.now() - this.lastLine > 2000) {
+        // Without a TTY: a progress line at most every 2 s per phase (phase starts are already logged).
+        if (e.phase === this.lastPhase) this.line(`[${e.phase}] ${e.message}${e.fraction !== undefined ? ` (${Math.round(e.fraction * 100)}%)` : ''}`);
+        this.lastLine = Date.now();
+      }
+      this.lastPhase = e.phase;
+    }
+  }
+
+  line(s: string): void {
+    this.clearBar();
+    this.out.write(s + '\n');
+  }
+
+  private bar(phase: string, fraction: number | undefined, message: string): void {
+    const width = Math.max(20, Math.min(120, (this.out.columns ?? 80) - 1));
+    const pct = fraction === undefined ? '    ' : `${String(Math.round(fraction * 100)).padStart(3)}%`;
+    const barW = 20;
+    const filled = fraction === undefined ? 0 : Math.round(fraction * barW);
+    let s = `[${'#'.repeat(filled)}${'-'.repeat(barW - filled)}] ${pct} [${phase}] ${message}`;
+    if (s.length > width) s = s.slice(0, width - 1) + '…';
+    this.out.write(`\r\x1b[2K${s}`);
+    this.barShown = true;
+  }
+
+  clearBar(): void {
+    if (this.barShown) {
+      this.out.write('\r\x1b[2K');
+      this.barShown = false;
+    }
+  }
+}
+
+export function printRunError(m: RunManifest): void {
+  const e = m.error;
+  if (!e) return;
+  if (e.diagnostics?.length) {
+    for (const d of e.diagnostics) process.stderr.write(d + '\n');
+    return;
+  }
+  const where = e.file ? `${e.file}${e.line !== undefined ? `:${e.line}` : ''}${typeof e.column === 'number' && e.line !== undefined ? `:${e.column}` : ''}: ` : '';
+  const col = typeof e.column === 'string' ? `column ${JSON.stringify(e.column)}: ` : '';
+  process.stderr.write(`error: ${where}${col}${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`);
+}
+
+/** Shared by `run` and `suggest`: runs executeRun with Ctrl+C → cancel; returns the exit code. */
+export async function runFromCli(name: 'run' | 'suggest', args: string[], usage: string): Promise<{ code: number; manifest?: RunManifest; manifestPath?: string }> {
+  const parsed = parseRunArgs(args);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`mi-studio ${name}: ${parsed}\nusage: ${usage}\n`);
+    return { code: 2 };
+  }
+  if (name === 'suggest' && parsed.optimize === false) {
+    process.stderr.write(`mi-studio suggest: --no-optimize makes no sense here; use \`mi-studio run\` to train only\n`);
+    return { code: 2 };
+  }
+  const printer = new ProgressPrinter();
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      printer.line('interrupted: cancelling the run (Ctrl+C again to quit immediately)');
+      controller.abort();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const { manifestPath, manifest } = await executeRun(parsed.spec, {
+      out: parsed.out,
+      seed: parsed.seed,
+      optimize: name === 'suggest' ? true : parsed.optimize,
+      command: name,
+      signal: controller.signal,
+      onEvent: (e) => printer.onEvent(e),
+    });
+    printer.clearBar();
+    if (manifest.status === 'failed') printRunError(manifest);
+    const code = manifest.status === 'completed' ? 0 : manifest.status === 'cancelled' ? 130 : 1;
+    printer.line(`${manifest.status}: ${relative(process.cwd(), manifestPath) || manifestPath}`);
+    return { code, manifest, manifestPath };
+  } finally {
+    printer.clearBar();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+const USAGE = 'mi-studio run SPEC [--out DIR] [--seed N] [--no-optimize]';
+
 export const command: Command = {
-  summary: '(not yet available)',
-  usage: 'mi-studio run',
-  async main() {
-    process.stderr.write('mi-studio run: not implemented yet\n');
-    return 3;
+  summary: 'train, cross-validate and (with `optimize`) suggest; prints the run manifest path last',
+  usage:
+    `${USAGE}\n\n` +
+    '  --out DIR       experiment folder for the run (default <spec dir>/<output.dir>/<name>/); the run goes to DIR/<run-id>/\n' +
+    '  --seed N        override the spec seed\n' +
+    '  --no-optimize   train and evaluate only, even when the spec has `optimize`',
+  async main(args) {
+    const r = await runFromCli('run', args, USAGE);
+    if (r.manifestPath) process.stdout.write(r.manifestPath + '\n');
+    return r.code;
   },
 };

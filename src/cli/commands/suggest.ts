@@ -1,11 +1,31 @@
+/**
+ * `mi-studio suggest SPEC [--out DIR] [--seed N]`: train on the dataset, then score candidates and write the next
+ * experiments (requires an `optimize` section). Prints where suggestions.csv etc. are; the manifest path comes last.
+ */
+import { join } from 'node:path';
 import type { Command } from '../main';
+import { runFromCli } from './run';
 
-// Placeholder until the owning issue lands; exits non-zero so nothing mistakes it for a working command.
+const USAGE = 'mi-studio suggest SPEC [--out DIR] [--seed N]';
+
 export const command: Command = {
-  summary: '(not yet available)',
-  usage: 'mi-studio suggest',
-  async main() {
-    process.stderr.write('mi-studio suggest: not implemented yet\n');
-    return 3;
+  summary: 'train, then suggest the next experiments (needs `optimize` in the spec); prints the manifest path last',
+  usage:
+    `${USAGE}\n\n` +
+    '  --out DIR   experiment folder for the run (default <spec dir>/<output.dir>/<name>/); the run goes to DIR/<run-id>/\n' +
+    '  --seed N    override the spec seed',
+  async main(args) {
+    const r = await runFromCli('suggest', args, USAGE);
+    if (r.manifest && r.manifestPath) {
+      if (r.manifest.status === 'completed') {
+        const dir = join(r.manifestPath, '..');
+        for (const key of ['suggestions', 'acquisition', 'landscape', 'predictions']) {
+          const f = r.manifest.files[key];
+          if (f) process.stdout.write(`${key}: ${join(dir, f)}\n`);
+        }
+      }
+      process.stdout.write(r.manifestPath + '\n');
+    }
+    return r.code;
   },
 };

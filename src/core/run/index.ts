@@ -71,6 +71,7 @@ export function experimentDirFor(specPath: string, spec: { name?: unknown; outpu
 }
 
 function safeName(s: string): string {
+  // eslint-disable-next-line no-control-regex
   return s.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_') || 'experiment';
 }
 
