@@ -1,0 +1,253 @@
+/**
+ * Dataset loading: CSV/TSV (delimiter detected among , ; TAB |), quoted fields (also multi-line), UTF-8 BOM,
+ * required header, missing-value tokens, per-column type inference with evidence, 1-based file line numbers per
+ * record and the SHA-256 of the file computed while streaming. Cells are kept column-oriented as trimmed strings;
+ * the raw text is never held in memory.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fsp } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { parse } from 'csv-parse';
+import { MiError } from '../diagnostics';
+import type { ColumnInfo, Table } from './types';
+import { inferColumnType, MISSING_TOKENS } from './infer';
+
+export type { Table, ColumnInfo, ColumnType } from './types';
+export { columnIndex } from './types';
+export { inferColumnType, parseNumber, looksLikeSmiles, MISSING_TOKENS } from './infer';
+
+export interface LoadOptions {
+  /** Stop after this many data records (previews). The sha256 is then of the whole file only if it was fully read. */
+  maxRows?: number;
+  signal?: AbortSignal;
+}
+
+const CANDIDATES = [',', ';', '\t', '|'];
+
+/** Counts each candidate delimiter outside double quotes on each of the first complete lines of `sample`. */
+export function detectDelimiter(sample: string, fileName = ''): string {
+  const counts: number[][] = CANDIDATES.map(() => []);
+  let inQuote = false;
+  let cur = CANDIDATES.map(() => 0);
+  let lines = 0;
+  const start = sample.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let k = start; k < sample.length && lines < 50; k++) {
+    const c = sample[k];
+    if (c === '"') inQuote = !inQuote;
+    else if (!inQuote && c === '\n') {
+      CANDIDATES.forEach((_, j) => counts[j].push(cur[j]));
+      cur = CANDIDATES.map(() => 0);
+      lines++;
+    } else if (!inQuote) {
+      const j = CANDIDATES.indexOf(c);
+      if (j >= 0) cur[j]++;
+    }
+  }
+  if (lines === 0 || (!inQuote && cur.some((x) => x > 0))) CANDIDATES.forEach((_, j) => counts[j].push(cur[j]));
+  const ext = extname(fileName).toLowerCase();
+  let best = ext === '.tsv' || ext === '.tab' ? '\t' : ',';
+  let bestScore = 0;
+  CANDIDATES.forEach((d, j) => {
+    const c = counts[j];
+    const head = c[0] ?? 0;
+    if (head === 0) return;
+    // Fraction of non-empty lines with exactly the header's count; the header count breaks ties.
+    const body = c.slice(1).filter((x, i) => x > 0 || i < c.length - 2);
+    const consistent = body.length === 0 ? 1 : body.filter((x) => x === head).length / body.length;
+    const score = consistent * 1000 + Math.min(head, 999) + (d === best ? 0.5 : 0);
+    if (score > bestScore) {
+      bestScore = score;
+      best = d;
+    }
+  });
+  return best;
+}
+
+function delimiterName(d: string): string {
+  return d === '\t' ? 'tab' : JSON.stringify(d);
+}
+
+function cleanCell(v: string): string | null {
+  let s = v;
+  if (s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || s.charCodeAt(0) === 0xa0)) s = s.trim();
+  return MISSING_TOKENS.has(s) ? null : s;
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  let k = s.indexOf('\n');
+  while (k >= 0) {
+    n++;
+    k = s.indexOf('\n', k + 1);
+  }
+  return n;
+}
+
+function countCrlf(s: string): number {
+  let n = 0;
+  let k = s.indexOf('\r\n');
+  while (k >= 0) {
+    n++;
+    k = s.indexOf('\r\n', k + 2);
+  }
+  return n;
+}
+
+/** Validates header names: present, non-empty, unique, not a data row. */
+function checkHeader(file: string, header: string[]): void {
+  const name = basename(file);
+  if (header.length === 0 || (header.length === 1 && header[0] === '')) {
+    throw new MiError('the file is empty: a header row with column names is required', {
+      file: name, line: 1, code: 'no-header', hint: 'add a first line with column names, e.g. "formula,band_gap"',
+    });
+  }
+  const seen = new Map<string, number>();
+  header.forEach((h, j) => {
+    if (h === '') {
+      throw new MiError(`column ${j + 1} has no name in the header`, {
+        file: name, line: 1, code: 'empty-column-name', hint: 'give every column a name in the first line',
+      });
+    }
+    const prev = seen.get(h);
+    if (prev !== undefined) {
+      throw new MiError(`duplicate column name "${h}" (columns ${prev + 1} and ${j + 1})`, {
+        file: name, line: 1, code: 'duplicate-column', hint: 'rename one of them so every column name is unique',
+      });
+    }
+    seen.set(h, j);
+  });
+  if (header.every((h) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(h)) && header.length > 1) {
+    throw new MiError('line 1 contains only numbers: a header row with column names is required', {
+      file: name, line: 1, code: 'no-header', hint: 'insert a first line with column names',
+    });
+  }
+}
+
+async function readStart(path: string, bytes: number): Promise<string> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The header row (trimmed names, BOM removed) and the detected delimiter. */
+export async function readHeader(path: string): Promise<{ header: string[]; delimiter: string }> {
+  const abs = resolve(path);
+  const sample = await readStart(abs, 1 << 16);
+  const delimiter = detectDelimiter(sample, abs);
+  const header = await new Promise<string[]>((res, rej) => {
+    const p = parse({ delimiter, bom: true, relax_quotes: true, relax_column_count: true, to_line: 1, skip_empty_lines: true });
+    let first: string[] | undefined;
+    p.on('readable', () => {
+      let r: string[] | null;
+      while ((r = p.read() as string[] | null) !== null) first ??= r;
+    });
+    p.on('error', rej);
+    p.on('end', () => res((first ?? []).map((h) => h.trim())));
+    // Only the first record is needed; the sample may cut a later record, so stop at the first full record.
+    p.end(sample);
+  }).catch((e: unknown) => {
+    throw new MiError(`cannot read the header: ${(e as Error).message}`, { file: basename(abs), line: 1, code: 'csv-syntax' });
+  });
+  checkHeader(abs, header);
+  return { header, delimiter };
+}
+
+interface CsvRecordInfo { record: string[]; info: { lines: number } }
+
+/** Streams a CSV/TSV file into a column-oriented Table (see module comment). */
+export async function loadTable(path: string, opts: LoadOptions = {}): Promise<Table> {
+  const abs = resolve(path);
+  const name = basename(abs);
+  try {
+    const st = await fsp.stat(abs);
+    if (!st.isFile()) throw new Error('not a file');
+  } catch {
+    throw new MiError(`cannot read dataset "${path}": no such file`, { file: path, code: 'missing-file', hint: 'paths in a spec are relative to the spec file' });
+  }
+  const { header, delimiter } = await readHeader(abs);
+  const ncol = header.length;
+  const columns: (string | null)[][] = header.map(() => []);
+  const rowNumbers: number[] = [];
+  const hash = createHash('sha256');
+  const maxRows = opts.maxRows ?? Infinity;
+  const signal = opts.signal;
+
+  const stream = createReadStream(abs, { highWaterMark: 1 << 20 });
+  let complete = true;
+  stream.on('data', (chunk) => hash.update(chunk as Buffer));
+  const parser = parse({
+    delimiter, bom: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: true, info: true, from_line: 1,
+  });
+  stream.pipe(parser);
+  let first = true;
+  let crlfDrift = 0;
+  try {
+    for await (const item of parser as AsyncIterable<CsvRecordInfo>) {
+      if (first) {
+        first = false; // the header, already validated by readHeader
+        continue;
+      }
+      const rec = item.record;
+      // info.lines is the line where the record ends; csv-parse counts a CRLF inside quotes as two lines, so keep a
+      // running correction and subtract the newlines inside this record's fields to get its first line.
+      let extra = 0;
+      for (let j = 0; j < rec.length; j++) {
+        if (rec[j].length > 0 && rec[j].indexOf('\n') >= 0) {
+          extra += countNewlines(rec[j]);
+          crlfDrift += countCrlf(rec[j]);
+        }
+      }
+      const line = item.info.lines - crlfDrift - extra;
+      if (rec.length !== ncol) {
+        if (rec.every((v) => v.trim() === '')) continue; // blank-ish line such as ",,"
+        if (!(rec.length > ncol && rec.slice(ncol).every((v) => v.trim() === ''))) {
+          throw new MiError(`expected ${ncol} fields (as in the header), found ${rec.length}`, {
+            file: name, line, code: 'field-count',
+            hint: `the delimiter is ${delimiterName(delimiter)}; quote fields that contain it ("a${delimiter}b")`,
+          });
+        }
+      }
+      let empty = true;
+      for (let j = 0; j < ncol; j++) {
+        const v = j < rec.length ? cleanCell(rec[j]) : null;
+        if (v !== null) empty = false;
+        columns[j].push(v);
+      }
+      if (empty) {
+        for (let j = 0; j < ncol; j++) columns[j].pop();
+        continue;
+      }
+      rowNumbers.push(line);
+      if (rowNumbers.length % 4096 === 0 && signal?.aborted) throw new MiError('loading cancelled', { file: name, code: 'cancelled' });
+      if (rowNumbers.length >= maxRows) {
+        complete = false;
+        break;
+      }
+    }
+  } catch (e) {
+    stream.destroy();
+    if (e instanceof MiError) throw e;
+    const err = e as Error & { lines?: number; code?: string };
+    throw new MiError(`cannot parse the file: ${err.message}`, {
+      file: name, line: err.lines, code: 'csv-syntax', hint: 'check for an unclosed double quote',
+    });
+  } finally {
+    if (!complete) stream.destroy();
+  }
+  if (signal?.aborted) throw new MiError('loading cancelled', { file: name, code: 'cancelled' });
+  // A truncated read (maxRows) cannot hash the whole file; an empty string says so.
+  const sha256 = complete ? hash.digest('hex') : '';
+  const info: ColumnInfo[] = header.map((h, j) => {
+    const col = columns[j];
+    let missing = 0;
+    for (const v of col) if (v === null) missing++;
+    const { type, evidence } = inferColumnType(col);
+    return { name: h, type, evidence, missing };
+  });
+  return { path: abs, sha256, delimiter, header, columns, rowNumbers, info };
+}
