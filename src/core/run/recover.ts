@@ -1,0 +1,85 @@
+/**
+ * Finishing a run whose process died (crash, kill -9, cancel escalated to SIGKILL): the temp folder's manifest is
+ * patched to `failed` (or `cancelled`) with the reason and the folder renamed to its final name, so nothing is left
+ * that claims to be running or complete.
+ */
+import { promises as fsp, existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { RunManifest, RunStatus } from './manifest';
+import { writeFileAtomic } from './files';
+
+export interface RecoveredRun {
+  manifestPath: string;
+  status: RunStatus;
+  /** false when the run had already finished properly (final manifest present); nothing was changed then. */
+  patched: boolean;
+}
+
+/**
+ * @param tempManifest `<experiment>/.tmp-<runId>/run.mirun.json` as announced by the worker.
+ * @returns undefined when neither the temp nor the final folder exists.
+ */
+export async function finalizeInterruptedRun(
+  tempManifest: string,
+  status: Extract<RunStatus, 'failed' | 'cancelled'>,
+  message: string,
+): Promise<RecoveredRun | undefined> {
+  const tmpDir = dirname(tempManifest);
+  const runId = basename(tmpDir).replace(/^\.tmp-/, '');
+  const finalDir = join(dirname(tmpDir), runId);
+  const finalManifest = join(finalDir, 'run.mirun.json');
+  if (!existsSync(tmpDir)) {
+    if (!existsSync(finalManifest)) return undefined;
+    // The rename happened; only a manifest that still claims `running` (cannot normally happen) is corrected.
+    const m = await readManifest(finalManifest);
+    if (m && m.status !== 'running') return { manifestPath: finalManifest, status: m.status, patched: false };
+    await writeFileAtomic(finalManifest, JSON.stringify(patch(m, runId, status, message), null, 2) + '\n');
+    return { manifestPath: finalManifest, status, patched: true };
+  }
+  const m = await readManifest(tempManifest);
+  // A failed/cancelled manifest already written in the temp folder keeps its own (more precise) error. Anything else
+  // (running, or completed but never renamed) becomes failed/cancelled: the run did not finish properly.
+  const keep = m && (m.status === 'failed' || m.status === 'cancelled');
+  const fixed = keep ? m : patch(m, runId, status, message);
+  await writeFileAtomic(tempManifest, JSON.stringify(fixed, null, 2) + '\n');
+  if (existsSync(finalDir)) {
+    // Never overwrite another run folder; leave the patched temp folder in place.
+    return { manifestPath: tempManifest, status: fixed.status, patched: true };
+  }
+  await fsp.rename(tmpDir, finalDir);
+  return { manifestPath: finalManifest, status: fixed.status, patched: true };
+}
+
+async function readManifest(path: string): Promise<RunManifest | undefined> {
+  try {
+    const v = JSON.parse(await fsp.readFile(path, 'utf8')) as RunManifest;
+    return v && typeof v === 'object' && v.format === 'mi-studio-run' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function patch(m: RunManifest | undefined, runId: string, status: RunStatus, message: string): RunManifest {
+  const now = new Date().toISOString();
+  const base: RunManifest = m ?? {
+    format: 'mi-studio-run',
+    formatVersion: 1,
+    runId,
+    name: runId,
+    status,
+    createdAt: now,
+    spec: { path: '', sha256: '', content: null },
+    dataset: { path: '', sha256: '', rows: 0, dropped: 0 },
+    packageVersion: '',
+    seed: 0,
+    backend: '',
+    timings: {},
+    metrics: { cv: {} },
+    model: { type: '', hyperparameters: {} },
+    features: { count: 0, names: [], dropped: [] },
+    targets: [],
+    curve: [],
+    files: {},
+  };
+  return { ...base, status, finishedAt: now, error: { message, code: status === 'cancelled' ? 'cancelled' : 'worker-died' } };
+}
