@@ -1,0 +1,332 @@
+/**
+ * Completion and hover for `*.mi.yaml`, computed from text + schema + dataset access. VS Code-free: the providers in
+ * providers.ts only convert these results to VS Code types, so all of this is unit-tested with node:test.
+ */
+import { parseDocument } from 'yaml';
+import type { ColumnInfo, Table } from '../../core/data/types';
+import { describe, enumValuesAt, isObjectAt, propertiesAt, schemasAt, type JsonSchema } from './schema';
+import { cursorContext, pathMatches, tokenAt, type CursorContext, type PathSeg } from './yamlPath';
+
+export interface DirEntry { name: string; dir: boolean }
+
+/** What the language service needs from the outside world (file system, data loading). */
+export interface LanguageEnv {
+  schema: JsonSchema;
+  /** Header of a CSV/TSV given relative to the spec's folder (or absolute); undefined when unreadable. */
+  columns(relPath: string): Promise<string[] | undefined>;
+  /** Entries of a folder relative to the spec's folder ('' = the spec's folder). */
+  listDir(relDir: string): Promise<DirEntry[]>;
+  /** Markdown summary of one column of a data file (type, missing, range); undefined when unreadable. */
+  columnSummary?(relPath: string, column: string): Promise<string | undefined>;
+}
+
+export type CompletionKind = 'property' | 'enum' | 'column' | 'file' | 'folder';
+
+export interface CompletionData {
+  label: string;
+  kind: CompletionKind;
+  insertText: string;
+  detail?: string;
+  documentation?: string;
+  /** Replace range on the cursor's line: [start, end) characters. */
+  start: number;
+  end: number;
+  sortText?: string;
+  /** Open the suggestion list again after inserting (e.g. after `kind: ` or a folder). */
+  retrigger?: boolean;
+}
+
+export interface HoverData { markdown: string; start: number; end: number }
+
+/** Where the data file whose columns apply to a YAML path is named. */
+type ColumnSource = { from: 'dataset' } | { from: 'candidates' } | { from: 'sibling'; path: PathSeg[] };
+
+/** Paths whose scalar value is a column name, and which file's columns apply. */
+const COLUMN_VALUE_PATHS: [string, ColumnSource['from']][] = [
+  ['dataset.id', 'dataset'],
+  ['dataset.inputs.*.column', 'dataset'],
+  ['dataset.inputs.*.columns.*', 'dataset'],
+  ['dataset.targets.*.column', 'dataset'],
+  ['optimize.space.composition.elements.*', 'dataset'],
+  ['optimize.candidates.id', 'candidates'],
+  ['transfer.sources.*.target', 'sibling'],
+];
+/** Paths of mappings whose keys are column names. */
+const COLUMN_KEY_PATHS = ['optimize.space.bounds', 'optimize.space.composition.bounds'];
+/** Keys whose value is a data file path. */
+const FILE_PATHS = ['dataset.path', 'optimize.candidates.path', 'transfer.sources.*.path'];
+
+/** Which data file's columns a value at `path` refers to (undefined: not a column). */
+export function columnSourceFor(path: PathSeg[], asKey = false): ColumnSource | undefined {
+  if (asKey) return COLUMN_KEY_PATHS.some((p) => pathMatches(path, p)) ? { from: 'dataset' } : undefined;
+  for (const [p, from] of COLUMN_VALUE_PATHS) {
+    if (!pathMatches(path, p)) continue;
+    if (from === 'sibling') return { from, path: [...path.slice(0, -1), 'path'] };
+    return { from } as ColumnSource;
+  }
+  return undefined;
+}
+
+export function isFilePath(path: PathSeg[]): boolean {
+  return FILE_PATHS.some((p) => pathMatches(path, p));
+}
+
+/** Scalar value at a path, read leniently: a YAML parse first, then a line scan (documents being typed are often invalid). */
+export function valueAt(text: string, path: PathSeg[]): string | undefined {
+  try {
+    const doc = parseDocument(text, { prettyErrors: false });
+    const v = doc.getIn(path);
+    if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  } catch { /* fall through */ }
+  const lines = text.split(/\r?\n/);
+  for (let l = 0; l < lines.length; l++) {
+    const key = path[path.length - 1];
+    if (typeof key !== 'string' || !lines[l].includes(`${key}:`)) continue;
+    const end = lines[l].replace(/\s+#.*$/, '').trimEnd().length;
+    const ctx = cursorContext(text, l, end);
+    if (ctx?.kind === 'value' && samePath(ctx.path, path) && ctx.prefix.trim()) return ctx.prefix.trim().replace(/["']$/, '');
+  }
+  return undefined;
+}
+
+function samePath(a: PathSeg[], b: PathSeg[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The data file (as written in the spec, relative to it) whose columns apply to a column source. */
+export function dataFileFor(text: string, src: ColumnSource): string | undefined {
+  if (src.from === 'dataset') return valueAt(text, ['dataset', 'path']);
+  if (src.from === 'candidates') return valueAt(text, ['optimize', 'candidates', 'path']) ?? valueAt(text, ['dataset', 'path']);
+  return valueAt(text, src.path);
+}
+
+/** Data files a spec refers to (dataset, candidates, transfer sources), as written (relative to the spec). */
+export function referencedDataFiles(text: string): string[] {
+  const out = new Set<string>();
+  const ds = valueAt(text, ['dataset', 'path']);
+  if (ds) out.add(ds);
+  const cand = valueAt(text, ['optimize', 'candidates', 'path']);
+  if (cand) out.add(cand);
+  for (let i = 0; i < 20; i++) {
+    const p = valueAt(text, ['transfer', 'sources', i, 'path']);
+    if (!p) break;
+    out.add(p);
+  }
+  return [...out];
+}
+
+const needsQuotes = (s: string): boolean => !/^[A-Za-z_][A-Za-z0-9_.\-/]*$/.test(s) || /^(true|false|null|yes|no|on|off|y|n)$/i.test(s);
+
+/** A column name as it must be written in YAML (quoted when it is not a safe plain scalar). */
+export function yamlScalar(s: string): string {
+  return needsQuotes(s) ? JSON.stringify(s) : s;
+}
+
+/** Descriptor sets that fit an input's `kind`, for completion of `descriptors` items. */
+const DESCRIPTORS_BY_KIND: Record<string, string[]> = {
+  composition: ['xenonpy', 'magpie', 'fractions'],
+  smiles: ['morgan', 'rdkit2d'],
+};
+
+/** Completion items at a position. */
+export async function completions(text: string, line: number, character: number, env: LanguageEnv): Promise<CompletionData[]> {
+  const ctx = cursorContext(text, line, character);
+  if (!ctx) return [];
+  const end = character;
+  const out: CompletionData[] = [];
+
+  if (ctx.kind === 'key') {
+    // A mapping whose keys are column names (bounds).
+    const colKeySrc = columnSourceFor(ctx.path, true);
+    if (colKeySrc) {
+      const cols = await columnsFor(text, colKeySrc, env);
+      for (const c of cols ?? []) {
+        if (ctx.existingKeys.includes(c)) continue;
+        out.push({ label: c, kind: 'column', insertText: `${yamlScalar(c)}: `, detail: 'column', start: ctx.prefixStart, end });
+      }
+      return out;
+    }
+    if (isObjectAt(env.schema, ctx.path) && !ctx.quoted) {
+      for (const p of propertiesAt(env.schema, ctx.path)) {
+        if (ctx.existingKeys.includes(p.name)) continue;
+        const hasEnum = enumValuesAt(env.schema, [...ctx.path, p.name]).length > 0;
+        const isColumn = !!columnSourceFor([...ctx.path, p.name]) || isFilePath([...ctx.path, p.name]);
+        out.push({
+          label: p.name,
+          kind: 'property',
+          insertText: `${p.name}: `,
+          detail: p.required ? 'required' : undefined,
+          documentation: p.description,
+          start: ctx.prefixStart,
+          end,
+          sortText: `${p.required ? '0' : '1'}${p.name}`,
+          retrigger: hasEnum || isColumn,
+        });
+      }
+      return out;
+    }
+    // Not a mapping here: a scalar sequence item or a value on its own line.
+  }
+  return valueCompletions(text, ctx, end, env);
+}
+
+async function columnsFor(text: string, src: ColumnSource, env: LanguageEnv): Promise<string[] | undefined> {
+  const file = dataFileFor(text, src);
+  if (!file) return undefined;
+  return env.columns(file);
+}
+
+async function valueCompletions(text: string, ctx: CursorContext, end: number, env: LanguageEnv): Promise<CompletionData[]> {
+  const out: CompletionData[] = [];
+  const colSrc = columnSourceFor(ctx.path);
+  if (colSrc) {
+    const cols = (await columnsFor(text, colSrc, env)) ?? [];
+    cols.forEach((c, i) => {
+      out.push({
+        label: c,
+        kind: 'column',
+        insertText: ctx.quoted ? c : yamlScalar(c),
+        detail: `column ${i + 1}`,
+        start: ctx.prefixStart,
+        end,
+        sortText: String(i).padStart(5, '0'),
+      });
+    });
+    return out;
+  }
+  if (isFilePath(ctx.path)) return fileCompletions(ctx, end, env);
+  let values = enumValuesAt(env.schema, ctx.path);
+  const last = ctx.path[ctx.path.length - 1];
+  const parent = ctx.path[ctx.path.length - 2];
+  if (typeof last === 'number' && parent === 'descriptors') {
+    const kind = valueAt(text, [...ctx.path.slice(0, -2), 'kind']);
+    const fit = kind ? DESCRIPTORS_BY_KIND[kind] : undefined;
+    if (fit) values = values.filter((v) => fit.includes(v.value));
+  }
+  for (const v of values) {
+    out.push({ label: v.value, kind: 'enum', insertText: v.value, documentation: v.description, start: ctx.prefixStart, end });
+  }
+  return out;
+}
+
+const DATA_FILE = /\.(csv|tsv)$/i;
+
+async function fileCompletions(ctx: CursorContext, end: number, env: LanguageEnv): Promise<CompletionData[]> {
+  const typed = ctx.prefix;
+  const slash = typed.lastIndexOf('/');
+  const dir = slash >= 0 ? typed.slice(0, slash + 1) : '';
+  let entries: DirEntry[];
+  try {
+    entries = await env.listDir(dir);
+  } catch {
+    return [];
+  }
+  const start = ctx.prefixStart + dir.length;
+  const out: CompletionData[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    if (e.dir) {
+      out.push({ label: `${e.name}/`, kind: 'folder', insertText: `${e.name}/`, start, end, sortText: `1${e.name}`, retrigger: true });
+    } else if (DATA_FILE.test(e.name)) {
+      out.push({ label: e.name, kind: 'file', insertText: e.name, start, end, sortText: `0${e.name}` });
+    }
+  }
+  return out;
+}
+
+function pathLabel(path: PathSeg[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
+}
+
+/** Markdown documentation of the schema node at `path` (description, allowed values, default). */
+export function schemaHoverMarkdown(schema: JsonSchema, path: PathSeg[]): string | undefined {
+  const alts = schemasAt(schema, path);
+  if (!alts.length) return undefined;
+  const desc = describe(alts);
+  const key = path[path.length - 1];
+  const parts: string[] = [];
+  parts.push(`**${typeof key === 'number' ? pathLabel(path.slice(-2)) : key}** — \`${pathLabel(path)}\``);
+  if (desc) parts.push(desc);
+  const values = enumValuesAt(schema, path).map((v) => `\`${v.value}\``);
+  if (values.length) parts.push(`Allowed: ${values.join(' | ')}`);
+  const def = alts.find((s) => s.default !== undefined)?.default;
+  if (def !== undefined && (typeof def !== 'object' || def === null)) parts.push(`Default: \`${String(def)}\``);
+  if (!desc && parts.length === 1) return undefined;
+  return parts.join('\n\n');
+}
+
+/** Hover at a position: schema documentation for keys (and enum values), a data summary for column names. */
+export async function hover(text: string, line: number, character: number, env: LanguageEnv): Promise<HoverData | undefined> {
+  const tok = tokenAt(text, line, character);
+  if (!tok) return undefined;
+  if (tok.kind === 'key') {
+    const colKeySrc = columnSourceFor(tok.path.slice(0, -1), true);
+    if (colKeySrc && env.columnSummary) {
+      const file = dataFileFor(text, colKeySrc);
+      const md = file ? await env.columnSummary(file, tok.word) : undefined;
+      if (md) return { markdown: md, start: tok.start, end: tok.end };
+    }
+    const md = schemaHoverMarkdown(env.schema, tok.path);
+    return md ? { markdown: md, start: tok.start, end: tok.end } : undefined;
+  }
+  const colSrc = columnSourceFor(tok.path);
+  if (colSrc) {
+    const file = dataFileFor(text, colSrc);
+    if (file && env.columnSummary) {
+      const md = await env.columnSummary(file, tok.word);
+      if (md) return { markdown: md, start: tok.start, end: tok.end };
+    }
+    return undefined;
+  }
+  // An enum value: its own description if the schema has one, else the key's documentation.
+  const alts = schemasAt(env.schema, tok.path);
+  for (const s of alts) {
+    const i = Array.isArray(s.enum) ? s.enum.map(String).indexOf(tok.word) : -1;
+    const d = i >= 0 ? (s.markdownEnumDescriptions?.[i] ?? s.enumDescriptions?.[i]) : undefined;
+    if (d) return { markdown: `**${tok.word}** — ${d}`, start: tok.start, end: tok.end };
+  }
+  const md = schemaHoverMarkdown(env.schema, tok.path);
+  return md ? { markdown: md, start: tok.start, end: tok.end } : undefined;
+}
+
+/** Markdown summary of a column: type (with evidence), missing count, numeric range and mean. */
+export function columnSummaryMarkdown(table: Table, column: string, fileLabel: string, maxRows?: number): string | undefined {
+  const j = table.header.indexOf(column);
+  if (j < 0) return undefined;
+  const info: ColumnInfo | undefined = table.info[j];
+  const cells = table.columns[j] ?? [];
+  const n = cells.length;
+  const missing = info?.missing ?? cells.filter((c) => c === null).length;
+  const lines = [`**${column}** — column ${j + 1} of \`${fileLabel}\``, ''];
+  if (info) lines.push(`- type: **${info.type}** (${info.evidence})`);
+  lines.push(`- missing: ${missing} of ${n} rows`);
+  if (info?.type === 'numeric') {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let k = 0;
+    for (const c of cells) {
+      if (c === null) continue;
+      const v = Number(c);
+      if (!Number.isFinite(v)) continue;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      sum += v;
+      k++;
+    }
+    if (k) lines.push(`- min ${fmt(min)}, max ${fmt(max)}, mean ${fmt(sum / k)}`);
+  } else {
+    const distinct = new Map<string, number>();
+    for (const c of cells) if (c !== null) distinct.set(c, (distinct.get(c) ?? 0) + 1);
+    const top = [...distinct.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    lines.push(`- ${distinct.size} distinct values${top.length ? `, e.g. ${top.map(([v]) => `\`${v}\``).join(', ')}` : ''}`);
+  }
+  if (maxRows !== undefined && n >= maxRows) lines.push('', `_Summary of the first ${maxRows} rows._`);
+  return lines.join('\n');
+}
+
+function fmt(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e5 || a < 1e-3 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+}
