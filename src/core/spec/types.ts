@@ -88,6 +88,8 @@ export interface TransferSpec {
 export interface Spec {
   version: 1;
   name: string;
+  /** Free text shown in reports. */
+  description?: string;
   seed: number;
   dataset: DatasetSpec;
   model: ModelSpec;

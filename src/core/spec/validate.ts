@@ -1,0 +1,182 @@
+/**
+ * The spec validator: YAML syntax → schema (walked against the AST for exact positions) → semantic checks (dataset and
+ * candidate files, columns). Never throws on bad input: anything unexpected becomes a diagnostic.
+ */
+import { promises as fsp } from 'node:fs';
+import { basename } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { MiError, formatDiagnostic, type Diagnostic } from '../diagnostics';
+import { SchemaChecker } from './check';
+import { defaultDataReader, type DataReader } from './dataProbe';
+import { specSchema } from './schema';
+import { SemanticChecker } from './semantic';
+import { SPEC_DEFAULTS, type InputSpec, type ModelSpec, type Spec, type TargetSpec } from './types';
+import { SpecDoc } from './yamlDoc';
+
+export interface ValidateOptions {
+  /** Skip checks that read the dataset/candidate files (e.g. for a quick syntax+schema pass). */
+  skipFiles?: boolean;
+  /** Override how data files are read (tests). */
+  reader?: DataReader;
+}
+
+const YAML_CODES: Record<string, string> = { DUPLICATE_KEY: 'duplicate-key' };
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+/** Default experiment name: the spec file name without `.mi.yaml` / `.yaml` / `.yml`. */
+export function defaultSpecName(specPath: string): string {
+  const b = basename(specPath).replace(/(\.mi)?\.ya?ml$/i, '');
+  return b || 'experiment';
+}
+
+export async function validateSpecText(
+  text: string, specPath: string, opts: ValidateOptions = {},
+): Promise<{ diagnostics: Diagnostic[]; spec?: Spec }> {
+  let diagnostics: Diagnostic[] = [];
+  let doc: Document | undefined;
+  let sd: SpecDoc | undefined;
+  try {
+    const lc = new LineCounter();
+    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
+    sd = new SpecDoc(doc, lc, text.length);
+    for (const e of [...doc.errors, ...doc.warnings]) {
+      const [s, en] = e.pos;
+      const d: Diagnostic = {
+        range: sd.rangeOf(s, Math.max(en, s)),
+        severity: doc.errors.includes(e) ? 'error' : 'warning',
+        code: YAML_CODES[e.code] ?? 'yaml-syntax',
+        message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+      };
+      if (d.code === 'duplicate-key') d.hint = 'each key may appear once per mapping; remove or merge the repeat';
+      diagnostics.push(d);
+    }
+    if (doc.errors.length > 0) return { diagnostics: diagnostics.sort(byPosition) };
+
+    const root = sd.deref(doc.contents);
+    if (root === null) {
+      diagnostics.push({
+        range: sd.rangeOf(0, 0), severity: 'error', code: 'missing-key', message: 'the spec is empty',
+        hint: 'start with version: 1, name, dataset: {path, inputs, targets}',
+      });
+      return { diagnostics };
+    }
+    const schema = new SchemaChecker(sd, specSchema);
+    schema.check(root, specSchema, []);
+    diagnostics.push(...schema.diagnostics);
+
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    const semantic = new SemanticChecker(sd, specPath, opts.reader ?? defaultDataReader);
+    if (!opts.skipFiles) await semantic.run(value);
+    else await semantic.run(stripFiles(value));
+    diagnostics.push(...semantic.diagnostics);
+    diagnostics = dedupe(diagnostics).sort(byPosition);
+    if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+    return { diagnostics, spec: applyDefaults(value as RawSpec, specPath) };
+  } catch (err) {
+    // A validator bug must not take the editor or the CLI down; report it where we are.
+    diagnostics.push({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 'error', code: 'internal-error',
+      message: `the validator failed: ${err instanceof Error ? err.message : String(err)}`,
+      hint: 'please report this with the spec file',
+    });
+    return { diagnostics: diagnostics.sort(byPosition) };
+  }
+}
+
+/** Same value without file paths, so semantic checks that need files are skipped. */
+function stripFiles(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const o = { ...(v as Record<string, unknown>) };
+  if (typeof o.dataset === 'object' && o.dataset !== null) o.dataset = { ...(o.dataset as object), path: undefined };
+  if (typeof o.optimize === 'object' && o.optimize !== null) {
+    const opt = { ...(o.optimize as Record<string, unknown>) };
+    if (typeof opt.candidates === 'object' && opt.candidates !== null) opt.candidates = { ...(opt.candidates as object), path: undefined };
+    o.optimize = opt;
+  }
+  delete o.transfer;
+  return o;
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.range.start.line}:${d.range.start.character}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+type RawSpec = Partial<Omit<Spec, 'dataset' | 'model' | 'evaluation' | 'optimize' | 'output'>> & {
+  dataset: Omit<Spec['dataset'], 'on_invalid' | 'targets'> & { on_invalid?: 'error' | 'skip'; targets: (Omit<TargetSpec, 'goal'> & { goal?: TargetSpec['goal'] })[] };
+  model?: Partial<ModelSpec>;
+  evaluation?: { cv?: { folds?: number; repeats?: number } };
+  optimize?: Partial<Spec['optimize']>;
+  output?: { dir?: string };
+};
+
+/** Fills in SPEC_DEFAULTS; only called on a spec without errors. */
+export function applyDefaults(raw: RawSpec, specPath: string): Spec {
+  const type = raw.model?.type ?? SPEC_DEFAULTS.model.type;
+  const model: ModelSpec = { ...raw.model, type };
+  if (type === 'gp' || type === 'rf-gp') {
+    model.kernel ??= SPEC_DEFAULTS.model.kernel;
+    model.ard ??= SPEC_DEFAULTS.model.ard;
+  }
+  const spec: Spec = {
+    version: 1,
+    name: raw.name ?? defaultSpecName(specPath),
+    seed: raw.seed ?? SPEC_DEFAULTS.seed,
+    dataset: {
+      ...raw.dataset,
+      on_invalid: raw.dataset.on_invalid ?? SPEC_DEFAULTS.on_invalid,
+      inputs: raw.dataset.inputs.map((i): InputSpec => ({ ...i })),
+      targets: raw.dataset.targets.map((t): TargetSpec => ({ ...t, goal: t.goal ?? 'predict' })),
+    },
+    model,
+    evaluation: {
+      cv: {
+        folds: raw.evaluation?.cv?.folds ?? SPEC_DEFAULTS.evaluation.cv.folds,
+        repeats: raw.evaluation?.cv?.repeats ?? SPEC_DEFAULTS.evaluation.cv.repeats,
+      },
+    },
+    output: { dir: raw.output?.dir ?? SPEC_DEFAULTS.output.dir },
+  };
+  if (raw.description !== undefined) spec.description = raw.description;
+  if (raw.optimize) {
+    spec.optimize = {
+      ...raw.optimize,
+      acquisition: raw.optimize.acquisition ?? SPEC_DEFAULTS.optimize.acquisition,
+      batch: raw.optimize.batch ?? SPEC_DEFAULTS.optimize.batch,
+    };
+  }
+  if (raw.transfer) spec.transfer = raw.transfer;
+  return spec;
+}
+
+/** Reads and validates a spec file; throws MiError listing the errors (formatted like the CLI) when there are any. */
+export async function loadSpec(specPath: string): Promise<{ spec: Spec; text: string; diagnostics: Diagnostic[] }> {
+  let text: string;
+  try {
+    text = await fsp.readFile(specPath, 'utf8');
+  } catch (err) {
+    throw new MiError(`cannot read spec: ${err instanceof Error ? err.message : String(err)}`, { file: specPath, code: 'spec-not-found' });
+  }
+  const { diagnostics, spec } = await validateSpecText(text, specPath);
+  if (!spec) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    const first = errors[0];
+    const lines = errors.map((d) => formatDiagnostic(specPath, d));
+    throw new MiError(`the spec has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${lines.join('\n')}`, {
+      file: first?.file ?? specPath,
+      line: first ? first.range.start.line + 1 : undefined,
+      hint: first?.hint ?? `run: mi-studio validate ${specPath}`,
+      code: first?.code,
+    });
+  }
+  return { spec, text, diagnostics };
+}

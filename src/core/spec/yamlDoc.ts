@@ -1,0 +1,85 @@
+/** Positions and node look-up on a parsed `yaml` Document (0-based ranges for diagnostics). */
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Diagnostic, Range, Severity } from '../diagnostics';
+
+export type YPath = (string | number)[];
+
+export class SpecDoc {
+  constructor(readonly doc: Document, readonly lc: LineCounter, readonly textLength: number) {}
+
+  rangeOf(start: number, end: number): Range {
+    const s = Math.max(0, Math.min(start, this.textLength));
+    const e = Math.max(s, Math.min(end, this.textLength));
+    const a = this.lc.linePos(s);
+    const b = this.lc.linePos(e);
+    return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
+  }
+
+  nodeRange(node: Node | null | undefined): Range {
+    const r = node?.range;
+    if (!r) return this.rangeOf(0, 0);
+    return this.rangeOf(r[0], r[1]);
+  }
+
+  diag(node: Node | null | undefined, severity: Severity, code: string, message: string, hint?: string): Diagnostic {
+    const d: Diagnostic = { range: this.nodeRange(node), severity, code, message };
+    if (hint) d.hint = hint;
+    return d;
+  }
+
+  /** Follows aliases (bounded, so alias loops cannot hang). */
+  deref(node: unknown): Node | null {
+    let cur = node;
+    for (let i = 0; i < 32 && isAlias(cur); i++) {
+      try { cur = cur.resolve(this.doc); } catch { return null; }
+    }
+    return cur && !isAlias(cur) && (isMap(cur) || isSeq(cur) || isScalar(cur)) ? (cur as Node) : null;
+  }
+
+  /** The key node and the value node at a path (value may be null when absent); undefined when the path is absent. */
+  locate(path: YPath): { key?: Node; value: Node | null } | undefined {
+    let value: Node | null = this.deref(this.doc.contents);
+    let key: Node | undefined;
+    for (const seg of path) {
+      if (typeof seg === 'number') {
+        if (!isSeq(value)) return undefined;
+        const item: unknown = value.items[seg];
+        if (item === undefined) return undefined;
+        value = this.deref(item);
+        key = undefined;
+      } else {
+        if (!isMap(value)) return undefined;
+        const pair = value.items.find((p) => isPair(p) && scalarKey(this.deref(p.key)) === seg);
+        if (!pair) return undefined;
+        key = (this.deref(pair.key) ?? undefined) as Node | undefined;
+        value = this.deref(pair.value);
+      }
+    }
+    return { key, value };
+  }
+
+  /** The node to underline for a value at `path`: the value, or its key when the value is empty. */
+  valueNode(path: YPath): Node | null {
+    const l = this.locate(path);
+    if (!l) return null;
+    if (l.value && !(isScalar(l.value) && l.value.value === null && l.key)) return l.value;
+    return l.key ?? l.value;
+  }
+
+  keyNode(path: YPath): Node | null {
+    const l = this.locate(path);
+    return l ? (l.key ?? l.value) : null;
+  }
+}
+
+export function scalarKey(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const v = node.value;
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === null ? '' : undefined;
+}
+
+export function formatPath(path: YPath): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
+  return s || '(top level)';
+}
