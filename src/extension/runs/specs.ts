@@ -1,0 +1,38 @@
+/** Spec helpers for the run commands (no UI): where a spec's runs live, whether it can suggest, its latest run. */
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { experimentDirFor, listRunManifests } from '../../core/run';
+
+export interface SpecInfo {
+  name?: string;
+  hasOptimize: boolean;
+  experimentDir: string;
+}
+
+/** Lenient read of a spec's text (it may be invalid while being edited). */
+export function specInfo(specPath: string, text?: string): SpecInfo {
+  let doc: { name?: unknown; output?: { dir?: unknown }; optimize?: unknown } | undefined;
+  try {
+    const v: unknown = YAML.parse(text ?? readFileSync(specPath, 'utf8'));
+    if (v && typeof v === 'object') doc = v as typeof doc;
+  } catch {
+    doc = undefined;
+  }
+  return {
+    name: typeof doc?.name === 'string' ? doc.name : undefined,
+    hasOptimize: Boolean(doc && doc.optimize !== undefined && doc.optimize !== null),
+    experimentDir: experimentDirFor(specPath, doc),
+  };
+}
+
+/** The newest finished run manifest of a spec, if any. */
+export function latestRun(specPath: string, text?: string): string | undefined {
+  return listRunManifests(specInfo(specPath, text).experimentDir)[0];
+}
+
+/** 0-based line of the top-level `name:` key, else 0 (where code lenses go). */
+export function nameLine(text: string): number {
+  const lines = text.split(/\r?\n/);
+  const i = lines.findIndex((l) => /^name\s*:/.test(l));
+  return i >= 0 ? i : 0;
+}
