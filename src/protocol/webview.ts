@@ -1,0 +1,542 @@
+/**
+ * Typed messages between the extension host and the MI Studio webviews (run results, dataset viewer, static report),
+ * plus the pure helpers both sides share: a small RFC 4180 CSV parser/writer, the run-folder loader that packs
+ * everything a run view needs into one `RunViewData`, and the "append suggestions as pending rows" text builder.
+ *
+ * Messages are discriminated unions on `type`. Requests from a webview carry a numeric `id`; the host answers with a
+ * `reply` carrying the same id (`ok: true` + `result`, or `ok: false` + `error`).
+ * Pure TypeScript: no `vscode`, no Node-only imports (the webview bundles this file too).
+ */
+import type { CurvePoint, RunManifest, RunStatus } from '../core/run/manifest';
+
+// ---------------------------------------------------------------- shared data shapes
+
+/** A parsed CSV file: header plus rows of raw cells (missing cells are ''). */
+export interface CsvTable {
+  header: string[];
+  rows: string[][];
+  /** Rows in the file; larger than rows.length when the table was truncated for display. */
+  totalRows: number;
+}
+
+/** One 1-D slice of the acquisition landscape along one feature (all other features held fixed). */
+export interface LandscapeSlice {
+  feature: string;
+  target: string;
+  x: number[];
+  mean: number[];
+  std: number[];
+  acquisition: number[];
+  /** Feature values of the suggested candidates (marked on the slice). */
+  suggestions: number[];
+}
+
+/** A 2-D grid of acquisition values over two features or over the pool's first two principal components. */
+export interface LandscapeGrid {
+  /** 'features' or 'pca'. */
+  kind: string;
+  label: string;
+  xLabel: string;
+  yLabel: string;
+  x: number[];
+  y: number[];
+  /** z[j][i] = value at (x[i], y[j]). */
+  z: number[][];
+  zLabel: string;
+  /** Suggested candidates projected onto the grid's axes. */
+  suggestions: { x: number; y: number; label: string }[];
+  /** Measured rows (incumbents) projected onto the grid's axes. */
+  points: { x: number; y: number; label: string }[];
+}
+
+export interface LandscapeView {
+  acquisition: string;
+  slices: LandscapeSlice[];
+  grids: LandscapeGrid[];
+}
+
+/** Best-so-far curves of a retrospective simulation, summarised per method over repeats. */
+export interface SimulationSeries {
+  label: string;
+  /** Number of experiments done at each step. */
+  steps: number[];
+  median: number[];
+  q1: number[];
+  q3: number[];
+  repeats: number;
+}
+
+export interface SimulationView {
+  target: string;
+  goal: string;
+  series: SimulationSeries[];
+  /** Free-form summary lines (e.g. "experiments until a top-5% row: BO 12, random 31"). */
+  notes: string[];
+}
+
+/** Everything a run view draws. Built by `buildRunViewData` from the files of a run folder. */
+export interface RunViewData {
+  manifest: RunManifest;
+  /** Display name of the run folder (last path segment). */
+  runDir: string;
+  predictions?: CsvTable;
+  suggestions?: CsvTable;
+  /** Row count of acquisition.csv (the file itself can be large, it is not shipped to the view). */
+  acquisitionRows?: number;
+  landscape?: LandscapeView;
+  simulation?: SimulationView;
+  /** Problems met while reading the folder (missing/unparseable files), shown in the summary. */
+  warnings: string[];
+}
+
+// ---------------------------------------------------------------- run view messages
+
+export type HostToRunView =
+  | { type: 'init'; data: RunViewData; canEdit: boolean }
+  /** The manifest file changed (live run, or final status): new manifest and, when finished, reloaded files. */
+  | { type: 'update'; data: RunViewData }
+  /** Live learning-curve points (appended) while status is running. */
+  | { type: 'curve'; points: CurvePoint[]; status: RunStatus }
+  | Reply;
+
+export interface RunRequests {
+  /** Save text through the host's save dialog. */
+  exportCsv: { params: { suggestedName: string; text: string }; result: { saved: boolean; path?: string } };
+  /** Copy text to the clipboard through the host. */
+  copy: { params: { text: string }; result: { copied: boolean } };
+  /** Append suggestions to the dataset as pending rows after a modal confirmation that lists exactly the text. */
+  appendPending: { params: { ranks: number[] }; result: { appended: number; path?: string; cancelled?: boolean } };
+  /** Open a file of the run folder (e.g. the log) in an editor. */
+  openFile: { params: { relPath: string }; result: { opened: boolean } };
+}
+
+export type RunRequest = { [K in keyof RunRequests]: { type: 'request'; id: number; method: K; params: RunRequests[K]['params'] } }[keyof RunRequests];
+
+export interface RenderedReport {
+  type: 'rendered';
+  chart: string;
+  points: number;
+  series: string[];
+}
+
+export type RunViewToHost = { type: 'ready' } | RenderedReport | RunRequest | { type: 'error'; message: string };
+
+// ---------------------------------------------------------------- dataset viewer messages
+
+export interface DatasetColumnSummary {
+  name: string;
+  type: 'numeric' | 'text' | 'empty';
+  missing: number;
+  count: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  distinct?: number;
+  /** Numeric columns: histogram over [min, max]. */
+  histogram?: { edges: number[]; counts: number[] };
+}
+
+export interface DatasetInfo {
+  fileName: string;
+  bytes: number;
+  delimiter: string;
+  header: string[];
+}
+
+export type HostToDatasetView =
+  | { type: 'init'; info: DatasetInfo }
+  /** Line index progress; `done` once every row offset is known. */
+  | { type: 'index'; rows: number; bytesScanned: number; done: boolean }
+  /** Column summaries; `sampled` when computed on `sampleRows` evenly spaced rows of `rows`. */
+  | { type: 'summary'; columns: DatasetColumnSummary[]; rows: number; sampled: boolean; sampleRows: number }
+  | { type: 'error'; message: string }
+  | Reply;
+
+export interface DatasetRequests {
+  /** Rows [start, start+count) (0-based, header excluded). */
+  page: { params: { start: number; count: number }; result: { start: number; rows: string[][] } };
+  /** Up to `max` (x, y) pairs of two columns, evenly sampled, non-numeric pairs dropped. */
+  scatter: { params: { x: number; y: number; max: number }; result: { x: number[]; y: number[]; sampled: boolean; total: number } };
+}
+
+export type DatasetRequest = {
+  [K in keyof DatasetRequests]: { type: 'request'; id: number; method: K; params: DatasetRequests[K]['params'] };
+}[keyof DatasetRequests];
+
+export type DatasetViewToHost = { type: 'ready' } | DatasetRequest | RenderedReport;
+
+// ---------------------------------------------------------------- replies
+
+export type Reply = { type: 'reply'; id: number; ok: true; result: unknown } | { type: 'reply'; id: number; ok: false; error: string };
+
+/** View state persisted with setState/getState (run view). */
+export interface RunViewState {
+  tab?: string;
+  target?: string;
+  sliceFeature?: string;
+  grid?: number;
+  sortKey?: string;
+  sortDesc?: boolean;
+}
+
+// ---------------------------------------------------------------- CSV
+
+/** Parses RFC 4180 CSV (quoted fields, "" escapes, CRLF/LF) with the given delimiter. Trailing empty line ignored. */
+export function parseCsv(text: string, delimiter = ','): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  let i = 0;
+  const n = text.length;
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  while (i < n) {
+    const c = text[i];
+    if (inQuotes) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        inQuotes = false;
+        i++;
+        continue;
+      }
+      field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && field === '') {
+      inQuotes = true;
+      i++;
+    } else if (c === delimiter) {
+      row.push(field);
+      field = '';
+      i++;
+    } else if (c === '\n' || c === '\r') {
+      row.push(field);
+      field = '';
+      rows.push(row);
+      row = [];
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      i++;
+    } else {
+      field += c;
+      i++;
+    }
+  }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+}
+
+/** Quotes a cell when it contains the delimiter, a quote or a line break. */
+export function csvCell(value: string, delimiter = ','): string {
+  return /["\r\n]/.test(value) || value.includes(delimiter) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function toCsv(header: string[], rows: string[][], delimiter = ','): string {
+  return [header, ...rows].map((r) => r.map((c) => csvCell(c, delimiter)).join(delimiter)).join('\n') + '\n';
+}
+
+/** Guesses the delimiter of a header line (tab, semicolon or comma). */
+export function sniffDelimiter(headerLine: string, fileName = ''): string {
+  if (/\.tsv$/i.test(fileName)) return '\t';
+  const counts = ['\t', ';', ','].map((d) => [d, headerLine.split(d).length - 1] as const);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0][1] > 0 ? counts[0][0] : ',';
+}
+
+export function csvTable(text: string, maxRows = Infinity): CsvTable {
+  const all = parseCsv(text);
+  const header = all[0] ?? [];
+  const body = all.slice(1);
+  return { header, rows: body.slice(0, maxRows), totalRows: body.length };
+}
+
+// ---------------------------------------------------------------- run folder loader
+
+/** Reads a file of the run folder by relative path; resolves undefined when it does not exist. */
+export type RunFileReader = (relPath: string) => Promise<string | undefined>;
+
+const MAX_VIEW_ROWS = 20000;
+
+/** Loads manifest, predictions, suggestions, landscape and simulation of a run folder into one `RunViewData`. */
+export async function buildRunViewData(read: RunFileReader, runDirName: string): Promise<RunViewData> {
+  const warnings: string[] = [];
+  const manifestText = await read('run.mirun.json');
+  if (manifestText === undefined) throw new Error(`${runDirName}: run.mirun.json not found`);
+  let manifest: RunManifest;
+  try {
+    manifest = JSON.parse(manifestText) as RunManifest;
+  } catch (e) {
+    throw new Error(`${runDirName}/run.mirun.json: not valid JSON (${(e as Error).message})`);
+  }
+  manifest.files ??= {};
+  manifest.curve ??= [];
+  manifest.targets ??= [];
+  manifest.metrics ??= { cv: {} };
+  const data: RunViewData = { manifest, runDir: runDirName, warnings };
+  const file = (name: string, fallback: string) => manifest.files[name] ?? fallback;
+
+  const readCsv = async (name: string, fallback: string, max: number): Promise<CsvTable | undefined> => {
+    const text = await read(file(name, fallback)).catch((e: unknown) => {
+      warnings.push(`${file(name, fallback)}: ${(e as Error).message}`);
+      return undefined;
+    });
+    if (text === undefined) {
+      if (manifest.files[name]) warnings.push(`${manifest.files[name]} is listed in the manifest but missing`);
+      return undefined;
+    }
+    const t = csvTable(text, max);
+    if (t.totalRows > t.rows.length) warnings.push(`${file(name, fallback)}: showing the first ${t.rows.length} of ${t.totalRows} rows`);
+    return t;
+  };
+  data.predictions = await readCsv('predictions', 'predictions.csv', MAX_VIEW_ROWS);
+  data.suggestions = await readCsv('suggestions', 'suggestions.csv', MAX_VIEW_ROWS);
+  const acq = await read(file('acquisition', 'acquisition.csv')).catch(() => undefined);
+  if (acq !== undefined) data.acquisitionRows = Math.max(0, acq.split(/\r?\n/).filter((l) => l.length).length - 1);
+
+  const readJson = async (name: string, fallback: string): Promise<unknown> => {
+    const text = await read(file(name, fallback)).catch(() => undefined);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      warnings.push(`${file(name, fallback)}: not valid JSON (${(e as Error).message})`);
+      return undefined;
+    }
+  };
+  const landscape = await readJson('landscape', 'landscape.json');
+  if (landscape !== undefined) {
+    try {
+      data.landscape = normalizeLandscape(landscape, manifest);
+    } catch (e) {
+      warnings.push(`landscape.json: ${(e as Error).message}`);
+    }
+  }
+  const simulation = await readJson('simulation', 'simulation.json');
+  if (simulation !== undefined) {
+    try {
+      data.simulation = normalizeSimulation(simulation, manifest);
+    } catch (e) {
+      warnings.push(`simulation.json: ${(e as Error).message}`);
+    }
+  }
+  return data;
+}
+
+// ---------------------------------------------------------------- tolerant adapters for landscape / simulation
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const nums = (v: unknown): number[] => (Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? x : Number(x))) : []);
+const pick = (o: Obj, ...keys: string[]): unknown => {
+  for (const k of keys) if (o[k] !== undefined) return o[k];
+  return undefined;
+};
+/** A per-target value: either an array, or an object keyed by target name. */
+const perTarget = (v: unknown, target: string): number[] => {
+  if (Array.isArray(v)) return nums(v);
+  if (isObj(v)) return nums(v[target] ?? Object.values(v)[0]);
+  return [];
+};
+
+function pointList(v: unknown, xKey: string, yKey: string): { x: number; y: number; label: string }[] {
+  if (!Array.isArray(v)) return [];
+  const out: { x: number; y: number; label: string }[] = [];
+  v.forEach((p, i) => {
+    if (Array.isArray(p)) out.push({ x: Number(p[0]), y: Number(p[1]), label: String(i + 1) });
+    else if (isObj(p)) {
+      const coords = isObj(p.coords) ? p.coords : isObj(p.values) ? p.values : p;
+      const x = Number(pick(coords, xKey, 'x', 'pc1') ?? (Array.isArray(p.pc) ? p.pc[0] : NaN));
+      const y = Number(pick(coords, yKey, 'y', 'pc2') ?? (Array.isArray(p.pc) ? p.pc[1] : NaN));
+      out.push({ x, y, label: String(p.id ?? p.rank ?? i + 1) });
+    }
+  });
+  return out.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+}
+
+/** Maps landscape.json (see src/core/bo/landscape.ts) onto the view model; accepts a few equivalent spellings. */
+export function normalizeLandscape(raw: unknown, manifest: RunManifest): LandscapeView {
+  if (!isObj(raw)) throw new Error('expected a JSON object');
+  const target = String(pick(raw, 'target') ?? manifest.targets[0]?.column ?? 'y');
+  const acquisition = String(pick(raw, 'acquisition', 'acquisitionFunction') ?? manifest.optimize?.acquisition ?? 'acquisition');
+  const sugg = pick(raw, 'suggestions', 'suggested');
+  const slicesRaw = pick(raw, 'slices', 'oneD', 'slices1d');
+  const slices: LandscapeSlice[] = [];
+  if (Array.isArray(slicesRaw)) {
+    for (const s of slicesRaw) {
+      if (!isObj(s)) continue;
+      const feature = String(pick(s, 'feature', 'name') ?? '?');
+      const x = nums(pick(s, 'x', 'values', 'grid'));
+      const t = String(pick(s, 'target') ?? target);
+      const mean = perTarget(pick(s, 'mean', 'mu'), t);
+      const std = perTarget(pick(s, 'std', 'sigma'), t);
+      const acqV = nums(pick(s, 'acquisition', 'acq'));
+      let marks = nums(pick(s, 'suggestions'));
+      if (!marks.length && Array.isArray(sugg)) marks = pointList(sugg, feature, feature).map((p) => p.x);
+      if (x.length) slices.push({ feature, target: t, x, mean, std, acquisition: acqV, suggestions: marks });
+    }
+  }
+  const grids: LandscapeGrid[] = [];
+  const gridsRaw = pick(raw, 'grids', 'grid', 'twoD', 'grid2d', 'pca');
+  for (const g of Array.isArray(gridsRaw) ? gridsRaw : gridsRaw !== undefined ? [gridsRaw] : []) {
+    if (!isObj(g)) continue;
+    const kind = String(pick(g, 'kind', 'type') ?? (pick(g, 'pca') ? 'pca' : 'features'));
+    const feats = pick(g, 'features', 'axes');
+    const xLabel = String(pick(g, 'xFeature', 'xLabel') ?? (Array.isArray(feats) ? feats[0] : kind === 'pca' ? 'PC1' : 'x'));
+    const yLabel = String(pick(g, 'yFeature', 'yLabel') ?? (Array.isArray(feats) ? feats[1] : kind === 'pca' ? 'PC2' : 'y'));
+    const x = nums(pick(g, 'x', 'xs'));
+    const y = nums(pick(g, 'y', 'ys'));
+    const zRaw = pick(g, 'acquisition', 'z', 'values', 'mean');
+    let z: number[][] = [];
+    if (Array.isArray(zRaw) && Array.isArray(zRaw[0])) z = zRaw.map((r) => nums(r));
+    else if (Array.isArray(zRaw) && zRaw.length === x.length * y.length) {
+      const flat = nums(zRaw);
+      z = y.map((_, j) => flat.slice(j * x.length, (j + 1) * x.length));
+    }
+    const zLabel = String(pick(g, 'zLabel') ?? (pick(g, 'acquisition') !== undefined ? acquisition : 'value'));
+    const suggestions = pointList(pick(g, 'suggestions') ?? sugg, xLabel, yLabel);
+    const points = pointList(pick(g, 'points', 'incumbents', 'observed', 'data'), xLabel, yLabel);
+    const label = String(pick(g, 'label', 'title') ?? (kind === 'pca' ? 'pool PC1 / PC2' : `${xLabel} × ${yLabel}`));
+    if (x.length && y.length && z.length === y.length) grids.push({ kind, label, xLabel, yLabel, x, y, z, zLabel, suggestions, points });
+  }
+  return { acquisition, slices, grids };
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Quartiles over repeats of best-so-far curves (arrays may differ in length; shorter ones carry their last value). */
+export function summariseCurves(label: string, curves: number[][], initial = 0): SimulationSeries {
+  const len = Math.max(0, ...curves.map((c) => c.length));
+  const steps: number[] = [];
+  const median: number[] = [];
+  const q1: number[] = [];
+  const q3: number[] = [];
+  for (let s = 0; s < len; s++) {
+    const vals = curves.map((c) => c[Math.min(s, c.length - 1)]).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+    steps.push(initial + s + 1);
+    median.push(quantile(vals, 0.5));
+    q1.push(quantile(vals, 0.25));
+    q3.push(quantile(vals, 0.75));
+  }
+  return { label, steps, median, q1, q3, repeats: curves.length };
+}
+
+/** Maps simulation.json (written by `mi-studio simulate`) onto the view model. */
+export function normalizeSimulation(raw: unknown, manifest: RunManifest): SimulationView {
+  if (!isObj(raw)) throw new Error('expected a JSON object');
+  const target = String(pick(raw, 'target') ?? manifest.targets[0]?.column ?? 'y');
+  const goal = String(pick(raw, 'goal') ?? manifest.targets[0]?.goal ?? 'maximize');
+  const series: SimulationSeries[] = [];
+  const methods = pick(raw, 'methods', 'strategies');
+  const fromRepeats = (label: string, reps: unknown): void => {
+    if (!Array.isArray(reps)) return;
+    const curves = reps
+      .map((r) => (isObj(r) ? nums(pick(r, 'bestSoFar', 'best_so_far', 'best')) : nums(r)))
+      .filter((c) => c.length);
+    if (curves.length) series.push(summariseCurves(label, curves));
+  };
+  if (isObj(methods)) {
+    for (const [name, m] of Object.entries(methods)) {
+      if (isObj(m) && Array.isArray(m.median)) {
+        const median = nums(m.median);
+        series.push({
+          label: name,
+          steps: nums(m.steps).length ? nums(m.steps) : median.map((_, i) => i + 1),
+          median,
+          q1: nums(pick(m, 'q1', 'q25', 'lower')),
+          q3: nums(pick(m, 'q3', 'q75', 'upper')),
+          repeats: Number(m.repeats ?? 0),
+        });
+      } else fromRepeats(name, isObj(m) ? m.repeats : m);
+    }
+  }
+  if (!series.length) {
+    const reps = pick(raw, 'repeats', 'runs');
+    if (Array.isArray(reps)) {
+      const byMethod = new Map<string, number[][]>();
+      for (const r of reps) {
+        if (!isObj(r)) continue;
+        for (const [k, v] of Object.entries(r)) {
+          if (isObj(v) && Array.isArray(pick(v, 'bestSoFar', 'best_so_far'))) {
+            const arr = byMethod.get(k) ?? [];
+            arr.push(nums(pick(v, 'bestSoFar', 'best_so_far')));
+            byMethod.set(k, arr);
+          }
+        }
+        const m = String(pick(r, 'method', 'strategy') ?? '');
+        const bsf = nums(pick(r, 'bestSoFar', 'best_so_far'));
+        if (m && bsf.length) {
+          const arr = byMethod.get(m) ?? [];
+          arr.push(bsf);
+          byMethod.set(m, arr);
+        }
+      }
+      for (const [k, curves] of byMethod) series.push(summariseCurves(k, curves));
+    }
+  }
+  const summary = pick(raw, 'summary');
+  const notes: string[] = [];
+  if (isObj(summary)) {
+    for (const [k, v] of Object.entries(summary)) {
+      if (typeof v === 'number' || typeof v === 'string') notes.push(`${k}: ${v}`);
+      else if (isObj(v)) {
+        const parts = Object.entries(v).filter(([, x]) => typeof x === 'number' || typeof x === 'string');
+        if (parts.length && parts.length <= 6) notes.push(`${k}: ${parts.map(([a, b]) => `${a} ${typeof b === 'number' ? +b.toFixed(3) : b}`).join(', ')}`);
+      }
+    }
+  }
+  return { target, goal, series, notes };
+}
+
+// ---------------------------------------------------------------- pending rows
+
+export interface PendingRowsPlan {
+  /** The exact text appended to the dataset file. */
+  text: string;
+  rows: string[][];
+  /** Dataset columns that get a value from the suggestion (the rest stay empty). */
+  filled: string[];
+}
+
+/**
+ * Builds the rows appended to a dataset for suggested candidates: each dataset column takes the suggestion's value
+ * of the same name (the spec's id column takes the candidate id); target and other columns are left empty
+ * (pending measurement). `needsNewline` when the file does not end with a line break.
+ */
+export function planPendingRows(opts: {
+  datasetHeader: string[];
+  delimiter: string;
+  suggestions: CsvTable;
+  ranks: number[];
+  idColumn?: string;
+  needsNewline: boolean;
+}): PendingRowsPlan {
+  const { datasetHeader, delimiter, suggestions } = opts;
+  const sIdx = new Map(suggestions.header.map((h, i) => [h, i] as const));
+  const rankCol = sIdx.get('rank');
+  const idCol = sIdx.get('id');
+  const chosen = suggestions.rows.filter((r, i) => opts.ranks.includes(rankCol !== undefined ? Number(r[rankCol]) : i + 1));
+  const filled = datasetHeader.filter((h) => sIdx.has(h) && h !== 'rank' || (h === opts.idColumn && idCol !== undefined));
+  const rows = chosen.map((r) =>
+    datasetHeader.map((h) => {
+      if (h === opts.idColumn && idCol !== undefined && !(sIdx.has(h) && h !== 'id')) return r[idCol] ?? '';
+      const j = sIdx.get(h);
+      return j !== undefined && h !== 'rank' ? (r[j] ?? '') : '';
+    }),
+  );
+  const lines = rows.map((r) => r.map((c) => csvCell(c, delimiter)).join(delimiter));
+  const text = (opts.needsNewline && lines.length ? '\n' : '') + lines.map((l) => l + '\n').join('');
+  return { text, rows, filled };
+}

@@ -1,0 +1,83 @@
+/**
+ * Shared helpers of the webview tests: builds the webview bundles with esbuild (same options as scripts/build.mjs),
+ * launches Debian's headless Chromium through playwright-core, and writes test pages that load a bundle behind the
+ * real CSP shell with a stub `acquireVsCodeApi` (a fake host).
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { buildRunViewData, type RunViewData } from '../../../src/protocol/webview';
+
+export const root = process.env.MI_ROOT ?? process.cwd();
+export const CHROMIUM = '/usr/bin/chromium';
+export const outDir = join(root, 'out', 'webview-test');
+export const shotsDir = join(root, 'test-results', 'webview');
+
+/** Why the browser tests cannot run here, or undefined when they can. */
+export function skipReason(): string | undefined {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt-get install chromium) — skipping the headless-browser webview tests`;
+  return undefined;
+}
+
+let built: Promise<void> | undefined;
+/** Bundles webview-ui/src/{run,dataset,report}/main.ts into out/webview-test/ (once per process). */
+export function buildBundles(): Promise<void> {
+  built ??= (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    mkdirSync(outDir, { recursive: true });
+    await esbuild.build({
+      entryPoints: ['run', 'dataset', 'report'].map((n) => join(root, 'webview-ui', 'src', n, 'main.ts')),
+      outdir: outDir,
+      entryNames: '[dir]',
+      outbase: join(root, 'webview-ui', 'src'),
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      logLevel: 'warning',
+      absWorkingDir: root,
+    });
+  })();
+  return built;
+}
+export const bundlePath = (name: 'run' | 'dataset' | 'report'): string => join(outDir, `${name}.js`);
+
+export async function launch(): Promise<Browser> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function loadRunData(dir: string): Promise<RunViewData> {
+  return buildRunViewData((rel) => readFile(join(dir, rel), 'utf8').catch(() => undefined), basename(dir));
+}
+
+/** Test colours: the run view's first series colour is --vscode-charts-blue; make it an exact, rare RGB. */
+export const SERIES_RGB: [number, number, number] = [255, 0, 255];
+export const themeVars = (bg = '#1e1e1e', fg = '#d4d4d4'): string =>
+  `:root { --vscode-charts-blue: rgb(${SERIES_RGB.join(',')}); --vscode-editor-background: ${bg}; --vscode-foreground: ${fg}; --vscode-editor-foreground: ${fg}; ` +
+  `--vscode-font-family: 'DejaVu Sans', sans-serif; --vscode-font-size: 13px; --vscode-editorWidget-border: #555; --vscode-descriptionForeground: #9d9d9d; }`;
+
+/** Counts pixels of exactly `rgb` (opaque) on a canvas. */
+export async function countColor(page: Page | import('playwright-core').Frame, selector: string, rgb: [number, number, number]): Promise<number> {
+  return page.$eval(
+    selector,
+    (el, c) => {
+      const cv = el as HTMLCanvasElement;
+      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === c[0] && d[i + 1] === c[1] && d[i + 2] === c[2] && d[i + 3] === 255) n++;
+      return n;
+    },
+    rgb,
+  );
+}
+
+export function readText(p: string): string {
+  return readFileSync(p, 'utf8');
+}
