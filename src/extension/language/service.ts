@@ -4,6 +4,7 @@
  */
 import { parseDocument } from 'yaml';
 import type { ColumnInfo, Table } from '../../core/data/types';
+import { DESCRIPTORS_BY_KIND } from '../../core/spec/semantic';
 import { describe, enumValuesAt, isObjectAt, propertiesAt, schemasAt, type JsonSchema } from './schema';
 import { cursorContext, pathMatches, tokenAt, type CursorContext, type PathSeg } from './yamlPath';
 
@@ -122,11 +123,6 @@ export function yamlScalar(s: string): string {
   return needsQuotes(s) ? JSON.stringify(s) : s;
 }
 
-/** Descriptor sets that fit an input's `kind`, for completion of `descriptors` items. */
-const DESCRIPTORS_BY_KIND: Record<string, string[]> = {
-  composition: ['xenonpy', 'magpie', 'fractions'],
-  smiles: ['morgan', 'rdkit2d'],
-};
 
 /** Completion items at a position. */
 export async function completions(text: string, line: number, character: number, env: LanguageEnv): Promise<CompletionData[]> {
