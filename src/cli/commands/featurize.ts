@@ -1,11 +1,97 @@
+/**
+ * `mi-studio featurize SPEC [--out features.csv]`: loads the spec's dataset, builds the feature matrix and writes it
+ * as CSV (id column first, then features, then targets). Written atomically (temp file + rename). With
+ * `on_invalid: skip`, dropped rows are reported on stderr and written next to the output as
+ * `<out>.dropped.csv` (row, column, message). The output path is the last line on stdout.
+ */
+import { promises as fsp } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
+import { loadSpec, resolveSpecPath } from '../../core/spec';
+import { loadTable } from '../../core/data';
+import { buildFeatures } from '../../core/features';
 import type { Command } from '../main';
 
-// Placeholder until the owning issue lands; exits non-zero so nothing mistakes it for a working command.
+const USAGE = 'mi-studio featurize SPEC [--out features.csv]';
+
+/** RFC 4180 quoting when needed. */
+export function csvCell(s: string): string {
+  return /[",\n\r]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function num(x: number): string {
+  return Number.isNaN(x) ? '' : String(x);
+}
+
+async function writeAtomic(path: string, chunks: string[]): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fh = await fsp.open(tmp, 'w');
+  try {
+    for (const c of chunks) await fh.write(c);
+  } finally {
+    await fh.close();
+  }
+  await fsp.rename(tmp, path);
+}
+
 export const command: Command = {
-  summary: '(not yet available)',
-  usage: 'mi-studio featurize',
-  async main() {
-    process.stderr.write('mi-studio featurize: not implemented yet\n');
-    return 3;
+  summary: 'write the feature matrix of a spec as CSV (id, features, targets)',
+  usage: USAGE,
+  async main(args: string[]): Promise<number> {
+    let specPath: string | undefined;
+    let out: string | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a === '--out' || a === '-o') out = args[++i];
+      else if (a.startsWith('--out=')) out = a.slice(6);
+      else if (a.startsWith('-')) {
+        process.stderr.write(`mi-studio featurize: unknown option ${a}\nusage: ${USAGE}\n`);
+        return 2;
+      } else if (!specPath) specPath = a;
+      else {
+        process.stderr.write(`mi-studio featurize: unexpected argument ${a}\nusage: ${USAGE}\n`);
+        return 2;
+      }
+    }
+    if (!specPath) {
+      process.stderr.write(`usage: ${USAGE}\n`);
+      return 2;
+    }
+    const { spec } = await loadSpec(specPath);
+    const dataPath = resolveSpecPath(specPath, spec.dataset.path);
+    const t0 = Date.now();
+    const table = await loadTable(dataPath);
+    const { set, pipeline } = await buildFeatures(spec, table);
+    const outPath = resolve(out ?? 'features.csv');
+    const idName = spec.dataset.id ?? 'id';
+    const header = [idName, ...set.featureNames, ...set.targetNames].map(csvCell).join(',') + '\n';
+    const chunks: string[] = [header];
+    const { X, Y } = set;
+    let buf = '';
+    for (let i = 0; i < X.rows; i++) {
+      const cells: string[] = [csvCell(set.ids[i])];
+      for (let j = 0; j < X.cols; j++) cells.push(num(X.data[i * X.cols + j]));
+      for (let t = 0; t < Y.cols; t++) cells.push(num(Y.data[i * Y.cols + t]));
+      buf += cells.join(',') + '\n';
+      if (buf.length > 1 << 20) {
+        chunks.push(buf);
+        buf = '';
+      }
+    }
+    chunks.push(buf);
+    await writeAtomic(outPath, chunks);
+    if (set.dropped.length > 0) {
+      const file = basename(table.path);
+      for (const d of set.dropped) process.stderr.write(`warning: ${file}:${d.row}: column "${d.column}": ${d.message} (row skipped)\n`);
+      const dropped = ['row,column,message\n', ...set.dropped.map((d) => `${d.row},${csvCell(d.column)},${csvCell(d.message)}\n`)];
+      await writeAtomic(`${outPath}.dropped.csv`, dropped);
+    }
+    const nDropped = new Set(set.dropped.map((d) => d.row)).size;
+    process.stderr.write(
+      `featurize: ${X.rows} rows x ${X.cols} features, ${Y.cols} target(s)` +
+        `${pipeline.droppedConstant.length ? `; ${pipeline.droppedConstant.length} constant column(s) dropped` : ''}` +
+        `${nDropped ? `; ${nDropped} invalid row(s) skipped` : ''} (${((Date.now() - t0) / 1000).toFixed(2)} s)\n`,
+    );
+    process.stdout.write(outPath + '\n');
+    return 0;
   },
 };

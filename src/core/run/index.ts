@@ -7,8 +7,7 @@
  * says `running`, never something that looks complete. The dataset and the spec are only ever read.
  */
 import { promises as fsp, existsSync } from 'node:fs';
-import { dirname, join, resolve, isAbsolute, relative, basename } from 'node:path';
-import YAML from 'yaml';
+import { join, resolve, isAbsolute, relative, basename } from 'node:path';
 import { MiError, formatDiagnostic } from '../diagnostics';
 import type { Diagnostic } from '../diagnostics';
 import type { Spec } from '../spec/types';
@@ -26,10 +25,13 @@ import type { RunEvent, LogLevel } from '../../protocol/worker';
 import type { RunManifest, RunStatus } from './manifest';
 import { LiveManifest } from './live';
 import { makeRunId, sha256, csvLine, writeFileAtomic } from './files';
+import { experimentDirFor, lenientSpec } from './experiment';
 
 export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
 export { makeRunId, listRunManifests, RUN_ID_PATTERN } from './files';
+export { experimentDirFor, lenientSpec } from './experiment';
+export { finalizeInterruptedRun } from './recover';
 
 export interface ExecuteRunOptions {
   /** Experiment folder to create the run folder in (default `<spec dir>/<output.dir>/<name>/`). */
@@ -60,30 +62,6 @@ export class RunCancelled extends Error {
 }
 
 const MAX_CURVE_POINTS = 5000;
-
-/** The experiment folder of a spec: `--out` or `<spec dir>/<output.dir>/<name>/`. */
-export function experimentDirFor(specPath: string, spec: { name?: unknown; output?: { dir?: unknown } } | undefined, out?: string): string {
-  if (out) return resolve(out);
-  const dir = typeof spec?.output?.dir === 'string' ? spec.output.dir : 'runs';
-  const name = typeof spec?.name === 'string' && spec.name.trim() ? spec.name.trim() : basename(specPath).replace(/\.mi\.ya?ml$|\.ya?ml$/i, '');
-  const base = isAbsolute(dir) ? dir : join(dirname(resolve(specPath)), dir);
-  return join(base, safeName(name));
-}
-
-function safeName(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_') || 'experiment';
-}
-
-/** Lenient read of `name` / `output.dir` from a spec that did not validate (so a failed run still has a home). */
-function lenientSpec(text: string): { name?: unknown; output?: { dir?: unknown } } | undefined {
-  try {
-    const v: unknown = YAML.parse(text);
-    return v && typeof v === 'object' ? (v as { name?: unknown; output?: { dir?: unknown } }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Phase weights for the 0..1 progress fraction. */
 function phaseSpans(optimize: boolean): Record<string, [number, number]> {
@@ -122,7 +100,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
   const finalDir = join(experimentDir, runId);
   await fsp.mkdir(tmpDir, { recursive: true });
 
-  const seedGuess = opts.seed ?? (typeof (early as { seed?: unknown } | undefined)?.seed === 'number' ? (early as { seed: number }).seed : 0);
+  const seedGuess = opts.seed ?? (typeof early?.seed === 'number' ? early.seed : 0);
   const manifest: RunManifest = {
     format: 'mi-studio-run',
     formatVersion: 1,

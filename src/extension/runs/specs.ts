@@ -1,7 +1,7 @@
 /** Spec helpers for the run commands (no UI): where a spec's runs live, whether it can suggest, its latest run. */
 import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
-import { experimentDirFor, listRunManifests } from '../../core/run';
+import { experimentDirFor, lenientSpec } from '../../core/run/experiment';
+import { listRunManifests } from '../../core/run/files';
 
 export interface SpecInfo {
   name?: string;
@@ -11,10 +11,9 @@ export interface SpecInfo {
 
 /** Lenient read of a spec's text (it may be invalid while being edited). */
 export function specInfo(specPath: string, text?: string): SpecInfo {
-  let doc: { name?: unknown; output?: { dir?: unknown }; optimize?: unknown } | undefined;
+  let doc: ReturnType<typeof lenientSpec>;
   try {
-    const v: unknown = YAML.parse(text ?? readFileSync(specPath, 'utf8'));
-    if (v && typeof v === 'object') doc = v as typeof doc;
+    doc = lenientSpec(text ?? readFileSync(specPath, 'utf8'));
   } catch {
     doc = undefined;
   }

@@ -1,0 +1,467 @@
+/**
+ * From a loaded table and a spec to a feature matrix: composition descriptors (formula column or element-fraction
+ * columns), molecule descriptors (SMILES), numeric and one-hot categorical inputs; constant columns dropped; targets
+ * into Y (NaN where missing). The returned FeaturePipeline re-applies exactly the same featurisation to new tables
+ * (CV folds are already rows of X; candidate pools go through `transform`). Standardisation is not done here: models
+ * fit it on training folds with ./standardize.ts.
+ */
+import { basename } from 'node:path';
+import { MiError } from '../diagnostics';
+import type { InputSpec, Spec } from '../spec/types';
+import { inputColumns } from '../spec/types';
+import type { Table } from '../data/types';
+import { parseNumber } from '../data/infer';
+import type { FeatureSet, Matrix } from './types';
+import { matrix } from './types';
+import { FormulaError, parseFormulaAmounts } from './formula';
+import { ATOMIC_NUMBER } from './periodic';
+import { ATOMIC_WEIGHTS } from './elements';
+import { compositionFeaturizer, type Composition, type CompositionPreset } from './composition';
+import { getRDKit, morganFeaturizer, parseSmiles, rdkit2dFeaturizer, type MoleculeFeaturizer } from './molecules';
+
+export { parseFormula, parseFormulaAmounts, FormulaError } from './formula';
+export { compositionFeaturizer, type CompositionPreset, type Composition } from './composition';
+export { ELEMENT_SYMBOLS, ATOMIC_NUMBER } from './periodic';
+
+export interface DroppedRow { row: number; column: string; message: string }
+
+export interface TransformResult {
+  X: Matrix;
+  ids: string[];
+  rowNumbers: number[];
+  /** Rows left out because an input is invalid (always skipped here; pools never throw for a bad row). */
+  dropped: DroppedRow[];
+  /** E.g. unseen categories (encoded as all zeros). */
+  warnings: string[];
+}
+
+export interface FeaturePipeline {
+  featureNames: string[];
+  droppedConstant: string[];
+  transform(table: Table): Promise<TransformResult>;
+  /** JSON state (saved with the model; restore with restorePipeline). */
+  save(): PipelineState;
+}
+
+/** What was learnt from the training table for each input. */
+interface InputState {
+  columns: string[];
+  kind: InputSpec['kind'];
+  descriptors: string[];
+  basis?: 'atomic' | 'weight';
+  radius?: number;
+  bits?: number;
+  /** categorical: categories seen in training, in column order. */
+  categories?: string[];
+  /** composition `fractions`: atomic numbers seen in training. */
+  elements?: number[];
+}
+
+export interface PipelineState {
+  format: 'mi-studio-features';
+  version: 1;
+  id?: string;
+  inputs: InputState[];
+  /** All feature names before dropping constant columns. */
+  allNames: string[];
+  kept: number[];
+  featureNames: string[];
+  droppedConstant: string[];
+}
+
+// ------------------------------------------------------------------------------------------------ blocks
+
+/** One input's featurisation: writes `names.length` values per row, or returns an error message for the row. */
+interface Block {
+  names: string[];
+  /** The column named in row errors. */
+  column: string;
+  fill(row: number, out: Float64Array, offset: number): string | null;
+}
+
+function colIndex(table: Table, name: string, what: string): number {
+  const j = table.header.indexOf(name);
+  if (j < 0) {
+    const close = table.header.find((h) => h.toLowerCase() === name.toLowerCase());
+    throw new MiError(`${what} column "${name}" not found in ${basename(table.path)}`, {
+      file: basename(table.path), line: 1, code: 'unknown-column',
+      hint: close ? `did you mean "${close}"?` : `columns are: ${table.header.join(', ')}`,
+    });
+  }
+  return j;
+}
+
+function defaultDescriptors(i: InputSpec): string[] {
+  if (i.descriptors && i.descriptors.length > 0) return [...i.descriptors];
+  if (i.kind === 'composition') return i.columns && i.columns.length > 0 ? ['fractions'] : ['magpie'];
+  if (i.kind === 'smiles') return ['morgan'];
+  return [];
+}
+
+/** Composition of row i: from a formula cell or from element-fraction columns. */
+function compositionReader(table: Table, st: InputState): { column: string; read(i: number): Composition | string } {
+  if (st.columns.length === 1 && !ATOMIC_NUMBER.has(st.columns[0])) {
+    const j = colIndex(table, st.columns[0], 'composition');
+    const col = table.columns[j];
+    return {
+      column: st.columns[0],
+      read(i) {
+        const v = col[i];
+        if (v === null) return 'missing formula';
+        try {
+          return parseFormulaAmounts(v);
+        } catch (e) {
+          if (e instanceof FormulaError) return e.message;
+          throw e;
+        }
+      },
+    };
+  }
+  // element-fraction columns (`columns: [Fe, C, Mn]`), atomic or weight basis; blank cells count as 0
+  const zs = st.columns.map((c) => {
+    const z = ATOMIC_NUMBER.get(c);
+    if (z === undefined) {
+      throw new MiError(`composition column "${c}" is not an element symbol`, {
+        file: basename(table.path), line: 1, code: 'not-an-element',
+        hint: 'element-fraction columns must be named by element symbols (Fe, C, Mn, ...); use `column:` for a formula column',
+      });
+    }
+    return z;
+  });
+  const cols = st.columns.map((c) => table.columns[colIndex(table, c, 'composition')]);
+  const weight = st.basis === 'weight';
+  return {
+    column: st.columns.join(','),
+    read(i) {
+      const z: number[] = [];
+      const amount: number[] = [];
+      for (let k = 0; k < cols.length; k++) {
+        const v = cols[k][i];
+        if (v === null) continue;
+        const x = parseNumber(v);
+        if (Number.isNaN(x)) return `column "${st.columns[k]}": not a number: "${v}"`;
+        if (x < 0) return `column "${st.columns[k]}": negative fraction ${v}`;
+        if (x > 0) {
+          z.push(zs[k]);
+          amount.push(weight ? x / ATOMIC_WEIGHTS[zs[k] - 1] : x);
+        }
+      }
+      if (z.length === 0) return 'all element fractions are zero or missing';
+      return { z, amount };
+    },
+  };
+}
+
+async function makeBlocks(table: Table, states: InputState[]): Promise<Block[]> {
+  const blocks: Block[] = [];
+  for (const st of states) {
+    if (st.kind === 'numeric') {
+      for (const c of st.columns) {
+        const col = table.columns[colIndex(table, c, 'input')];
+        blocks.push({
+          names: [c], column: c,
+          fill(i, out, o) {
+            const v = col[i];
+            if (v === null) return 'missing value';
+            const x = parseNumber(v);
+            if (Number.isNaN(x)) return `not a number: "${v}"`;
+            out[o] = x;
+            return null;
+          },
+        });
+      }
+    } else if (st.kind === 'categorical') {
+      for (const c of st.columns) {
+        const col = table.columns[colIndex(table, c, 'input')];
+        const cats = (st.categories ?? []).filter((x) => x.startsWith(`${c}=`));
+        const index = new Map(cats.map((k, n) => [k.slice(c.length + 1), n]));
+        blocks.push({
+          names: cats, column: c,
+          fill(i, out, o) {
+            const v = col[i];
+            if (v === null) return 'missing value';
+            for (let n = 0; n < cats.length; n++) out[o + n] = 0;
+            const n = index.get(v);
+            if (n !== undefined) out[o + n] = 1;
+            return null;
+          },
+        });
+      }
+    } else if (st.kind === 'composition') {
+      const reader = compositionReader(table, st);
+      const feats = st.descriptors.map((d) => compositionFeaturizer(d as CompositionPreset, st.elements ?? []));
+      const names = feats.flatMap((f) => f.names);
+      blocks.push({
+        names, column: reader.column,
+        fill(i, out, o) {
+          const c = reader.read(i);
+          if (typeof c === 'string') return c;
+          let off = o;
+          for (const f of feats) {
+            f.compute(c, out, off);
+            off += f.names.length;
+          }
+          return null;
+        },
+      });
+    } else if (st.kind === 'smiles') {
+      const r = await getRDKit();
+      const c = st.columns[0];
+      const col = table.columns[colIndex(table, c, 'smiles')];
+      const feats: MoleculeFeaturizer[] = st.descriptors.map((d) =>
+        d === 'rdkit2d' ? rdkit2dFeaturizer(r) : morganFeaturizer(st.radius ?? 2, st.bits ?? 2048));
+      blocks.push({
+        names: feats.flatMap((f) => f.names), column: c,
+        fill(i, out, o) {
+          const v = col[i];
+          if (v === null) return 'missing SMILES';
+          const mol = parseSmiles(r, v);
+          if (typeof mol === 'string') return mol;
+          try {
+            let off = o;
+            for (const f of feats) {
+              f.compute(mol, out, off);
+              off += f.names.length;
+            }
+          } finally {
+            mol.delete();
+          }
+          return null;
+        },
+      });
+    }
+  }
+  // Two inputs can produce the same names (e.g. two formula columns with magpie): prefix the later block.
+  const seen = new Set<string>();
+  for (const b of blocks) {
+    if (b.names.some((n) => seen.has(n))) b.names = b.names.map((n) => `${b.column}.${n}`);
+    for (const n of b.names) seen.add(n);
+  }
+  return blocks;
+}
+
+/** Learns categories / element sets from the training table. */
+function fitStates(spec: Spec, table: Table): InputState[] {
+  return spec.dataset.inputs.map((inp) => {
+    const columns = inputColumns(inp);
+    const st: InputState = { columns, kind: inp.kind, descriptors: defaultDescriptors(inp) };
+    if (inp.basis) st.basis = inp.basis;
+    if (inp.radius !== undefined) st.radius = inp.radius;
+    if (inp.bits !== undefined) st.bits = inp.bits;
+    if (inp.kind === 'categorical') {
+      st.categories = columns.flatMap((c) => {
+        const col = table.columns[colIndex(table, c, 'input')];
+        const set = new Set<string>();
+        for (const v of col) if (v !== null) set.add(v);
+        return [...set].sort().map((v) => `${c}=${v}`);
+      });
+    }
+    if (inp.kind === 'composition' && st.descriptors.includes('fractions')) {
+      const reader = compositionReader(table, st);
+      const present = new Set<number>();
+      for (let i = 0; i < table.rowNumbers.length; i++) {
+        const c = reader.read(i);
+        if (typeof c !== 'string') for (let k = 0; k < c.z.length; k++) present.add(c.z[k]);
+      }
+      st.elements = [...present].sort((a, b) => a - b);
+    }
+    return st;
+  });
+}
+
+interface RawFeatures {
+  names: string[];
+  /** n x W for all table rows (rows with errors hold garbage). */
+  data: Float64Array;
+  errors: { index: number; column: string; message: string }[];
+  bad: Uint8Array;
+}
+
+async function computeRaw(table: Table, states: InputState[]): Promise<RawFeatures> {
+  const blocks = await makeBlocks(table, states);
+  const names = blocks.flatMap((b) => b.names);
+  const W = names.length;
+  const n = table.rowNumbers.length;
+  const data = new Float64Array(n * W);
+  const errors: RawFeatures['errors'] = [];
+  const bad = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let off = i * W;
+    for (const b of blocks) {
+      const err = b.fill(i, data, off);
+      if (err !== null) {
+        errors.push({ index: i, column: b.column, message: err });
+        bad[i] = 1;
+      }
+      off += b.names.length;
+    }
+  }
+  return { names, data, errors, bad };
+}
+
+function ids(table: Table, idColumn: string | undefined): (i: number) => string {
+  if (!idColumn) return (i) => String(i + 1);
+  const col = table.columns[colIndex(table, idColumn, 'id')];
+  return (i) => col[i] ?? String(i + 1);
+}
+
+function select(raw: RawFeatures, keep: number[], kept: number[]): Matrix {
+  const W = raw.names.length;
+  const out = matrix(keep.length, kept.length);
+  for (let r = 0; r < keep.length; r++) {
+    const src = keep[r] * W;
+    const dst = r * kept.length;
+    for (let c = 0; c < kept.length; c++) out.data[dst + c] = raw.data[src + kept[c]];
+  }
+  return out;
+}
+
+function formatRowError(file: string, line: number, column: string, message: string): string {
+  return `${file}:${line}: column "${column}": ${message}`;
+}
+
+function makePipeline(spec: { id?: string }, states: InputState[], allNames: string[], kept: number[]): FeaturePipeline {
+  const featureNames = kept.map((k) => allNames[k]);
+  const keptSet = new Set(kept);
+  const droppedConstant = allNames.filter((_, k) => !keptSet.has(k));
+  const state: PipelineState = {
+    format: 'mi-studio-features', version: 1, id: spec.id, inputs: states, allNames, kept, featureNames, droppedConstant,
+  };
+  return {
+    featureNames,
+    droppedConstant,
+    save: () => state,
+    async transform(table: Table): Promise<TransformResult> {
+      const raw = await computeRaw(table, states);
+      if (raw.names.length !== allNames.length || raw.names.some((nm, k) => nm !== allNames[k])) {
+        throw new MiError('the candidate table produces different feature columns than the training data', {
+          file: basename(table.path), code: 'feature-mismatch',
+        });
+      }
+      const file = basename(table.path);
+      const keep: number[] = [];
+      for (let i = 0; i < table.rowNumbers.length; i++) if (!raw.bad[i]) keep.push(i);
+      const idOf = ids(table, spec.id && table.header.includes(spec.id) ? spec.id : undefined);
+      const warnings: string[] = [];
+      // unseen categories: all-zero one-hot rows
+      for (const st of states) {
+        if (st.kind !== 'categorical') continue;
+        for (const c of st.columns) {
+          const j = table.header.indexOf(c);
+          const known = new Set((st.categories ?? []).filter((k) => k.startsWith(`${c}=`)).map((k) => k.slice(c.length + 1)));
+          const unseen = new Map<string, number>();
+          for (const i of keep) {
+            const v = table.columns[j][i];
+            if (v !== null && !known.has(v)) unseen.set(v, (unseen.get(v) ?? 0) + 1);
+          }
+          for (const [v, count] of unseen) {
+            warnings.push(`${file}: column "${c}": category "${v}" was not in the training data (${count} row(s)); encoded as all zeros`);
+          }
+        }
+      }
+      for (const st of states) {
+        if (st.kind !== 'composition' || !st.elements || !st.descriptors.includes('fractions')) continue;
+        const known = new Set(st.elements);
+        const reader = compositionReader(table, st);
+        const unseen = new Set<number>();
+        for (const i of keep) {
+          const c = reader.read(i);
+          if (typeof c !== 'string') for (let k = 0; k < c.z.length; k++) if (!known.has(c.z[k])) unseen.add(c.z[k]);
+        }
+        if (unseen.size > 0) {
+          const syms = [...unseen].sort((a, b) => a - b).map((z) => [...ATOMIC_NUMBER.entries()].find(([, v]) => v === z)?.[0]);
+          warnings.push(`${file}: element(s) ${syms.join(', ')} not in the training data have no "fraction:" column`);
+        }
+      }
+      return {
+        X: select(raw, keep, kept),
+        ids: keep.map(idOf),
+        rowNumbers: keep.map((i) => table.rowNumbers[i]),
+        dropped: raw.errors.map((e) => ({ row: table.rowNumbers[e.index], column: e.column, message: e.message })),
+        warnings,
+      };
+    },
+  };
+}
+
+/** Rebuilds a pipeline from `pipeline.save()` (e.g. model/pipeline.json "state"). */
+export function restorePipeline(state: PipelineState): FeaturePipeline {
+  return makePipeline({ id: state.id }, state.inputs, state.allNames, state.kept);
+}
+
+/** Featurises the training table of a spec (see module comment). Throws one MiError listing every invalid cell when
+ *  `on_invalid` is `error`; with `skip`, invalid rows go to `set.dropped`. */
+export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: FeatureSet; pipeline: FeaturePipeline }> {
+  const file = basename(table.path);
+  const states = fitStates(spec, table);
+  const raw = await computeRaw(table, states);
+  const n = table.rowNumbers.length;
+  const targets = spec.dataset.targets;
+  const T = targets.length;
+  const Yall = new Float64Array(n * T);
+  const tcols = targets.map((t) => table.columns[colIndex(table, t.column, 'target')]);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < T; t++) {
+      const v = tcols[t][i];
+      let y = NaN;
+      if (v !== null) {
+        y = parseNumber(v);
+        if (Number.isNaN(y)) {
+          raw.errors.push({ index: i, column: targets[t].column, message: `target is not a number: "${v}"` });
+          raw.bad[i] = 1;
+        }
+      }
+      Yall[i * T + t] = y;
+    }
+  }
+  raw.errors.sort((a, b) => a.index - b.index);
+  const onInvalid = spec.dataset.on_invalid ?? 'error';
+  if (raw.errors.length > 0 && onInvalid !== 'skip') {
+    const lines = raw.errors.map((e) => formatRowError(file, table.rowNumbers[e.index], e.column, e.message));
+    const badRows = new Set(raw.errors.map((e) => e.index)).size;
+    if (raw.errors.length === 1) {
+      const e = raw.errors[0];
+      throw new MiError(e.message, {
+        file, line: table.rowNumbers[e.index], column: e.column, code: 'invalid-row',
+        hint: 'fix the cell, or set `on_invalid: skip` under dataset to drop invalid rows',
+      });
+    }
+    throw new MiError(`${raw.errors.length} invalid value(s) in ${badRows} row(s):\n${lines.join('\n')}`, {
+      code: 'invalid-rows', hint: 'fix the cells, or set `on_invalid: skip` under dataset to drop invalid rows',
+    });
+  }
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (!raw.bad[i]) keep.push(i);
+  if (keep.length === 0) {
+    throw new MiError(`no valid rows left in ${file} (${n} row(s), all invalid)`, { file, code: 'no-rows' });
+  }
+  // constant columns (over the kept training rows) carry no information: drop and record them
+  const W = raw.names.length;
+  const kept: number[] = [];
+  for (let c = 0; c < W; c++) {
+    const first = raw.data[keep[0] * W + c];
+    let constant = true;
+    for (let r = 1; r < keep.length && constant; r++) {
+      const v = raw.data[keep[r] * W + c];
+      if (!(v === first || (Number.isNaN(v) && Number.isNaN(first)))) constant = false;
+    }
+    if (!constant || keep.length === 1) kept.push(c);
+  }
+  const pipeline = makePipeline({ id: spec.dataset.id }, states, raw.names, kept);
+  const X = select(raw, keep, kept);
+  const Y = matrix(keep.length, T);
+  keep.forEach((i, r) => {
+    for (let t = 0; t < T; t++) Y.data[r * T + t] = Yall[i * T + t];
+  });
+  const idOf = ids(table, spec.dataset.id);
+  const set: FeatureSet = {
+    X,
+    featureNames: pipeline.featureNames,
+    Y,
+    targetNames: targets.map((t) => t.column),
+    ids: keep.map(idOf),
+    rowNumbers: keep.map((i) => table.rowNumbers[i]),
+    dropped: raw.errors.map((e) => ({ row: table.rowNumbers[e.index], column: e.column, message: e.message })),
+  };
+  return { set, pipeline };
+}

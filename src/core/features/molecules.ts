@@ -1,0 +1,100 @@
+/**
+ * Molecules through RDKit's WASM build (`@rdkit/rdkit`): SMILES validation, Morgan fingerprints (`morgan:<i>`)
+ * and RDKit 2D descriptors (`rdkit2d:<name>`). Polymer repeat units with `*` attachment points are accepted
+ * (RDKit parses `*` as a dummy atom).
+ */
+import { existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import initRDKitModule from '@rdkit/rdkit';
+
+type RDKit = Awaited<ReturnType<typeof initRDKitModule>>;
+type Mol = NonNullable<ReturnType<RDKit['get_mol']>>;
+
+const WASM = 'RDKit_minimal.wasm';
+
+/** Where the RDKit wasm is: next to the bundle (dist/), or in node_modules (tests, dev). */
+export function findRDKitWasm(): string | undefined {
+  const dirs: string[] = [];
+  if (typeof __dirname === 'string') dirs.push(__dirname, join(__dirname, '..'), join(__dirname, '..', 'dist'));
+  if (process.env.MI_ROOT) dirs.push(join(process.env.MI_ROOT, 'dist'), join(process.env.MI_ROOT, 'node_modules/@rdkit/rdkit/dist'));
+  try {
+    dirs.push(dirname(require.resolve('@rdkit/rdkit/dist/' + WASM)));
+  } catch {
+    /* not resolvable from a bundle */
+  }
+  dirs.push(join(process.cwd(), 'node_modules/@rdkit/rdkit/dist'), join(process.cwd(), 'dist'));
+  for (const d of dirs) if (existsSync(join(d, WASM))) return join(d, WASM);
+  return undefined;
+}
+
+let rdkit: Promise<RDKit> | undefined;
+
+/** The RDKit module, initialised once. */
+export function getRDKit(): Promise<RDKit> {
+  if (!rdkit) {
+    const wasm = findRDKitWasm();
+    const opts = wasm ? { locateFile: (f: string) => (f.endsWith('.wasm') ? wasm : f) } : undefined;
+    rdkit = initRDKitModule(opts).then((r) => {
+      try {
+        r.disable_logging();
+      } catch {
+        /* older builds */
+      }
+      return r;
+    });
+    rdkit.catch(() => (rdkit = undefined));
+  }
+  return rdkit;
+}
+
+/** Parses a SMILES; returns the molecule or an error message. The caller must delete() the molecule. */
+export function parseSmiles(r: RDKit, smiles: string): Mol | string {
+  let mol: Mol | null = null;
+  try {
+    mol = r.get_mol(smiles);
+  } catch {
+    mol = null;
+  }
+  if (!mol) return `invalid SMILES "${smiles}"`;
+  if (!mol.is_valid()) {
+    mol.delete();
+    return `invalid SMILES "${smiles}"`;
+  }
+  return mol;
+}
+
+export interface MoleculeFeaturizer {
+  names: string[];
+  /** Writes the features of one molecule into out[offset...]. */
+  compute(mol: Mol, out: Float64Array, offset: number): void;
+}
+
+/** Morgan (circular, ECFP-like) fingerprint bits as computed by RDKit, `morgan:0` ... `morgan:<bits-1>`. */
+export function morganFeaturizer(radius = 2, bits = 2048): MoleculeFeaturizer {
+  const details = JSON.stringify({ radius, nBits: bits });
+  return {
+    names: Array.from({ length: bits }, (_, i) => `morgan:${i}`),
+    compute(mol, out, o) {
+      const fp = mol.get_morgan_fp(details);
+      for (let i = 0; i < bits; i++) out[o + i] = fp.charCodeAt(i) === 49 ? 1 : 0;
+    },
+  };
+}
+
+/** RDKit 2D descriptors (`get_descriptors()`), names fixed from a reference molecule so every row has the same columns. */
+export function rdkit2dFeaturizer(r: RDKit): MoleculeFeaturizer {
+  const ref = r.get_mol('CC');
+  if (!ref) throw new Error('RDKit failed to parse a reference molecule');
+  const keys = Object.keys(JSON.parse(ref.get_descriptors()) as Record<string, number>);
+  ref.delete();
+  return {
+    names: keys.map((k) => `rdkit2d:${k}`),
+    compute(mol, out, o) {
+      const d = JSON.parse(mol.get_descriptors()) as Record<string, number>;
+      for (let j = 0; j < keys.length; j++) {
+        const v = d[keys[j]];
+        out[o + j] = typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+      }
+    },
+  };
+}
