@@ -1,14 +1,11 @@
 /**
  * Background runs in the extension: commands (Train, Suggest Next Experiments, Simulate Campaign, Cancel Run,
- * Open Latest Run, Validate Spec, Show Log), code lenses on `.mi.yaml`, progress / status bar / log channel.
+ * Open Latest Run, Show Log), code lenses on `.mi.yaml`, progress / status bar / log channel.
+ * Validate Spec is the language area's (src/extension/language), which reports into its live diagnostics.
  * Run commands are disabled in Restricted Mode (untrusted workspaces) with an explanation; viewers keep working.
  */
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { formatDiagnostic } from '../../core/diagnostics';
-import type { Diagnostic } from '../../core/diagnostics';
-import { validateSpecText } from '../../core/spec';
 import type { RunKind, RunOptions } from '../../protocol/worker';
 import { Commands, LANGUAGE_ID } from '../ids';
 import { getLog } from '../log';
@@ -87,8 +84,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
   const m = new RunManager(context);
   manager = m;
   const lenses = new RunCodeLensProvider();
-  const validation = vscode.languages.createDiagnosticCollection('mi-studio-validate');
-  context.subscriptions.push(m, lenses, validation);
+  context.subscriptions.push(m, lenses);
 
   const startRun = async (kind: RunKind, arg: unknown, title: string, options: RunOptions = {}) => {
     if (!trusted(title)) return;
@@ -146,59 +142,11 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
       }
       await openRunManifest(vscode.Uri.file(latest));
     }),
-    vscode.commands.registerCommand(Commands.validateSpec, async (arg?: unknown) => {
-      const uri = await resolveSpec(arg);
-      if (!uri) return;
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      const text = doc ? doc.getText() : await readFile(uri.fsPath, 'utf8');
-      let diagnostics: Diagnostic[];
-      try {
-        diagnostics = (await validateSpecText(text, uri.fsPath)).diagnostics;
-      } catch (e) {
-        void vscode.window.showErrorMessage(`MI Studio: could not validate ${basename(uri.fsPath)}: ${(e as Error).message}`);
-        return;
-      }
-      reportValidation(validation, uri, diagnostics);
-    }),
     vscode.commands.registerCommand(Commands.showLog, () => getLog().show(true)),
     vscode.languages.registerCodeLensProvider([{ language: LANGUAGE_ID }, { pattern: SPEC_GLOB }], lenses),
     m.onDidChangeRuns(() => lenses.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
-    // Validate Spec results go stale as soon as the spec is edited (live validation takes over).
-    vscode.workspace.onDidChangeTextDocument((e) => {
-      if (validation.has(e.document.uri)) validation.delete(e.document.uri);
-    }),
   );
   const watcher = vscode.workspace.createFileSystemWatcher('**/run.mirun.json');
   context.subscriptions.push(watcher, watcher.onDidCreate(() => lenses.refresh()), watcher.onDidDelete(() => lenses.refresh()));
-}
-
-function reportValidation(collection: vscode.DiagnosticCollection, uri: vscode.Uri, diagnostics: Diagnostic[]): void {
-  const byFile = new Map<string, vscode.Diagnostic[]>();
-  for (const d of diagnostics) {
-    const file = d.file ?? uri.fsPath;
-    const range = new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character);
-    const sev =
-      d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-    const vd = new vscode.Diagnostic(range, d.hint ? `${d.message} (${d.hint})` : d.message, sev);
-    vd.code = d.code;
-    vd.source = 'MI Studio';
-    byFile.set(file, [...(byFile.get(file) ?? []), vd]);
-  }
-  collection.clear();
-  collection.set(uri, byFile.get(uri.fsPath) ?? []);
-  for (const [file, ds] of byFile) if (file !== uri.fsPath) collection.set(vscode.Uri.file(file), ds);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  for (const d of diagnostics) getLog().info(formatDiagnostic(uri.fsPath, d));
-  const name = basename(uri.fsPath);
-  if (!errors.length) {
-    void vscode.window.showInformationMessage(`MI Studio: ${name} is valid${warnings.length ? ` (${warnings.length} warning(s), see Problems)` : ''}.`);
-  } else {
-    void vscode.window
-      .showErrorMessage(`MI Studio: ${name} has ${errors.length} error(s): ${errors[0].message}${errors.length > 1 ? ' …' : ''}`, 'Show Problems')
-      .then((pick) => {
-        if (pick) void vscode.commands.executeCommand('workbench.actions.view.problems');
-      });
-  }
 }
