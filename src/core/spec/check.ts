@@ -18,6 +18,8 @@ interface Where {
 }
 
 const MAX_DEPTH = 64;
+/** Aliases can make a small file expand exponentially; stop walking after this many nodes. */
+const MAX_VISITS = 100_000;
 
 function kindOf(node: Node | null): Kind {
   if (node === null) return 'null';
@@ -65,6 +67,7 @@ function nameOf(path: YPath): string {
 
 export class SchemaChecker {
   readonly diagnostics: Diagnostic[] = [];
+  private visits = 0;
   /** Every property name in the schema → the paths where it is allowed (for "belongs under …" hints). */
   private readonly keyHomes = new Map<string, string[]>();
 
@@ -92,7 +95,7 @@ export class SchemaChecker {
   }
 
   check(node: Node | null, schema: JsonSchema, path: YPath, where: Where = {}, depth = 0): void {
-    if (depth > MAX_DEPTH) return;
+    if (depth > MAX_DEPTH || ++this.visits > MAX_VISITS) return;
     const s = resolveRef(schema, this.root);
     const at: Node | null | undefined = node && !(isScalar(node) && node.value === null && where.key) ? node : (where.key ?? node);
     const kind = kindOf(node);

@@ -67,7 +67,17 @@ export async function validateSpecText(
     schema.check(root, specSchema, []);
     diagnostics.push(...schema.diagnostics);
 
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      diagnostics.push({
+        range: sd.rangeOf(0, 0), severity: 'error', code: 'yaml-syntax',
+        message: `the YAML cannot be expanded: ${err instanceof Error ? err.message : String(err)}`,
+        hint: 'use fewer aliases (*name)',
+      });
+      return { diagnostics: dedupe(diagnostics).sort(byPosition) };
+    }
     const semantic = new SemanticChecker(sd, specPath, opts.reader ?? defaultDataReader);
     if (!opts.skipFiles) await semantic.run(value);
     else await semantic.run(stripFiles(value));
