@@ -93,6 +93,20 @@ function countCrlf(s: string): number {
   return n;
 }
 
+const DECIMAL_COMMA = /^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Every non-missing cell is a number and at least one uses a decimal comma. */
+function decimalCommaColumn(col: (string | null)[]): boolean {
+  let comma = 0;
+  for (const v of col) {
+    if (v === null) continue;
+    if (DECIMAL_COMMA.test(v)) comma++;
+    else if (!PLAIN_NUMBER.test(v) || v.includes('.')) return false;
+  }
+  return comma > 0;
+}
+
 /** Validates header names: present, non-empty, unique, not a data row. */
 function checkHeader(file: string, header: string[]): void {
   const name = basename(file);
@@ -246,8 +260,11 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
     const col = columns[j];
     let missing = 0;
     for (const v of col) if (v === null) missing++;
+    // `;`-separated files from European locales write decimal commas ("8,5"): read such columns as numbers
+    const comma = delimiter === ';' && decimalCommaColumn(col);
+    if (comma) for (let i = 0; i < col.length; i++) { const v = col[i]; if (v !== null) col[i] = v.replace(',', '.'); }
     const { type, evidence } = inferColumnType(col);
-    return { name: h, type, evidence, missing };
+    return { name: h, type, evidence: comma ? `${evidence} (decimal commas read as points)` : evidence, missing };
   });
   return { path: abs, sha256, delimiter, header, columns, rowNumbers, info };
 }

@@ -67,14 +67,15 @@ class Parser {
     return /^\.\d+(H2O|D2O)/.test(this.s.slice(p, p + 12));
   }
 
-  /** Parses a number at the cursor; returns NaN (cursor unchanged) when there is none. */
-  number(): number {
+  /** Parses a number at the cursor; returns NaN (cursor unchanged) when there is none. `amount`: a number after an
+   *  element or bracket, where `4.5H2O` reads as 4 then the hydrate `.5H2O`; a leading multiplier keeps `1.3H2O`. */
+  number(amount = true): number {
     const s = this.s;
     const start = this.i;
     let j = this.i;
     if (!isDigit(s[j]) && !(s[j] === '.' && isDigit(s[j + 1]))) return NaN;
     while (isDigit(s[j])) j++;
-    if (s[j] === '.' && isDigit(s[j + 1]) && !this.hydrateDot(j)) {
+    if (s[j] === '.' && isDigit(s[j + 1]) && !(amount && this.hydrateDot(j))) {
       j++;
       while (isDigit(s[j])) j++;
     }
@@ -93,7 +94,7 @@ class Parser {
       j = k;
     }
     // `1.2.3`, `1..5`, `2/3/4`: a number that keeps going is malformed (but `Fe2.O3`, `O4.5H2O` are separators).
-    if ((s[j] === '.' && (isDigit(s[j + 1]) || s[j + 1] === '.') && !this.hydrateDot(j)) || s[j] === '/') this.badNumber(start);
+    if ((s[j] === '.' && (isDigit(s[j + 1]) || s[j + 1] === '.') && !(amount && this.hydrateDot(j))) || s[j] === '/') this.badNumber(start);
     this.i = j;
     return value;
   }
@@ -205,7 +206,7 @@ class Parser {
     }
     let m = 1;
     if (isDigit(c) || c === '.') {
-      m = this.number();
+      m = this.number(false);
       this.skipSpace();
     }
     const g = this.groups(null, -1);
