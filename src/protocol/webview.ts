@@ -318,6 +318,13 @@ export async function buildRunViewData(read: RunFileReader, runDirName: string):
       warnings.push(`landscape.json: ${(e as Error).message}`);
     }
   }
+  // mark suggested candidates on 1-D slices from suggestions.csv when landscape.json does not list them per slice
+  if (data.landscape && data.suggestions) {
+    for (const sl of data.landscape.slices) {
+      const j = data.suggestions.header.indexOf(sl.feature);
+      if (!sl.suggestions.length && j >= 0) sl.suggestions = data.suggestions.rows.map((r) => Number(r[j])).filter((v) => Number.isFinite(v));
+    }
+  }
   const simulation = await readJson('simulation', 'simulation.json');
   if (simulation !== undefined) {
     try {

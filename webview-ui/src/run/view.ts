@@ -155,7 +155,7 @@ export class RunView {
 
     if (this.opts.mode === 'page') {
       for (const s of this.sections) {
-        const el = h('section', { id: `section-${s.id}`, 'aria-labelledby': `h-${s.id}` }, h('h2', { id: `h-${s.id}` }, s.title));
+        const el = h('section', { id: `section-${s.id}`, 'aria-label': s.title }, s.id === 'overview' ? null : h('h2', {}, s.title));
         this.root.append(el);
         this.panels.set(s.id, el);
         s.build(el);
@@ -343,7 +343,6 @@ export class RunView {
           type: 'line',
           data: { datasets },
           options: {
-            parsing: false,
             plugins: { legend: { display: phases.length > 1, position: 'bottom' } },
             scales: { x: { type: 'linear', title: axisTitle('iteration / epoch') }, y: { type: 'linear', title: axisTitle(yLabel) } },
           },
@@ -570,8 +569,8 @@ export class RunView {
               options: {
                 plugins: { legend: { position: 'bottom' }, miHeatmap: { x: g.x, y: g.y, z: g.z } } as never,
                 scales: {
-                  x: { type: 'linear', min: g.x[0] - half(g.x), max: g.x[g.x.length - 1] + half(g.x), title: axisTitle(g.xLabel), grid: { display: false } },
-                  y: { type: 'linear', min: g.y[0] - half(g.y), max: g.y[g.y.length - 1] + half(g.y), title: axisTitle(g.yLabel), grid: { display: false } },
+                  x: { type: 'linear', min: g.x[0] - half(g.x), max: g.x[g.x.length - 1] + half(g.x), title: axisTitle(g.xLabel), grid: { display: false }, ticks: { includeBounds: false } },
+                  y: { type: 'linear', min: g.y[0] - half(g.y), max: g.y[g.y.length - 1] + half(g.y), title: axisTitle(g.yLabel), grid: { display: false }, ticks: { includeBounds: false } },
                 },
               },
             },

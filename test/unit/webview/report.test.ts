@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateReport, scriptSafe } from '../../../src/cli/commands/report';
+import { buildBundles, bundlePath, countColor, launch, loadRunData, outDir, root, shotsDir, skipReason } from './harness';
+
+const fixture = (name: string) => join(root, 'test', 'fixtures', 'webview', name);
+
+test('scriptSafe keeps embedded code from closing its <script> element', () => {
+  assert.equal(scriptSafe('a</script>b<!--c'), 'a<\\/script>b<\\!--c');
+  assert.ok(!/<\/script/i.test(scriptSafe('x</SCRIPT>')));
+});
+
+test('report refuses a folder without run.mirun.json, naming it', async () => {
+  await assert.rejects(generateReport(join(root, 'test', 'fixtures', 'webview'), join(outDir, 'x.html'), __filename), /not a run folder \(no run\.mirun\.json\)/);
+});
+
+const skip = skipReason();
+
+test('report: one self-contained HTML file whose charts render offline', { skip }, async () => {
+  await buildBundles();
+  mkdirSync(shotsDir, { recursive: true });
+  const out = await generateReport(fixture('run1'), join(outDir, 'report-run1.html'), bundlePath('report'));
+  const html = readFileSync(out, 'utf8');
+  // the markup outside the inlined code references nothing external (the browser check below catches the rest)
+  const markup = html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '<script></script>');
+  assert.equal((html.match(/<script\b/gi) ?? []).length, 2, 'embedded data + inlined bundle');
+  assert.ok(!/\s(src|href)=/i.test(markup), 'no src/href attributes in the page markup');
+  const data = await loadRunData(fixture('run1'));
+  const nPred = data.predictions!.rows.length;
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await page.goto(`file://${out}`);
+    await page.waitForSelector('body[data-ready]');
+    for (const id of ['parity-band_gap', 'curve', 'relevance', 'landscape1d', 'landscape2d', 'simulation']) await page.waitForSelector(`canvas#${id}[data-points]`);
+    await page.waitForTimeout(200);
+    assert.equal(Number(await page.getAttribute('canvas#parity-band_gap', 'data-points')), nPred);
+    assert.equal(Number(await page.getAttribute('canvas#curve', 'data-points')), data.manifest.curve.length);
+    assert.equal(Number(await page.getAttribute('canvas#landscape1d', 'data-points')), data.landscape!.slices[0].x.length);
+    // the parity points are painted in the report's first series colour (#1a73e8)
+    const blue = await countColor(page, 'canvas#parity-band_gap', [0x1a, 0x73, 0xe8]);
+    assert.ok(blue >= nPred * 4, `parity points painted: ${blue} pixels of the series colour`);
+    const rendered = await page.evaluate(() => (window as unknown as { __miRendered: { chart: string; points: number }[] }).__miRendered);
+    assert.ok(rendered.some((r) => r.chart === 'parity' && r.points === nPred));
+    assert.equal((await page.$$('#suggestions-table tbody tr')).length, data.suggestions!.rows.length);
+    assert.deepEqual(requests.filter((u) => u !== `file://${out}`), [], 'no network or file requests beyond the report itself');
+    await page.screenshot({ path: join(shotsDir, 'report-run1.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
