@@ -241,7 +241,8 @@ export function schemaHoverMarkdown(schema: JsonSchema, path: PathSeg[]): string
   const desc = describe(alts);
   const key = path[path.length - 1];
   const parts: string[] = [];
-  parts.push(`**${typeof key === 'number' ? pathLabel(path.slice(-2)) : key}** — \`${pathLabel(path)}\``);
+  const title = `**${typeof key === 'number' ? pathLabel(path.slice(-2)) : key}**`;
+  parts.push(path.length > 1 ? `${title} — \`${pathLabel(path)}\`` : title);
   if (desc) parts.push(desc);
   const values = enumValuesAt(schema, path).map((v) => `\`${v.value}\``);
   if (values.length) parts.push(`Allowed: ${values.join(' | ')}`);

@@ -169,3 +169,10 @@ test('writeNewSpec never overwrites: gaps.mi.yaml, then gaps-2.mi.yaml', async (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('hover: a root key is titled without a redundant path; unknown keys have no hover', async () => {
+  const h = await hover(SPEC, 13, 2, env);
+  assert.ok(h);
+  assert.match(h.markdown, /^\*\*model\*\*\n\nSurrogate model/);
+  assert.equal(await hover('bogus: 1\n', 0, 2, env), undefined);
+});
