@@ -1,12 +1,13 @@
 /**
  * Linear constraints of a design space, e.g. `"Ni + Fe <= 0.8"`, `"2*x - y >= 0"`, `"0.5 Co + Cr < 1"`.
- * Grammar: expr op expr, where expr is a sum of terms `[number [*]] name` or numbers, op is <=, >=, <, >, == or =.
- * Names are identifiers (letters, digits, `_`, `.`) or back-quoted (`` `col name` ``). The result is normalised to
- * `sum(coefficients[name] * name) op rhs`, with < and > treated as <= and >=.
+ * Grammar: expr op expr, where expr is a sum of terms `[number [*]] name` or numbers, op is <=, >=, < or >
+ * (equalities are rejected: use two inequalities or the composition sum). Names are identifiers (letters, digits,
+ * `_`, `.`). The result is normalised to `sum(coefficients[name] * name) op rhs`, with < and > read as <= and >=.
+ * Accepts the same language as the optimiser's parser in src/core/bo/space.ts.
  */
 export interface LinearConstraint {
   coefficients: Record<string, number>;
-  op: '<=' | '>=' | '==';
+  op: '<=' | '>=';
   rhs: number;
   /** The original text. */
   text: string;
@@ -26,13 +27,6 @@ function tokenize(s: string): Tok[] | { error: string; offset: number } {
     if (num) { toks.push({ t: 'num', v: Number(num[0]), o: i }); i += num[0].length; continue; }
     const id = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(s.slice(i));
     if (id) { toks.push({ t: 'name', v: id[0], o: i }); i += id[0].length; continue; }
-    if (c === '`') {
-      const end = s.indexOf('`', i + 1);
-      if (end < 0) return { error: 'unclosed back-quote', offset: i };
-      toks.push({ t: 'name', v: s.slice(i + 1, end), o: i });
-      i = end + 1;
-      continue;
-    }
     const op = /^(<=|>=|==|<|>|=|\+|-|\*)/.exec(s.slice(i));
     if (op) { toks.push({ t: 'op', v: op[0], o: i }); i += op[0].length; continue; }
     return { error: `unexpected character "${c}"`, offset: i };
@@ -61,13 +55,14 @@ export function parseLinearConstraint(text: string): ConstraintParse {
     }
     if (tk.t === 'op' && ['<=', '>=', '==', '<', '>', '='].includes(tk.v)) {
       if (op) return { ok: false, error: 'only one comparison is allowed', offset: tk.o };
+      if (tk.v === '==' || tk.v === '=') return { ok: false, error: 'equality constraints are not supported (use two inequalities)', offset: tk.o };
       if (expectTerm) return { ok: false, error: `missing term before "${tk.v}"`, offset: tk.o };
       if (termsOnSide === 0) return { ok: false, error: 'empty left-hand side', offset: tk.o };
-      op = tk.v === '<' || tk.v === '<=' ? '<=' : tk.v === '>' || tk.v === '>=' ? '>=' : '==';
+      op = tk.v === '<' || tk.v === '<=' ? '<=' : '>=';
       side = -1; expectTerm = true; sign = 1; termsOnSide = 0; i++;
       continue;
     }
-    if (!expectTerm) return { ok: false, error: 'expected +, - or a comparison (<=, >=, ==)', offset: tk.o };
+    if (!expectTerm) return { ok: false, error: 'expected +, - or a comparison (<= or >=)', offset: tk.o };
     if (tk.t === 'num') {
       const next = toks[i + 1];
       const after = toks[i + 2];
@@ -87,7 +82,7 @@ export function parseLinearConstraint(text: string): ConstraintParse {
     }
     expectTerm = false; sign = 1; termsOnSide++;
   }
-  if (!op) return { ok: false, error: 'missing comparison (<=, >=, ==)', offset: text.length };
+  if (!op) return { ok: false, error: 'missing comparison (<= or >=)', offset: text.length };
   if (expectTerm || termsOnSide === 0) return { ok: false, error: 'missing right-hand side', offset: text.length };
   if (Object.keys(coefficients).length === 0) return { ok: false, error: 'the constraint names no column', offset: 0 };
   return { ok: true, constraint: { coefficients, op, rhs: -constant, text } };

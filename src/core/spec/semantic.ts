@@ -216,6 +216,29 @@ export class SemanticChecker {
         }
       }
     }
+    if (!isObj(space.bounds) && !comp) {
+      this.at(['optimize', 'space'], 'key', 'error', 'missing-key', 'optimize.space needs "bounds" and/or "composition"',
+        'add bounds: {column: [low, high]}');
+    }
+    if (comp && elements.length >= 2) {
+      const sum = typeof comp.sum === 'number' ? comp.sum : 1;
+      const b = isObj(comp.bounds) ? comp.bounds : {};
+      let lo = 0;
+      let hi = 0;
+      for (const e of elements) {
+        const r = b[e];
+        const ok = Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'number';
+        lo += ok ? (r[0] as number) : 0;
+        hi += ok ? (r[1] as number) : sum;
+      }
+      if (lo > sum + 1e-9 || hi < sum - 1e-9) {
+        this.at(['optimize', 'space', 'composition', isObj(comp.bounds) ? 'bounds' : 'elements'], 'key', 'error', 'out-of-range',
+          `no composition satisfies the bounds: fractions must sum to ${sum}, but the lower bounds sum to ${lo} and the upper to ${hi}`,
+          'relax the element bounds');
+      }
+    }
+    // Constraint variables are the space's own variables (bounds columns and composition elements).
+    const spaceVars = [...(isObj(space.bounds) ? Object.keys(space.bounds) : []), ...elements];
     if (Array.isArray(space.constraints)) {
       space.constraints.forEach((c, j) => {
         if (typeof c !== 'string') return;
@@ -223,11 +246,16 @@ export class SemanticChecker {
         const parsed = parseLinearConstraint(c);
         if (!parsed.ok) {
           this.at(path, 'value', 'error', 'bad-constraint', `cannot read constraint "${c}": ${parsed.error} (at character ${parsed.offset + 1})`,
-            'write a linear constraint such as "Ni + Fe <= 0.8" or "2*x - y >= 0"');
+            'write a linear inequality such as "Ni + Fe <= 0.8" or "2*x - y >= 0"');
           return;
         }
         for (const n of Object.keys(parsed.constraint.coefficients)) {
-          if (names.length && !names.includes(n)) unknownName(n, path, 'value', 'constraint column');
+          if (spaceVars.includes(n)) continue;
+          if (names.length && !names.includes(n)) { unknownName(n, path, 'value', 'constraint column'); continue; }
+          if (spaceVars.length) {
+            this.at(path, 'value', 'error', 'unknown-column', `constraint column "${n}" is not a variable of the space`,
+              `give it bounds under optimize.space.bounds; variables: ${listSome(spaceVars)}`);
+          }
         }
       });
     }
