@@ -1,11 +1,109 @@
+import { promises as fsp } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from '../main';
+import { MiError } from '../../core/diagnostics';
+import { loadSpec, resolveSpecPath } from '../../core/spec';
+import type { ModelType } from '../../core/spec/types';
+import { loadTable } from '../../core/data';
+import { buildFeatures } from '../../core/features';
+import { createModel } from '../../core/models';
+import { SimpleGP } from '../../core/bo/gp';
+import { simulate } from '../../core/bo/simulate';
 
-// Placeholder until the owning issue lands; exits non-zero so nothing mistakes it for a working command.
+const USAGE = `mi-studio simulate SPEC --budget N --initial K --repeats R [--seed S] [--model TYPE] [--refit-every M] [--out PATH]
+
+Retrospective BO: treats the spec's dataset as a fully measured pool (targets = oracle), starts from K random rows and
+runs the spec's BO loop until N rows are measured, R times, plus random search with the same seeds.
+Writes <output.dir>/<name>/simulation-<timestamp>/simulation.json (or PATH: a .json file or a folder) and prints its path.
+  --model TYPE      override the spec's model type (gp, rf-gp, ridge, mlp-ensemble, auto; bo-gp = BO's small internal GP)
+  --refit-every M   refit hyperparameters every M iterations (default 5); in between, condition on new rows`;
+
+function intArg(args: string[], name: string, def?: number): number {
+  const i = args.indexOf(name);
+  if (i < 0) {
+    if (def === undefined) throw new MiError(`missing ${name}`, { code: 'usage', hint: USAGE.split('\n')[0] });
+    return def;
+  }
+  const v = Number(args[i + 1]);
+  if (!Number.isInteger(v) || v < 0) throw new MiError(`${name} needs a non-negative integer, got "${args[i + 1] ?? ''}"`, { code: 'usage' });
+  return v;
+}
+
+function strArg(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function stamp(d = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
 export const command: Command = {
-  summary: '(not yet available)',
-  usage: 'mi-studio simulate',
-  async main() {
-    process.stderr.write('mi-studio simulate: not implemented yet\n');
-    return 3;
+  summary: 'retrospective BO vs random search on the dataset (simulation.json)',
+  usage: USAGE,
+  async main(args: string[]): Promise<number> {
+    const valued = new Set(['--budget', '--initial', '--repeats', '--seed', '--model', '--refit-every', '--out']);
+    const positional = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
+    if (positional.length !== 1) {
+      process.stderr.write(`usage: ${USAGE}\n`);
+      return 2;
+    }
+    const specPath = resolve(positional[0]);
+    const { spec } = await loadSpec(specPath);
+    const budget = intArg(args, '--budget');
+    const initial = intArg(args, '--initial');
+    const repeats = intArg(args, '--repeats');
+    const seed = intArg(args, '--seed', spec.seed);
+    const refitEvery = intArg(args, '--refit-every', 5);
+    const modelType = strArg(args, '--model');
+    if (initial < 2 || budget <= initial) throw new MiError('need --initial >= 2 and --budget > --initial', { code: 'usage' });
+    if (repeats < 1) throw new MiError('--repeats must be at least 1', { code: 'usage' });
+    const dataPath = resolveSpecPath(specPath, spec.dataset.path);
+    process.stderr.write(`simulate: loading ${dataPath}\n`);
+    const table = await loadTable(dataPath);
+    const { set } = await buildFeatures(spec, table);
+    const recordOf = new Map<number, number>();
+    table.rowNumbers.forEach((line, r) => recordOf.set(line, r));
+    const dataRow = set.rowNumbers.map((line) => (recordOf.get(line) ?? -1) + 1);
+    const modelSpec = modelType && modelType !== 'bo-gp' ? { ...spec.model, type: modelType as ModelType } : spec.model;
+    const makeModel = modelType === 'bo-gp' ? () => new SimpleGP() : (s: number) => createModel(modelSpec, { seed: s });
+    process.stderr.write(`simulate: ${set.X.rows} rows x ${set.X.cols} features, model ${modelType ?? spec.model.type}, budget ${budget}, initial ${initial}, repeats ${repeats}\n`);
+    const result = await simulate(spec, specPath, { set, dataRow, path: dataPath, sha256: table.sha256, tableRows: table.rowNumbers.length }, {
+      budget,
+      initial,
+      repeats,
+      seed,
+      refitEvery,
+      makeModel,
+      modelName: modelType ?? spec.model.type,
+      log: (m) => process.stderr.write(`simulate: ${m}\n`),
+    });
+    const out = strArg(args, '--out');
+    let file: string;
+    if (out && out.endsWith('.json')) {
+      file = resolve(out);
+      await fsp.mkdir(dirname(file), { recursive: true });
+      const tmp = `${file}.tmp-${process.pid}`;
+      await fsp.writeFile(tmp, JSON.stringify(result, null, 1));
+      await fsp.rename(tmp, file);
+    } else {
+      const parent = out ? resolve(out) : join(resolveSpecPath(specPath, spec.output.dir), spec.name);
+      const name = `simulation-${stamp()}`;
+      const tmpDir = join(parent, `.tmp-${name}-${process.pid}`);
+      await fsp.mkdir(tmpDir, { recursive: true });
+      await fsp.writeFile(join(tmpDir, 'simulation.json'), JSON.stringify(result, null, 1));
+      let finalDir = join(parent, name);
+      for (let k = 2; await fsp.access(finalDir).then(() => true, () => false); k++) finalDir = join(parent, `${name}-${k}`);
+      await fsp.rename(tmpDir, finalDir);
+      file = join(finalDir, 'simulation.json');
+    }
+    const s = result.summary;
+    process.stderr.write(
+      `simulate: median experiments to a top-1% row: BO ${s.bo.experimentsToTop1.median ?? `>${result.budget}`} vs random ${s.random.experimentsToTop1.median ?? `>${result.budget}`}` +
+        ` (top-5%: BO ${s.bo.experimentsToTop5.median ?? `>${result.budget}`} vs random ${s.random.experimentsToTop5.median ?? `>${result.budget}`}); ${result.seconds.toFixed(1)} s\n`,
+    );
+    process.stdout.write(`${file}\n`);
+    return 0;
   },
 };

@@ -1,0 +1,253 @@
+/**
+ * Retrospective simulation: the dataset is treated as a fully measured pool and its targets as the oracle.
+ * Each repeat starts from K random rows and runs the spec's BO loop (acquisition, batch size and strategy, model)
+ * until N rows are measured; random search runs from the same K rows with the same seed.
+ *
+ * Speed: hyperparameters are refitted every `refitEvery` BO iterations (default 5) and on the last one; in between
+ * the model is conditioned on the new observations with fixed hyperparameters (`condition` when the model has it,
+ * else the proxy update in fantasy.ts).
+ *
+ * "Top-p%" rows are the ceil(p% · n) best rows by the first objective's utility (ties included); "experiments to
+ * top-p%" counts measured rows (the K initial ones included) up to and including the first such row, or null when
+ * not found within the budget (medians then treat it as larger than the budget and report null if the median is).
+ */
+import type { FeatureSet, Matrix } from '../features/types';
+import type { Model } from '../models/types';
+import type { Spec } from '../spec/types';
+import { toUtility } from './acquisition';
+import { selectBatch } from './batch';
+import { conditionModel, proxyKernel } from './fantasy';
+import { acquisitionOf, makeSetup } from './objectives';
+import { Rng } from './rng';
+
+export interface SimulateOptions {
+  budget: number;
+  initial: number;
+  repeats: number;
+  seed: number;
+  refitEvery?: number;
+  makeModel: (seed: number) => Model;
+  modelName: string;
+  log?: (msg: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface Quartiles {
+  median: number | null;
+  q1: number | null;
+  q3: number | null;
+}
+
+export interface MethodRepeat {
+  /** 1-based data-row numbers in measurement order (data row 1 = first record after the header). */
+  order: number[];
+  bestSoFar: number[];
+  experimentsToTop1: number | null;
+  experimentsToTop5: number | null;
+}
+
+export interface SimulationResult {
+  format: 'mi-studio-simulation';
+  version: 1;
+  createdAt: string;
+  spec: string;
+  dataset: { path: string; sha256: string; rows: number; pool: number };
+  target: string;
+  goal: unknown;
+  acquisition: string;
+  batch: number;
+  batchStrategy: string;
+  model: string;
+  budget: number;
+  initial: number;
+  repeats: number;
+  seed: number;
+  refitEvery: number;
+  top: { top1: { count: number; threshold: number }; top5: { count: number; threshold: number }; best: number };
+  runs: { repeat: number; seed: number; bo: MethodRepeat; random: MethodRepeat }[];
+  summary: {
+    bo: { bestSoFar: Quartiles[]; experimentsToTop1: Quartiles; experimentsToTop5: Quartiles; foundTop1: number; foundTop5: number };
+    random: { bestSoFar: Quartiles[]; experimentsToTop1: Quartiles; experimentsToTop5: Quartiles; foundTop1: number; foundTop5: number };
+    /** Median experiments to a top-1% row: random / BO (> 1 means BO is faster). */
+    speedupTop1: number | null;
+    speedupTop5: number | null;
+    /** Repeats where BO found a top-1% row in fewer experiments than random (ties count half). */
+    boWinsTop1: number;
+  };
+  seconds: number;
+}
+
+function quantile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo);
+}
+
+export function quartiles(values: (number | null)[]): Quartiles {
+  const v = values.map((x) => (x === null ? Infinity : x)).sort((a, b) => a - b);
+  const f = (p: number): number | null => {
+    const q = quantile(v, p);
+    return Number.isFinite(q) ? q : null;
+  };
+  return { median: f(0.5), q1: f(0.25), q3: f(0.75) };
+}
+
+function rows(X: Matrix, idx: number[]): Matrix {
+  const data = new Float64Array(idx.length * X.cols);
+  idx.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
+  return { rows: idx.length, cols: X.cols, data };
+}
+
+export interface SimulationPool {
+  set: FeatureSet;
+  /** 1-based data-row number of each row of set. */
+  dataRow: number[];
+  path: string;
+  sha256: string;
+  tableRows: number;
+}
+
+export async function simulate(spec: Spec, specPath: string, pool: SimulationPool, opts: SimulateOptions): Promise<SimulationResult> {
+  const t0 = Date.now();
+  const log = opts.log ?? (() => undefined);
+  const { set } = pool;
+  const T = set.Y.cols;
+  const setup0 = makeSetup(spec, set.Y);
+  const obj = setup0.objectives[0];
+  // oracle rows: finite objective
+  const valid: number[] = [];
+  for (let i = 0; i < set.Y.rows; i++) if (Number.isFinite(set.Y.data[i * T + obj.output])) valid.push(i);
+  const n = valid.length;
+  const budget = Math.min(opts.budget, n);
+  const K = Math.min(opts.initial, budget);
+  if (K < 2) throw new Error('--initial must be at least 2');
+  const util = valid.map((i) => toUtility(obj.goal, set.Y.data[i * T + obj.output]));
+  const sortedU = [...util].sort((a, b) => b - a);
+  const thr = (p: number): number => sortedU[Math.max(0, Math.ceil(p * n) - 1)];
+  const top1 = thr(0.01);
+  const top5 = thr(0.05);
+  const q = Math.max(1, spec.optimize?.batch ?? 1);
+  const strategy = spec.optimize?.batch_strategy ?? 'kriging-believer';
+  const refitEvery = Math.max(1, opts.refitEvery ?? 5);
+  const kernel = proxyKernel(set.X);
+  const yOf = (v: number): number => set.Y.data[valid[v] * T + obj.output];
+
+  const summarise = (order: number[]): MethodRepeat => {
+    const best: number[] = [];
+    let b = -Infinity;
+    let e1: number | null = null;
+    let e5: number | null = null;
+    let bi = order[0];
+    order.forEach((v, k) => {
+      const u = util[v];
+      if (u > b) {
+        b = u;
+        bi = v;
+      }
+      best.push(yOf(bi));
+      if (e1 === null && u >= top1) e1 = k + 1;
+      if (e5 === null && u >= top5) e5 = k + 1;
+    });
+    return { order: order.map((v) => pool.dataRow[valid[v]]), bestSoFar: best, experimentsToTop1: e1, experimentsToTop5: e5 };
+  };
+
+  const runs: SimulationResult['runs'] = [];
+  for (let rep = 0; rep < opts.repeats; rep++) {
+    const seed = opts.seed + 1000 * rep;
+    const rng = new Rng(seed);
+    const perm = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+    const init = perm.slice(0, K);
+    // random search: same initial rows, then the same shuffled order
+    const randomOrder = perm.slice(0, budget);
+    // BO
+    const measured = init.slice();
+    const isMeasured = new Uint8Array(n);
+    for (const v of measured) isMeasured[v] = 1;
+    let model: Model | undefined;
+    let it = 0;
+    let pendingX: number[] = [];
+    while (measured.length < budget) {
+      if (opts.signal?.aborted) throw new Error('cancelled');
+      const Xm = rows(set.X, measured.map((v) => valid[v]));
+      const Ym = rows(set.Y, measured.map((v) => valid[v]));
+      if (!model || it % refitEvery === 0) {
+        model = opts.makeModel(seed + it);
+        await model.fit(Xm, Ym, { seed: seed + it, signal: opts.signal });
+      } else if (pendingX.length) {
+        model = conditionModel(model, rows(set.X, pendingX.map((v) => valid[v])), rows(set.Y, pendingX.map((v) => valid[v])), kernel);
+      }
+      pendingX = [];
+      const setup = makeSetup(spec, Ym, { seed: seed + it });
+      const rest: number[] = [];
+      for (let v = 0; v < n; v++) if (!isMeasured[v]) rest.push(v);
+      // score all remaining rows, keep the top ones for the batch
+      const Xr = rows(set.X, rest.map((v) => valid[v]));
+      const p = model.predict(Xr);
+      const score = new Float64Array(rest.length);
+      const screen = setup.kind === 'ts' ? { ...setup, kind: 'ucb' as const, beta: 4 } : setup;
+      for (let i = 0; i < rest.length; i++) score[i] = acquisitionOf(screen, p.mean.subarray(i * T, (i + 1) * T), p.latentVariance.subarray(i * T, (i + 1) * T));
+      const M = Math.min(rest.length, Math.max(64, 20 * q));
+      const top = Array.from(rest.keys()).sort((a, b) => (score[b] || -Infinity) - (score[a] || -Infinity)).slice(0, M);
+      const take = Math.min(q, budget - measured.length);
+      const sel = selectBatch({ model, setup, X: rows(Xr, top), q: take, strategy, kernel, seed: seed + it });
+      for (const pk of sel.picks) {
+        const v = rest[top[pk]];
+        if (isMeasured[v]) continue;
+        isMeasured[v] = 1;
+        measured.push(v);
+        pendingX.push(v);
+      }
+      it++;
+    }
+    const bo = summarise(measured.slice(0, budget));
+    const random = summarise(randomOrder);
+    runs.push({ repeat: rep + 1, seed, bo, random });
+    log(`repeat ${rep + 1}/${opts.repeats}: BO top-1% after ${bo.experimentsToTop1 ?? `>${budget}`}, random after ${random.experimentsToTop1 ?? `>${budget}`} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  const method = (key: 'bo' | 'random'): SimulationResult['summary']['bo'] => ({
+    bestSoFar: Array.from({ length: budget }, (_, k) => {
+      // quartiles over repeats in utility order, reported in target units (distance to the target for target goals)
+      const us = runs.map((r) => toUtility(obj.goal, r[key].bestSoFar[k])).sort((a, b) => a - b);
+      const back = (u: number): number => Number((obj.goal === 'maximize' || obj.goal === 'predict' ? u : -u).toPrecision(10));
+      return { median: back(quantile(us, 0.5)), q1: back(quantile(us, 0.25)), q3: back(quantile(us, 0.75)) };
+    }),
+    experimentsToTop1: quartiles(runs.map((r) => r[key].experimentsToTop1)),
+    experimentsToTop5: quartiles(runs.map((r) => r[key].experimentsToTop5)),
+    foundTop1: runs.filter((r) => r[key].experimentsToTop1 !== null).length,
+    foundTop5: runs.filter((r) => r[key].experimentsToTop5 !== null).length,
+  });
+  const bo = method('bo');
+  const random = method('random');
+  const ratio = (a: number | null, b: number | null): number | null => (a !== null && b !== null && b > 0 ? Number((a / b).toFixed(3)) : null);
+  let wins = 0;
+  for (const r of runs) {
+    const a = r.bo.experimentsToTop1 ?? Infinity;
+    const b = r.random.experimentsToTop1 ?? Infinity;
+    wins += a < b ? 1 : a === b ? 0.5 : 0;
+  }
+  const targetName = obj.name;
+  return {
+    format: 'mi-studio-simulation',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    spec: specPath,
+    dataset: { path: pool.path, sha256: pool.sha256, rows: pool.tableRows, pool: n },
+    target: targetName,
+    goal: obj.goal,
+    acquisition: setup0.mo ? `${setup0.kind}:${setup0.mo.method}` : setup0.kind,
+    batch: q,
+    batchStrategy: strategy,
+    model: opts.modelName,
+    budget,
+    initial: K,
+    repeats: opts.repeats,
+    seed: opts.seed,
+    refitEvery,
+    top: { top1: { count: util.filter((u) => u >= top1).length, threshold: yOf(util.indexOf(top1)) }, top5: { count: util.filter((u) => u >= top5).length, threshold: yOf(util.indexOf(top5)) }, best: yOf(util.indexOf(sortedU[0])) },
+    runs,
+    summary: { bo, random, speedupTop1: ratio(random.experimentsToTop1.median, bo.experimentsToTop1.median), speedupTop5: ratio(random.experimentsToTop5.median, bo.experimentsToTop5.median), boWinsTop1: wins },
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
