@@ -58,6 +58,8 @@ export class ProgressPrinter {
 
   onEvent(e: RunEvent): void {
     if (e.type === 'log') {
+      // The failure itself is printed once, in detail, by printRunError at the end.
+      if (e.level === 'error' && /^\[\w+\] failed: /.test(e.message)) return;
       this.line(e.level === 'info' || e.level === 'debug' || e.level === 'trace' ? e.message : `${e.level}: ${e.message}`);
     } else if (e.type === 'progress') {
       if (this.tty) this.bar(e.phase, e.fraction, e.message);

@@ -128,7 +128,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
 
   let spans = phaseSpans(false);
   let phaseStart = Date.now();
-  let phase = 'spec';
+  let phase = '';
   const progress = (ph: string, within: number, message: string) => {
     const span = spans[ph] ?? [0, 1];
     const fraction = Math.min(1, Math.max(0, span[0] + (span[1] - span[0]) * Math.min(1, Math.max(0, within))));
