@@ -11,7 +11,8 @@ import { buildRunViewData, type RunViewData } from '../../../src/protocol/webvie
 
 export const root = process.env.MI_ROOT ?? process.cwd();
 export const CHROMIUM = '/usr/bin/chromium';
-export const outDir = join(root, 'out', 'webview-test');
+/** Per test process: node --test runs test files in parallel processes, each builds its own bundles. */
+export const outDir = join(root, 'out', 'webview-test', String(process.pid));
 export const shotsDir = join(root, 'test-results', 'webview');
 
 /** Why the browser tests cannot run here, or undefined when they can. */

@@ -67,3 +67,118 @@ test('run view draws parity, curve and relevance for the fixture run', { skip },
     await browser.close();
   }
 });
+
+type Posted = { type: string; chart?: string; points?: number; series?: string[]; method?: string; params?: { ranks?: number[] } };
+const posted = (page: import('playwright-core').Page) => page.evaluate(() => (window as unknown as { __posted: Posted[] }).__posted);
+
+test('run view tabs: suggestions (sort, append request), landscape, simulation; live curve; theme change', { skip }, async () => {
+  await buildBundles();
+  mkdirSync(shotsDir, { recursive: true });
+  const data = await loadRunData(fixture('run1'));
+  const nPred = data.predictions!.rows.length;
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${writeRunPage('run1-tabs', data)}`);
+    await page.waitForSelector('canvas#curve[data-points]');
+
+    // live learning curve: the host posts new points while the run is running
+    const before = Number(await page.getAttribute('canvas#curve', 'data-points'));
+    await page.evaluate(() => window.postMessage({ type: 'curve', status: 'running', points: [{ phase: 'final-fit', iteration: 40, value: 21 }, { phase: 'final-fit', iteration: 41, value: 20.9 }] }, '*'));
+    await page.waitForFunction((n) => Number(document.querySelector('canvas#curve')?.getAttribute('data-points')) === n + 2, before);
+    assert.equal(await page.textContent('.badge'), 'running');
+    assert.ok((await posted(page)).filter((m) => m.chart === 'curve').length >= 2, 'curve re-rendered and reported');
+
+    // theme change: new colours are read from the CSS variables and the charts redrawn
+    await page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-charts-blue', 'rgb(0, 255, 0)');
+      document.body.className = 'vscode-light';
+    });
+    await page.waitForFunction(() => {
+      const c = document.querySelector('canvas#parity-band_gap') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 0 && d[i + 1] === 255 && d[i + 2] === 0 && d[i + 3] === 255) n++;
+      return n > 100;
+    });
+    assert.ok((await countColor(page, 'canvas#parity-band_gap', [0, 255, 0])) >= nPred * 4);
+    assert.equal(await countColor(page, 'canvas#parity-band_gap', SERIES_RGB), 0, 'old colour gone after the theme change');
+    await page.evaluate(() => {
+      document.documentElement.style.removeProperty('--vscode-charts-blue');
+      document.body.className = 'vscode-dark';
+    });
+
+    // suggestions: sortable table, append request goes to the host with the selected ranks
+    await page.click('vscode-tab-header:has-text("Suggestions")');
+    await page.waitForSelector('#suggestions-table tbody tr');
+    assert.equal((await page.$$('#suggestions-table tbody tr')).length, data.suggestions!.rows.length);
+    await page.click('button.sort:has-text("acquisition")');
+    const acq = async () => page.$$eval('#suggestions-table tbody tr', (trs) => trs.map((tr) => Number(tr.lastElementChild!.textContent)));
+    const asc = await acq();
+    assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+    assert.equal(await page.getAttribute('th:has(button.sort:has-text("acquisition"))', 'aria-sort'), 'ascending');
+    await page.click('button.sort:has-text("acquisition")');
+    const desc = await acq();
+    assert.deepEqual(desc, [...asc].reverse());
+    await page.uncheck('input[aria-label="Select suggestion 5"]');
+    await page.click('#append-pending');
+    await page.waitForFunction(() => /Appended 4 pending/.test(document.querySelector('.status-line')?.textContent ?? ''));
+    const req = (await posted(page)).find((m) => m.type === 'request' && m.method === 'appendPending');
+    assert.deepEqual([...(req?.params?.ranks ?? [])].sort(), [1, 2, 3, 4]);
+    await page.screenshot({ path: join(shotsDir, 'run-suggestions.png') });
+
+    // landscape tab: 1-D slice and 2-D map drawn
+    await page.click('vscode-tab-header:has-text("Acquisition landscape")');
+    await page.waitForSelector('canvas#landscape1d[data-points]');
+    await page.waitForSelector('canvas#landscape2d[data-points]');
+    assert.equal(Number(await page.getAttribute('canvas#landscape1d', 'data-points')), data.landscape!.slices[0].x.length);
+    const g = data.landscape!.grids[0];
+    assert.equal(Number(await page.getAttribute('canvas#landscape2d', 'data-points')), g.x.length * g.y.length);
+    assert.ok((await countColor(page, 'canvas#landscape1d', SERIES_RGB)) > 200, 'mean line painted in the series colour');
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(shotsDir, 'run-landscape.png'), fullPage: true });
+    // view state: the chosen tab is saved with setState
+    const st = await page.evaluate(() => (window as unknown as { acquireVsCodeApi: () => { getState(): { tab?: string } } }).acquireVsCodeApi().getState());
+    assert.equal(st.tab, 'landscape');
+
+    await page.click('vscode-tab-header:has-text("Simulation")');
+    await page.waitForSelector('canvas#simulation[data-points]');
+    assert.equal(Number(await page.getAttribute('canvas#simulation', 'data-points')), data.simulation!.series[0].steps.length);
+    assert.deepEqual((await posted(page)).find((m) => m.chart === 'simulation')?.series, ['bo', 'random']);
+    await page.screenshot({ path: join(shotsDir, 'run-simulation.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('run view: two objectives get a Pareto plot; light and high-contrast themes render', { skip }, async () => {
+  await buildBundles();
+  mkdirSync(shotsDir, { recursive: true });
+  const data = await loadRunData(fixture('run2'));
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${writeRunPage('run2-light', data, 'vscode-light', themeVars('#ffffff', '#1f1f1f'))}`);
+    await page.waitForSelector('canvas#parity-mobility[data-points]');
+    assert.equal(Number(await page.getAttribute('canvas#parity-mobility', 'data-points')), data.predictions!.rows.length);
+    await page.screenshot({ path: join(shotsDir, 'run2-overview-light.png'), fullPage: true });
+    await page.click('vscode-tab-header:has-text("Pareto")');
+    await page.waitForSelector('canvas#pareto[data-points]');
+    assert.equal(Number(await page.getAttribute('canvas#pareto', 'data-points')), data.predictions!.rows.length);
+    await page.screenshot({ path: join(shotsDir, 'run2-pareto-light.png') });
+
+    const hc = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    hc.on('pageerror', (e) => errors.push(e.message));
+    await hc.goto(`file://${writeRunPage('run2-hc', data, 'vscode-high-contrast', themeVars('#000000', '#ffffff'))}`);
+    await hc.waitForSelector('canvas#parity-band_gap[data-points]');
+    await hc.screenshot({ path: join(shotsDir, 'run2-overview-high-contrast.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
