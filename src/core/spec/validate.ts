@@ -37,6 +37,8 @@ export async function validateSpecText(
 ): Promise<{ diagnostics: Diagnostic[]; spec?: Spec }> {
   let diagnostics: Diagnostic[] = [];
   let doc: Document | undefined;
+  // Editors hide a UTF-8 byte-order mark; drop it so columns on line 1 match what the user sees.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let sd: SpecDoc | undefined;
   try {
     const lc = new LineCounter();

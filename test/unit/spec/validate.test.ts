@@ -152,3 +152,12 @@ test('schemaAt finds enums for completion', () => {
   assert.equal(schemaAt(['optimize', 'space', 'bounds', 'temperature'])?.type, 'array');
   assert.equal(schemaAt(['nope']), undefined);
 });
+
+test('CRLF line endings and a byte-order mark give the same positions', async () => {
+  const p = fx('misspelled-column.mi.yaml');
+  const lf = readFileSync(p, 'utf8');
+  for (const text of [lf.replace(/\n/g, '\r\n'), '\ufeff' + lf]) {
+    const r = await validateSpecText(text, p);
+    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]), [['unknown-column', 5, 14, 21]]);
+  }
+});
