@@ -26,7 +26,7 @@ const ITEM_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
 
 function toItem(line: number, c: CompletionData): vscode.CompletionItem {
   const item = new vscode.CompletionItem(c.label, ITEM_KIND[c.kind]);
-  item.insertText = c.insertText;
+  item.insertText = c.snippet ? new vscode.SnippetString(c.snippet) : c.insertText;
   item.range = new vscode.Range(line, c.start, line, c.end);
   if (c.detail) item.detail = c.detail;
   if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);

@@ -27,6 +27,8 @@ export interface CompletionData {
   label: string;
   kind: CompletionKind;
   insertText: string;
+  /** VS Code snippet syntax (`$0` = final cursor), when the insertion spans lines or closes a bracket. */
+  snippet?: string;
   detail?: string;
   documentation?: string;
   /** Replace range on the cursor's line: [start, end) characters. */
@@ -147,16 +149,19 @@ export async function completions(text: string, line: number, character: number,
         if (ctx.existingKeys.includes(p.name)) continue;
         const hasEnum = enumValuesAt(env.schema, [...ctx.path, p.name]).length > 0;
         const isColumn = !!columnSourceFor([...ctx.path, p.name]) || isFilePath([...ctx.path, p.name]);
+        const shape = valueShape(p.schema);
+        const snippet = shape === 'object' ? `${p.name}:\n  $0` : shape === 'objects' ? `${p.name}:\n  - $0` : shape === 'list' ? `${p.name}: [$0]` : undefined;
         out.push({
           label: p.name,
           kind: 'property',
           insertText: `${p.name}: `,
+          snippet,
           detail: p.required ? 'required' : undefined,
           documentation: p.description,
           start: ctx.prefixStart,
           end,
           sortText: `${p.required ? '0' : '1'}${p.name}`,
-          retrigger: hasEnum || isColumn,
+          retrigger: hasEnum || isColumn || shape !== 'scalar',
         });
       }
       return out;
@@ -164,6 +169,31 @@ export async function completions(text: string, line: number, character: number,
     // Not a mapping here: a scalar sequence item or a value on its own line.
   }
   return valueCompletions(text, ctx, end, env);
+}
+
+type Shape = 'scalar' | 'object' | 'objects' | 'list';
+
+function typesOf(s: { type?: unknown; enum?: unknown; properties?: unknown; items?: unknown }): string[] {
+  if (Array.isArray(s.type)) return s.type as string[];
+  if (typeof s.type === 'string') return [s.type];
+  if (s.enum !== undefined) return ['string'];
+  if (s.properties !== undefined) return ['object'];
+  if (s.items !== undefined) return ['array'];
+  return [];
+}
+
+/** How a key's value is usually written: a scalar, a nested mapping, a list of mappings, or a flow list of scalars. */
+export function valueShape(alts: ReturnType<typeof schemasAt>): Shape {
+  const types = new Set(alts.flatMap(typesOf));
+  if (!types.size || [...types].some((t) => t !== 'object' && t !== 'array')) return 'scalar';
+  if (types.has('object') && !types.has('array')) return 'object';
+  if (types.has('array') && !types.has('object')) {
+    const items = alts.flatMap((a) => (a.items && !Array.isArray(a.items) && typeof a.items === 'object' ? [a.items] : []));
+    const itemTypes = new Set(items.flatMap((i) => typesOf(i as Parameters<typeof typesOf>[0])));
+    const refs = items.some((i) => typeof (i as { $ref?: unknown }).$ref === 'string');
+    return refs || itemTypes.has('object') ? 'objects' : 'list';
+  }
+  return 'scalar';
 }
 
 async function columnsFor(text: string, src: ColumnSource, env: LanguageEnv): Promise<string[] | undefined> {

@@ -176,3 +176,19 @@ test('hover: a root key is titled without a redundant path; unknown keys have no
   assert.match(h.markdown, /^\*\*model\*\*\n\nSurrogate model/);
   assert.equal(await hover('bogus: 1\n', 0, 2, env), undefined);
 });
+
+test('completion: nested mappings and lists insert their structure', async () => {
+  const { text, line, character } = at('version: 1\n|');
+  const items = await completions(text, line, character, env);
+  const by = (n: string) => items.find((i) => i.label === n);
+  assert.equal(by('model')?.snippet, 'model:\n  $0');
+  assert.equal(by('seed')?.snippet, undefined);
+  assert.equal(by('seed')?.insertText, 'seed: ');
+  const inItem = at(SPEC.replace('      kind: numeric\n', '      kind: numeric\n      |\n'));
+  const d = (await completions(inItem.text, inItem.line, inItem.character, env)).find((i) => i.label === 'descriptors');
+  assert.equal(d?.snippet, 'descriptors: [$0]');
+  assert.equal(d?.retrigger, true);
+  const ds = at('dataset:\n  path: gaps.csv\n  |');
+  const inputs = (await completions(ds.text, ds.line, ds.character, env)).find((i) => i.label === 'inputs');
+  assert.equal(inputs?.snippet, 'inputs:\n  - $0');
+});
