@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from '../../../src/core/data/types';
@@ -75,7 +75,7 @@ for (const strategy of ['kriging-believer', 'local-penalization'] as const) {
     const { spec, table, train, model } = await setupPool(dir, { pin: ['c7'], exclude: ['c11', 'c12'], batch: 5, strategy });
     const runDir = join(dir, 'run');
     const expDir = join(dir, 'exp');
-    (await import('node:fs')).mkdirSync(runDir);
+    mkdirSync(runDir);
     const res = await runOptimize({ spec, specPath: join(dir, 'toy.mi.yaml'), runDir, experimentDir: expDir, runId: 'r1', model, train, table, pipeline: numericPipeline(['x1', 'x2']), log: () => undefined });
     assert.equal(res.suggestions, 5);
     const sug = readCsv(join(runDir, 'suggestions.csv'));
@@ -106,7 +106,7 @@ test('batch picks are distinct for every acquisition', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bo-acq-'));
     const { spec, table, train, model } = await setupPool(dir, { batch: 6, acquisition });
     const runDir = join(dir, 'run');
-    (await import('node:fs')).mkdirSync(runDir);
+    mkdirSync(runDir);
     await runOptimize({ spec, specPath: join(dir, 'toy.mi.yaml'), runDir, experimentDir: join(dir, 'exp'), runId: 'r1', model, train, table, pipeline: numericPipeline(['x1', 'x2']), log: () => undefined });
     const ids = readCsv(join(runDir, 'suggestions.csv')).slice(1).map((r) => r[1]);
     assert.equal(ids.length, 6, acquisition);
@@ -120,7 +120,7 @@ test('campaign: a later dataset row matching a suggestion is linked once', async
   const expDir = join(dir, 'exp');
   const mk = (n: string) => {
     const d = join(dir, n);
-    (require('node:fs') as typeof import('node:fs')).mkdirSync(d);
+    mkdirSync(d);
     return d;
   };
   const pipeline = numericPipeline(['x1', 'x2']);
