@@ -2,8 +2,8 @@
  * Conditioning a fitted model on extra (x, y) pairs without refitting hyperparameters: used for kriging-believer
  * fantasies in batches and for cheap updates between hyperparameter refits in `simulate`.
  *
- * If the model implements the optional `condition(X, Y)` method (exact GP update with the same hyperparameters), it
- * is used. Otherwise `ApproxConditioned` applies Gaussian conditioning with a proxy posterior covariance
+ * If the model implements the optional `conditionOn(X, Y): Model` method (exact GP update with the same
+ * hyperparameters; named so it cannot clash with a model's internal `condition` helper), it is used. Otherwise `ApproxConditioned` applies Gaussian conditioning with a proxy posterior covariance
  * cov(x, x') ≈ ρ(x, x')·σ(x)·σ(x'), ρ a squared-exponential correlation on training-standardised features whose
  * lengthscale is the median pairwise distance of the training rows (scaled by 0.5). This is exact in the mean/variance
  * at the conditioned points and a documented approximation elsewhere.
@@ -12,11 +12,11 @@ import type { Matrix } from '../features/types';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from '../models/types';
 
 export interface ConditionableModel extends Model {
-  condition(X: Matrix, Y: Matrix): Model;
+  conditionOn(X: Matrix, Y: Matrix): Model;
 }
 
 export function hasCondition(m: Model): m is ConditionableModel {
-  return typeof (m as Partial<ConditionableModel>).condition === 'function';
+  return typeof (m as Partial<ConditionableModel>).conditionOn === 'function';
 }
 
 function cholesky(A: Float64Array, n: number): Float64Array {
@@ -172,7 +172,7 @@ export class ApproxConditioned implements Model {
 
 /** Conditions `model` on (X, Y): exact via `condition` when the model has it, else the proxy approximation. */
 export function conditionModel(model: Model, X: Matrix, Y: Matrix, kernel: ProxyKernel): Model {
-  if (hasCondition(model)) return model.condition(X, Y);
+  if (hasCondition(model)) return model.conditionOn(X, Y);
   if (model instanceof ApproxConditioned) {
     // re-condition the underlying model on all fantasies at once
     return model.extend(X, Y, kernel);

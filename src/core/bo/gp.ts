@@ -2,7 +2,7 @@
  * A small exact GP used inside the BO module where a fast, refit-free update matters (unit tests, simulation
  * fallback, benchmarks before the real models exist). Matérn-5/2 kernel with one lengthscale per feature group
  * (isotropic on standardised inputs), hyperparameters by grid search on the profile marginal likelihood.
- * It implements the `Model` contract plus `condition(X, Y)` (same hyperparameters, data appended).
+ * It implements the `Model` contract plus `conditionOn(X, Y)` (same hyperparameters, data appended).
  */
 import type { Matrix } from '../features/types';
 import { fitStandardizer, type Standardizer } from '../features/standardize';
@@ -162,7 +162,7 @@ export class SimpleGP implements Model {
   }
 
   /** Same hyperparameters, data appended (exact GP conditioning; used for kriging-believer fantasies). */
-  condition(X: Matrix, Y: Matrix): SimpleGP {
+  conditionOn(X: Matrix, Y: Matrix): SimpleGP {
     const g = new SimpleGP(this.opts);
     g.xs = this.xs;
     g.d = this.d;
