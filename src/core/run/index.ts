@@ -6,12 +6,11 @@
  * (completed, failed with the error, or cancelled). An interrupted process leaves only a `.tmp-` folder whose manifest
  * says `running`, never something that looks complete. The dataset and the spec are only ever read.
  */
-import { promises as fsp, existsSync } from 'node:fs';
-import { join, resolve, isAbsolute, relative, basename } from 'node:path';
-import { MiError, formatDiagnostic } from '../diagnostics';
-import type { Diagnostic } from '../diagnostics';
+import { promises as fsp } from 'node:fs';
+import { join, isAbsolute, relative } from 'node:path';
+import { MiError } from '../diagnostics';
 import type { Spec } from '../spec/types';
-import { validateSpecText, resolveSpecPath } from '../spec';
+import { resolveSpecPath } from '../spec';
 import { loadTable } from '../data';
 import type { Table } from '../data/types';
 import { buildFeatures } from '../features';
@@ -20,18 +19,17 @@ import { createModel, crossValidate } from '../models';
 import type { Model, FitProgress } from '../models/types';
 import { getTfBackend } from '../models/tf';
 import { runOptimize } from '../bo';
-import { PACKAGE_VERSION } from '../version';
-import type { RunEvent, LogLevel } from '../../protocol/worker';
-import type { RunManifest, RunStatus } from './manifest';
-import { LiveManifest } from './live';
-import { makeRunId, sha256, csvLine, writeFileAtomic } from './files';
-import { experimentDirFor, lenientSpec } from './experiment';
+import type { RunEvent } from '../../protocol/worker';
+import type { RunManifest } from './manifest';
+import { csvLine } from './files';
+import { RunSession } from './session';
 
 export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
 export { makeRunId, listRunManifests, RUN_ID_PATTERN } from './files';
 export { experimentDirFor, lenientSpec } from './experiment';
 export { finalizeInterruptedRun } from './recover';
+export { RunSession, RunCancelled } from './session';
 
 export interface ExecuteRunOptions {
   /** Experiment folder to create the run folder in (default `<spec dir>/<output.dir>/<name>/`). */
@@ -53,16 +51,6 @@ export interface ExecuteRunResult {
   manifest: RunManifest;
 }
 
-/** Thrown internally when the AbortSignal fires; the run ends with status `cancelled`. */
-export class RunCancelled extends Error {
-  constructor() {
-    super('run cancelled');
-    this.name = 'RunCancelled';
-  }
-}
-
-const MAX_CURVE_POINTS = 5000;
-
 /** Phase weights for the 0..1 progress fraction. */
 function phaseSpans(optimize: boolean): Record<string, [number, number]> {
   return optimize
@@ -71,134 +59,46 @@ function phaseSpans(optimize: boolean): Record<string, [number, number]> {
 }
 
 export async function executeRun(specPath: string, opts: ExecuteRunOptions = {}): Promise<ExecuteRunResult> {
-  const t0 = Date.now();
-  const absSpec = resolve(specPath);
-  const emit = (e: RunEvent) => {
-    try {
-      opts.onEvent?.(e);
-    } catch {
-      /* a listener must never break the run */
-    }
-  };
-  const logLines: string[] = [];
-  const log = (level: LogLevel, message: string) => {
-    logLines.push(`${new Date().toISOString()} [${level}] ${message}`);
-    emit({ type: 'log', level, message });
-  };
-
-  // The spec text is needed before anything else (it decides where the run folder goes).
-  let text: string;
+  const command = opts.command ?? 'run';
+  const s = await RunSession.open(specPath, { out: opts.out, seed: opts.seed, command, runId: opts.runId, onEvent: opts.onEvent, signal: opts.signal });
+  const { manifest } = s;
+  s.spans = phaseSpans(opts.optimize ?? command === 'suggest');
   try {
-    text = await fsp.readFile(absSpec, 'utf8');
-  } catch (e) {
-    throw new MiError(`cannot read spec: ${(e as Error).message}`, { file: absSpec, code: 'spec-unreadable', hint: 'check the path' });
-  }
-  const early = lenientSpec(text);
-  const experimentDir = experimentDirFor(absSpec, early, opts.out);
-  const runId = opts.runId ?? makeRunId();
-  const tmpDir = join(experimentDir, `.tmp-${runId}`);
-  const finalDir = join(experimentDir, runId);
-  await fsp.mkdir(tmpDir, { recursive: true });
-
-  const seedGuess = opts.seed ?? (typeof early?.seed === 'number' ? early.seed : 0);
-  const manifest: RunManifest = {
-    format: 'mi-studio-run',
-    formatVersion: 1,
-    runId,
-    name: typeof early?.name === 'string' ? early.name : basename(absSpec),
-    status: 'running',
-    command: opts.command ?? 'run',
-    createdAt: new Date(t0).toISOString(),
-    spec: { path: absSpec, sha256: sha256(text), content: early ?? null },
-    dataset: { path: '', sha256: '', rows: 0, dropped: 0 },
-    packageVersion: PACKAGE_VERSION,
-    seed: seedGuess,
-    backend: 'js',
-    timings: {},
-    metrics: { cv: {} },
-    model: { type: '', hyperparameters: {} },
-    features: { count: 0, names: [], dropped: [] },
-    targets: [],
-    curve: [],
-    files: {},
-  };
-  const live = new LiveManifest(tmpDir, manifest);
-  await live.flush();
-  emit({ type: 'started', runId, runDir: tmpDir, tempManifest: live.path, manifestPath: join(finalDir, 'run.mirun.json') });
-
-  let spans = phaseSpans(false);
-  let phaseStart = Date.now();
-  let phase = '';
-  const progress = (ph: string, within: number, message: string) => {
-    const span = spans[ph] ?? [0, 1];
-    const fraction = Math.min(1, Math.max(0, span[0] + (span[1] - span[0]) * Math.min(1, Math.max(0, within))));
-    manifest.progress = { phase: ph, fraction, message };
-    emit({ type: 'progress', phase: ph, fraction, message });
-    live.touch();
-  };
-  const beginPhase = (ph: string, message: string) => {
-    endPhase();
-    phase = ph;
-    phaseStart = Date.now();
-    log('info', `[${ph}] ${message}`);
-    progress(ph, 0, message);
-  };
-  const endPhase = () => {
-    if (phase && manifest.timings[phase] === undefined) manifest.timings[phase] = (Date.now() - phaseStart) / 1000;
-  };
-  const checkCancel = () => {
-    if (opts.signal?.aborted) throw new RunCancelled();
-  };
-  const addCurve = (ph: string, iteration: number, value: number) => {
-    if (!Number.isFinite(value)) return;
-    if (manifest.curve.length < MAX_CURVE_POINTS) manifest.curve.push({ phase: ph, iteration, value });
-    emit({ type: 'curve', phase: ph, iteration, value });
-    live.touch();
-  };
-
-  let status: RunStatus = 'completed';
-  try {
-    checkCancel();
+    s.checkCancel();
     // ---- spec
-    beginPhase('spec', `validating ${basename(absSpec)}`);
-    const { diagnostics, spec } = await validateSpecText(text, absSpec);
-    for (const d of diagnostics) if (d.severity !== 'error') log('warn', formatDiagnostic(absSpec, d));
-    if (!spec) throw specError(absSpec, diagnostics);
-    const command = opts.command ?? 'run';
-    if (command === 'suggest' && !spec.optimize) {
+    const spec0 = await s.validate();
+    if (command === 'suggest' && !spec0.optimize) {
       throw new MiError('the spec has no `optimize` section, so there is nothing to suggest', {
-        file: absSpec,
+        file: s.absSpec,
         line: 1,
         code: 'no-optimize',
         hint: 'add an `optimize:` section (acquisition, batch, candidates or space), or use `run` to train only',
       });
     }
-    const optimize = opts.optimize ?? (command === 'suggest' || spec.optimize !== undefined);
-    if (optimize && !spec.optimize) {
+    const optimize = opts.optimize ?? (command === 'suggest' || spec0.optimize !== undefined);
+    if (optimize && !spec0.optimize) {
       throw new MiError('optimisation was requested but the spec has no `optimize` section', {
-        file: absSpec,
+        file: s.absSpec,
         code: 'no-optimize',
         hint: 'add an `optimize:` section to the spec',
       });
     }
-    spans = phaseSpans(optimize);
-    const seed = opts.seed ?? spec.seed;
-    manifest.seed = seed;
-    manifest.name = spec.name;
-    manifest.spec.content = spec;
-    manifest.targets = spec.dataset.targets.map((t) => ({ column: t.column, goal: t.goal, ...(t.unit ? { unit: t.unit } : {}) }));
-    checkCancel();
+    s.spans = phaseSpans(optimize);
+    const seed = manifest.seed;
+    // Everything downstream (CV folds, model starts, BO tie-breaks) sees the effective seed.
+    const spec: Spec = { ...spec0, seed };
+    s.checkCancel();
 
     // ---- data
-    const dataPath = resolveSpecPath(absSpec, spec.dataset.path);
-    beginPhase('data', `loading ${dataPath}`);
+    const dataPath = resolveSpecPath(s.absSpec, spec.dataset.path);
+    s.beginPhase('data', `loading ${dataPath}`);
     const table: Table = await loadTable(dataPath, { signal: opts.signal });
     manifest.dataset = { path: dataPath, sha256: table.sha256, rows: table.rowNumbers.length, dropped: 0 };
-    log('info', `[data] ${table.rowNumbers.length} rows, ${table.header.length} columns (sha256 ${table.sha256.slice(0, 12)}…)`);
-    checkCancel();
+    s.log('info', `[data] ${table.rowNumbers.length} rows, ${table.header.length} columns (sha256 ${table.sha256.slice(0, 12)}…)`);
+    s.checkCancel();
 
     // ---- features
-    beginPhase('features', 'building descriptors');
+    s.beginPhase('features', 'building descriptors');
     const { set, pipeline } = await buildFeatures(spec, table);
     const droppedRows = new Set(set.dropped.map((d) => d.row));
     manifest.dataset.rows = set.X.rows;
@@ -206,11 +106,11 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     manifest.features = { count: set.featureNames.length, names: set.featureNames, dropped: pipeline.droppedConstant ?? [] };
     if (set.dropped.length) {
       const lines = ['row,column,message', ...set.dropped.map((d) => csvLine([d.row, d.column, d.message]))];
-      await fsp.writeFile(join(tmpDir, 'dropped_rows.csv'), lines.join('\n') + '\n');
+      await fsp.writeFile(join(s.tmpDir, 'dropped_rows.csv'), lines.join('\n') + '\n');
       manifest.files.dropped_rows = 'dropped_rows.csv';
-      log('warn', `[features] skipped ${droppedRows.size} invalid row(s) (on_invalid: skip), listed in dropped_rows.csv`);
+      s.log('warn', `[features] skipped ${droppedRows.size} invalid row(s) (on_invalid: skip), listed in dropped_rows.csv`);
     }
-    log('info', `[features] ${set.X.rows} rows x ${set.featureNames.length} features, ${set.targetNames.length} target(s)`);
+    s.log('info', `[features] ${set.X.rows} rows x ${set.featureNames.length} features, ${set.targetNames.length} target(s)`);
     if (set.X.rows < 2) {
       throw new MiError(`only ${set.X.rows} usable row(s) after featurisation; at least 2 are needed to train`, {
         file: dataPath,
@@ -218,42 +118,42 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
         hint: 'check the dataset and the on_invalid setting',
       });
     }
-    checkCancel();
+    s.checkCancel();
 
     // ---- cross-validation
     const folds = Math.max(2, Math.min(spec.evaluation.cv.folds, set.X.rows));
     const repeats = spec.evaluation.cv.repeats;
-    if (folds !== spec.evaluation.cv.folds) log('warn', `[cv] only ${set.X.rows} rows: using ${folds} folds instead of ${spec.evaluation.cv.folds}`);
-    beginPhase('cv', `${folds}-fold cross-validation x ${repeats} repeat(s) of ${spec.model.type}`);
+    if (folds !== spec.evaluation.cv.folds) s.log('warn', `[cv] only ${set.X.rows} rows: using ${folds} folds instead of ${spec.evaluation.cv.folds}`);
+    s.beginPhase('cv', `${folds}-fold cross-validation x ${repeats} repeat(s) of ${spec.model.type}`);
     const cv = await crossValidate(() => createModel(spec.model, { seed }), set.X, set.Y, {
       folds,
       repeats,
       seed,
       signal: opts.signal,
-      onProgress: (p: unknown) => onCvProgress(p, folds * repeats, progress),
+      onProgress: (p: unknown) => onCvProgress(p, folds * repeats, (ph, w, msg) => s.progress(ph, w, msg)),
     });
-    checkCancel();
+    s.checkCancel();
     const T = set.targetNames.length;
     for (let t = 0; t < T; t++) manifest.metrics.cv[set.targetNames[t]] = cv.metrics[t];
     for (const [name, m] of Object.entries(manifest.metrics.cv)) {
-      log('info', `[cv] ${name}: MAE ${fmt(m.mae)}, RMSE ${fmt(m.rmse)}, R² ${fmt(m.r2)}, coverage90 ${fmt(m.coverage90)}`);
+      s.log('info', `[cv] ${name}: MAE ${fmt(m.mae)}, RMSE ${fmt(m.rmse)}, R² ${fmt(m.r2)}, coverage90 ${fmt(m.coverage90)}`);
     }
-    await writePredictions(join(tmpDir, 'predictions.csv'), set, cv);
+    await writePredictions(join(s.tmpDir, 'predictions.csv'), set, cv);
     manifest.files.predictions = 'predictions.csv';
-    live.touch();
+    s.touch();
 
     // ---- final fit on all rows
-    beginPhase('fit', `fitting ${spec.model.type} on all ${set.X.rows} rows`);
+    s.beginPhase('fit', `fitting ${spec.model.type} on all ${set.X.rows} rows`);
     const model: Model = createModel(spec.model, { seed });
     await model.fit(set.X, set.Y, {
       seed,
       signal: opts.signal,
       onProgress: (p: FitProgress) => {
-        addCurve(p.phase || 'fit', p.iteration, p.value);
-        if (p.fraction !== undefined) progress('fit', p.fraction, `${p.phase || 'fit'} ${p.iteration}: ${fmt(p.value)}`);
+        s.addCurve(p.phase || 'fit', p.iteration, p.value);
+        if (p.fraction !== undefined) s.progress('fit', p.fraction, `${p.phase || 'fit'} ${p.iteration}: ${fmt(p.value)}`);
       },
     });
-    checkCancel();
+    s.checkCancel();
     const summary = model.summary();
     manifest.model = {
       type: summary.type || model.type,
@@ -264,55 +164,36 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
       ...(summary.objective !== undefined ? { objective: summary.objective } : {}),
     };
     manifest.backend = /mlp/.test(spec.model.type) || /mlp/.test(manifest.model.type) ? await getTfBackend() : 'js';
-    await saveModel(join(tmpDir, 'model'), model, spec, set, pipeline);
+    await saveModel(join(s.tmpDir, 'model'), model, spec, set, pipeline);
     manifest.files.model = 'model/';
-    live.touch();
+    s.touch();
 
     // ---- optimise
     if (optimize) {
-      beginPhase('optimize', `scoring candidates (${spec.optimize?.acquisition ?? 'ei'}, batch ${spec.optimize?.batch ?? 1})`);
+      s.beginPhase('optimize', `scoring candidates (${spec.optimize?.acquisition ?? 'ei'}, batch ${spec.optimize?.batch ?? 1})`);
       const res = await runOptimize({
         spec,
-        specPath: absSpec,
-        runDir: tmpDir,
-        experimentDir,
-        runId,
+        specPath: s.absSpec,
+        runDir: s.tmpDir,
+        experimentDir: s.experimentDir,
+        runId: s.runId,
         model,
         train: set,
         table,
         pipeline,
-        log: (msg: string) => log('info', `[optimize] ${msg}`),
+        log: (msg: string) => s.log('info', `[optimize] ${msg}`),
         signal: opts.signal,
       });
-      checkCancel();
+      s.checkCancel();
       manifest.optimize = { acquisition: res.acquisition, batch: res.batch, suggestions: res.suggestions, candidatesScored: res.candidatesScored };
-      for (const [k, v] of Object.entries(res.files ?? {})) manifest.files[k] = isAbsolute(v) ? relative(tmpDir, v) || v : v;
-      log('info', `[optimize] ${res.suggestions} suggestion(s) from ${res.candidatesScored} candidates`);
+      for (const [k, v] of Object.entries(res.files ?? {})) manifest.files[k] = isAbsolute(v) ? relative(s.tmpDir, v) || v : v;
+      s.log('info', `[optimize] ${res.suggestions} suggestion(s) from ${res.candidatesScored} candidates`);
     }
-    beginPhase('write', 'writing run folder');
+    s.beginPhase('write', 'writing run folder');
   } catch (e) {
-    status = e instanceof RunCancelled || (opts.signal?.aborted ?? false) ? 'cancelled' : 'failed';
-    manifest.error = status === 'cancelled' ? { message: 'run cancelled' } : errorInfo(e);
-    log(status === 'cancelled' ? 'warn' : 'error', `[${phase}] ${status === 'cancelled' ? 'cancelled' : `failed: ${manifest.error.message}`}`);
-    if (status === 'failed' && !(e instanceof MiError) && e instanceof Error && e.stack) logLines.push(e.stack);
+    return s.finish(e);
   }
-
-  // ---- finish: final manifest in the temp folder, then one rename makes the run visible.
-  endPhase();
-  manifest.status = status;
-  manifest.timings.total = (Date.now() - t0) / 1000;
-  manifest.finishedAt = new Date().toISOString();
-  manifest.progress = { phase: status === 'completed' ? 'done' : phase, fraction: status === 'completed' ? 1 : manifest.progress?.fraction, message: status };
-  manifest.files.log = 'run.log';
-  await live.close();
-  await fsp.writeFile(join(tmpDir, 'run.log'), logLines.join('\n') + '\n');
-  await writeFileAtomic(join(tmpDir, 'run.mirun.json'), JSON.stringify(manifest, null, 2) + '\n');
-  if (existsSync(finalDir)) throw new MiError(`run folder already exists: ${finalDir}`, { file: finalDir, code: 'run-exists' });
-  await fsp.rename(tmpDir, finalDir);
-  const manifestPath = join(finalDir, 'run.mirun.json');
-  emit({ type: 'progress', phase: status === 'completed' ? 'done' : phase, fraction: status === 'completed' ? 1 : undefined, message: status });
-  emit({ type: 'finished', status, manifestPath });
-  return { manifestPath, manifest };
+  return s.finish();
 }
 
 function fmt(v: number): string {
@@ -334,36 +215,6 @@ function onCvProgress(p: unknown, totalFits: number, progress: (ph: string, with
         ? `fold ${o.fold}${typeof o.folds === 'number' ? `/${o.folds}` : ''}`
         : `${Math.round(within * 100)}%`;
   progress('cv', within, msg);
-}
-
-function specError(specPath: string, diagnostics: Diagnostic[]): MiError {
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  const first = errors[0];
-  const err = new MiError(
-    first ? `${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more error(s))` : ''}` : 'the spec is invalid',
-    first
-      ? { file: first.file ?? specPath, line: first.range.start.line + 1, column: first.range.start.character + 1, hint: first.hint, code: first.code }
-      : { file: specPath, code: 'invalid-spec' },
-  );
-  (err as MiError & { diagnostics?: string[] }).diagnostics = errors.map((d) => formatDiagnostic(specPath, d));
-  return err;
-}
-
-function errorInfo(e: unknown): NonNullable<RunManifest['error']> {
-  if (e instanceof MiError) {
-    const d = e.details;
-    const diags = (e as MiError & { diagnostics?: string[] }).diagnostics;
-    return {
-      message: e.message,
-      ...(d.file !== undefined ? { file: d.file } : {}),
-      ...(d.line !== undefined ? { line: d.line } : {}),
-      ...(d.column !== undefined ? { column: d.column } : {}),
-      ...(d.hint !== undefined ? { hint: d.hint } : {}),
-      ...(d.code !== undefined ? { code: d.code } : {}),
-      ...(diags ? { diagnostics: diags } : {}),
-    };
-  }
-  return { message: e instanceof Error ? e.message : String(e) };
 }
 
 interface CvOut {
