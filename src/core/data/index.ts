@@ -83,16 +83,6 @@ function countNewlines(s: string): number {
   return n;
 }
 
-function countCrlf(s: string): number {
-  let n = 0;
-  let k = s.indexOf('\r\n');
-  while (k >= 0) {
-    n++;
-    k = s.indexOf('\r\n', k + 2);
-  }
-  return n;
-}
-
 const DECIMAL_COMMA = /^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -171,7 +161,7 @@ export async function readHeader(path: string): Promise<{ header: string[]; deli
   return { header, delimiter };
 }
 
-interface CsvRecordInfo { record: string[]; info: { lines: number } }
+const INTERN_CAP = 20000;
 
 /** Streams a CSV/TSV file into a column-oriented Table (see module comment). */
 export async function loadTable(path: string, opts: LoadOptions = {}): Promise<Table> {
@@ -194,31 +184,27 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
   const stream = createReadStream(abs, { highWaterMark: 1 << 20 });
   let complete = true;
   stream.on('data', (chunk) => hash.update(chunk as Buffer));
-  const parser = parse({
-    delimiter, bom: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: true, info: true, from_line: 1,
-  });
+  // No `info`/`skip_empty_lines`: csv-parse's per-record info object halves throughput (and miscounts CRLF inside
+  // quotes), so lines are counted here: each record starts on the line after the previous one ended, and spans
+  // 1 + (newlines inside its fields) lines; an empty line comes through as [""] and is skipped but counted.
+  const parser = parse({ delimiter, bom: true, relax_quotes: true, relax_column_count: true });
   stream.pipe(parser);
   let first = true;
-  let crlfDrift = 0;
+  let lineEnd = 0;
+  // Repeated cells (formulas, categories, small integers) share one string: a fresh string per cell would
+  // make a 100 MB file cost over 1 GB. Each column interns up to INTERN_CAP distinct values, then stops.
+  const intern: (Map<string, string> | null)[] = header.map(() => new Map());
   try {
-    for await (const item of parser as AsyncIterable<CsvRecordInfo>) {
+    for await (const rec of parser as AsyncIterable<string[]>) {
+      const line = lineEnd + 1;
+      lineEnd = line;
+      for (let j = 0; j < rec.length; j++) if (rec[j].length > 0 && rec[j].indexOf('\n') >= 0) lineEnd += countNewlines(rec[j]);
       if (first) {
         first = false; // the header, already validated by readHeader
         continue;
       }
-      const rec = item.record;
-      // info.lines is the line where the record ends; csv-parse counts a CRLF inside quotes as two lines, so keep a
-      // running correction and subtract the newlines inside this record's fields to get its first line.
-      let extra = 0;
-      for (let j = 0; j < rec.length; j++) {
-        if (rec[j].length > 0 && rec[j].indexOf('\n') >= 0) {
-          extra += countNewlines(rec[j]);
-          crlfDrift += countCrlf(rec[j]);
-        }
-      }
-      const line = item.info.lines - crlfDrift - extra;
       if (rec.length !== ncol) {
-        if (rec.every((v) => v.trim() === '')) continue; // blank-ish line such as ",,"
+        if (rec.every((v) => v.trim() === '')) continue; // empty line, or a blank-ish one such as ",,"
         if (!(rec.length > ncol && rec.slice(ncol).every((v) => v.trim() === ''))) {
           throw new MiError(`expected ${ncol} fields (as in the header), found ${rec.length}`, {
             file: name, line, code: 'field-count',
@@ -228,8 +214,17 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
       }
       let empty = true;
       for (let j = 0; j < ncol; j++) {
-        const v = j < rec.length ? cleanCell(rec[j]) : null;
-        if (v !== null) empty = false;
+        let v = j < rec.length ? cleanCell(rec[j]) : null;
+        if (v !== null) {
+          empty = false;
+          const m = intern[j];
+          if (m !== null) {
+            const known = m.get(v);
+            if (known !== undefined) v = known;
+            else if (m.size < INTERN_CAP) m.set(v, v);
+            else intern[j] = null;
+          }
+        }
         columns[j].push(v);
       }
       if (empty) {

@@ -51,16 +51,21 @@ export function looksLikeSmiles(s: string): boolean {
       if (atoms.length > 0 && atoms[atoms.length - 1] === sym) repeated = true;
       atoms.push(sym);
     } else if (c >= 'a' && c <= 'z') {
-      // a lowercase atom not glued to a capital is aromatic (needs ring-closure digits)
-      return AROMATIC.has(c) && /\d/.test(s);
+      // a lowercase atom not glued to a capital is aromatic: it sits in a ring, so a ring-closure digit opens and
+      // closes (appears twice); "s12" or "sample1" are ids, not SMILES
+      return AROMATIC.has(c) && reusedDigit(s);
     } else if (c >= '0' && c <= '9') {
       atoms.push(c);
     }
   }
   if (!organicOnly) return false;
+  return repeated || reusedDigit(s);
+}
+
+function reusedDigit(s: string): boolean {
   const digits = s.replace(/[^0-9]/g, '');
-  const reusedDigit = [...digits].some((d, i) => digits.indexOf(d) !== i);
-  return repeated || reusedDigit;
+  for (let i = 1; i < digits.length; i++) if (digits.lastIndexOf(digits[i], i - 1) >= 0) return true;
+  return false;
 }
 
 function isFormulaLike(s: string): boolean {

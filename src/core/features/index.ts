@@ -307,6 +307,7 @@ function ids(table: Table, idColumn: string | undefined): (i: number) => string 
 
 function select(raw: RawFeatures, keep: number[], kept: number[]): Matrix {
   const W = raw.names.length;
+  if (keep.length * W === raw.data.length && kept.length === W) return matrix(keep.length, W, raw.data); // nothing dropped: no copy
   const out = matrix(keep.length, kept.length);
   for (let r = 0; r < keep.length; r++) {
     const src = keep[r] * W;

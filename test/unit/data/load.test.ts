@@ -97,6 +97,8 @@ test('type inference with evidence', () => {
   assert.match(comp.evidence, /4\/4 distinct values parse as chemical formulas/);
   assert.equal(inferColumnType(['CCO', 'c1ccccc1', 'CC(=O)O', '*CC(*)C']).type, 'smiles');
   assert.equal(inferColumnType(['CCO', 'CCCC', 'OCCO', 'C1CC1']).type, 'smiles');
+  // sample ids like s1, s2 are not aromatic sulfur
+  assert.equal(inferColumnType(Array.from({ length: 100 }, (_, i) => `s${i}`)).type, 'text');
   const cat = inferColumnType(['quench', 'anneal', 'quench', 'quench', 'anneal', 'temper']);
   assert.equal(cat.type, 'categorical');
   assert.match(cat.evidence, /^3 distinct values in 6 rows/);

@@ -1,0 +1,127 @@
+/**
+ * Featurisation and loading throughput. Each case runs in its own child process so peak RSS is per case.
+ *  - featurize_xenonpy / featurize_magpie: parse + describe the first 100k formulas of matbench mp_gap
+ *    (/work/shared/data/crabnet_matbench/matbench/mp_gap.csv; CrabNet/matbench, see that folder's SOURCE.txt);
+ *  - build_features_xenonpy: the same through loadTable + buildFeatures (what a run does);
+ *  - load_csv: loadTable on a generated ~100 MB CSV.
+ * Prints one JSON line per case: {"bench":...}.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTable } from '../src/core/data';
+import { buildFeatures } from '../src/core/features';
+import { compositionFeaturizer } from '../src/core/features/composition';
+import { parseFormulaAmounts } from '../src/core/features/formula';
+import type { Spec } from '../src/core/spec/types';
+
+const MP_GAP = '/work/shared/data/crabnet_matbench/matbench/mp_gap.csv';
+const ROWS = 100_000;
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+function emit(o: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify(o) + '\n');
+}
+
+async function featurizeCase(preset: 'xenonpy' | 'magpie'): Promise<void> {
+  const bench = `featurize_${preset}`;
+  if (!existsSync(MP_GAP)) return emit({ bench, skipped: `${MP_GAP} not found` });
+  const table = await loadTable(MP_GAP, { maxRows: ROWS });
+  const formulas = table.columns[table.header.indexOf('formula')];
+  const f = compositionFeaturizer(preset);
+  const W = f.names.length;
+  const out = new Float64Array(formulas.length * W);
+  // warm-up on a few rows (JIT), then the timed pass over all rows
+  for (let i = 0; i < 1000; i++) f.compute(parseFormulaAmounts(formulas[i] ?? 'H'), out, i * W);
+  const t0 = performance.now();
+  let bad = 0;
+  for (let i = 0; i < formulas.length; i++) {
+    const s = formulas[i];
+    if (s === null) { bad++; continue; }
+    try {
+      f.compute(parseFormulaAmounts(s), out, i * W);
+    } catch {
+      bad++;
+    }
+  }
+  const s = (performance.now() - t0) / 1000;
+  emit({ bench, rows: formulas.length, cols: W, invalid: bad, s: +s.toFixed(3), rows_per_s: Math.round(formulas.length / s), peak_rss_mb: peakRssMb() });
+}
+
+async function buildCase(): Promise<void> {
+  const bench = 'build_features_xenonpy';
+  if (!existsSync(MP_GAP)) return emit({ bench, skipped: `${MP_GAP} not found` });
+  const t0 = performance.now();
+  const table = await loadTable(MP_GAP, { maxRows: ROWS });
+  const t1 = performance.now();
+  const spec: Spec = {
+    version: 1, name: 'bench', seed: 0,
+    dataset: { path: MP_GAP, on_invalid: 'skip', inputs: [{ column: 'formula', kind: 'composition', descriptors: ['xenonpy'] }], targets: [{ column: 'target', goal: 'maximize' }] },
+    model: { type: 'gp' }, evaluation: { cv: { folds: 5, repeats: 1 } }, output: { dir: 'runs' },
+  };
+  const { set } = await buildFeatures(spec, table);
+  const s = (performance.now() - t1) / 1000;
+  emit({ bench, rows: set.X.rows, cols: set.X.cols, load_s: +((t1 - t0) / 1000).toFixed(3), s: +s.toFixed(3), rows_per_s: Math.round(set.X.rows / s), peak_rss_mb: peakRssMb() });
+}
+
+async function generateCsv(path: string, targetMb: number): Promise<void> {
+  const ws = createWriteStream(path);
+  const formulas = ['Li7La3Zr2O12', '(Al0.5Ga0.5)2O3', 'CuSO4·5H2O', 'Fe2O3', 'NaCl', 'BaTiO3', 'SrTiO3', 'K4Mn4O8'];
+  ws.write('id,formula,temperature,pressure,time,note,gap\n');
+  let bytes = 0;
+  let i = 0;
+  const target = targetMb * 1024 * 1024;
+  while (bytes < target) {
+    let chunk = '';
+    for (let k = 0; k < 5000; k++, i++) {
+      const note = i % 97 === 0 ? '"quoted, with comma"' : i % 3 === 0 ? 'anneal' : 'quench';
+      chunk += `s${i},${formulas[i % formulas.length]},${(300 + (i % 700)).toFixed(1)},${(i % 13) * 0.25},${i % 48},${note},${((i * 7919) % 1000) / 100}\n`;
+    }
+    bytes += Buffer.byteLength(chunk);
+    if (!ws.write(chunk)) await new Promise((r) => ws.once('drain', r));
+  }
+  await new Promise<void>((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res())));
+}
+
+async function loadCase(path: string): Promise<void> {
+  const t0 = performance.now();
+  const t = await loadTable(path);
+  const s = (performance.now() - t0) / 1000;
+  const mb = statSync(path).size / 1024 / 1024;
+  emit({ bench: 'load_csv', mb: +mb.toFixed(1), rows: t.rowNumbers.length, s: +s.toFixed(2), mb_per_s: +(mb / s).toFixed(1), peak_rss_mb: peakRssMb() });
+}
+
+async function main(): Promise<void> {
+  const [mode, arg] = process.argv.slice(2);
+  if (mode === '--case') {
+    if (arg === 'xenonpy' || arg === 'magpie') await featurizeCase(arg);
+    else if (arg === 'build') await buildCase();
+    return;
+  }
+  if (mode === '--load') return loadCase(arg);
+  const self = process.argv[1];
+  const child = (args: string[]) => {
+    const r = spawnSync(process.execPath, [self, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) process.exitCode = 1;
+  };
+  child(['--case', 'xenonpy']);
+  child(['--case', 'magpie']);
+  child(['--case', 'build']);
+  const dir = mkdtempSync(join(tmpdir(), 'mi-bench-csv-'));
+  try {
+    const p = join(dir, 'big.csv');
+    await generateCsv(p, 100);
+    child(['--load', p]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
