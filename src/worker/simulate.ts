@@ -1,12 +1,22 @@
-/** Simulate-campaign runs in the worker (the engine's simulate function from src/core/bo). */
-import { MiError } from '../core/diagnostics';
+/** Simulate-campaign runs in the worker: `executeSimulate` (src/core/run/simulate.ts) with the request's settings. */
 import type { RunStatus } from '../core/run/manifest';
+import { executeSimulate } from '../core/run/simulate';
 import type { RunEvent, StartRequest } from '../protocol/worker';
 
 export async function runSimulate(
   req: StartRequest,
-  _signal: AbortSignal,
-  _onEvent: (e: RunEvent) => void,
+  signal: AbortSignal,
+  onEvent: (e: RunEvent) => void,
 ): Promise<{ manifestPath: string; status: RunStatus; files?: Record<string, string> }> {
-  throw new MiError('simulate is not available in this build yet', { file: req.specPath, code: 'simulate-unavailable' });
+  const o = req.options.simulate ?? {};
+  const r = await executeSimulate(req.specPath, {
+    budget: o.budget,
+    initial: o.initial,
+    repeats: o.repeats,
+    seed: req.options.seed,
+    out: o.out ?? req.options.out,
+    signal,
+    onEvent,
+  });
+  return { manifestPath: r.manifestPath, status: r.manifest.status, files: r.manifest.files };
 }

@@ -30,6 +30,7 @@ export { makeRunId, listRunManifests, RUN_ID_PATTERN } from './files';
 export { experimentDirFor, lenientSpec } from './experiment';
 export { finalizeInterruptedRun } from './recover';
 export { RunSession, RunCancelled } from './session';
+export { executeSimulate, type ExecuteSimulateOptions } from './simulate';
 
 export interface ExecuteRunOptions {
   /** Experiment folder to create the run folder in (default `<spec dir>/<output.dir>/<name>/`). */

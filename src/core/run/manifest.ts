@@ -60,6 +60,8 @@ export interface RunManifest {
   curve: CurvePoint[];
   /** Relative paths of files in the run folder. */
   files: Record<string, string>;
+  /** Simulate Campaign runs (`command: simulate`): the settings; results in `simulation.json`. */
+  simulate?: { budget: number; initial: number; repeats: number; refitEvery: number; model: string };
   optimize?: {
     acquisition: string;
     batch: number;

@@ -106,9 +106,9 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
       if (!trusted('Simulate Campaign')) return;
       const uri = await resolveSpec(arg);
       if (!uri) return;
-      const budget = await askInt('Simulated campaign: number of experiments (budget) after the initial design', '20', 1);
+      const budget = await askInt('Simulated campaign: experiments per campaign (budget, including the initial random ones)', '20', 3);
       if (budget === undefined) return;
-      const initial = await askInt('Initial random experiments before the model takes over', '5', 1);
+      const initial = await askInt('Initial random experiments before the model takes over', '5', 2);
       if (initial === undefined) return;
       const repeats = await askInt('Repeats (independent campaigns, for bands)', '5', 1);
       if (repeats === undefined) return;
