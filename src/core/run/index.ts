@@ -131,7 +131,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
       repeats,
       seed,
       signal: opts.signal,
-      onProgress: (p: unknown) => onCvProgress(p, folds * repeats, (ph, w, msg) => s.progress(ph, w, msg)),
+      onProgress: (p: unknown) => onCvProgress(p, folds * repeats, s),
     });
     s.checkCancel();
     const T = set.targetNames.length;
@@ -201,21 +201,24 @@ function fmt(v: number): string {
   return Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4)) : String(v);
 }
 
-/** crossValidate's progress reports; tolerant of the exact shape (fold counters, fractions, per-iteration points). */
-function onCvProgress(p: unknown, totalFits: number, progress: (ph: string, within: number, message: string) => void): void {
+/**
+ * crossValidate's progress reports (FitProgress: phase `cv`, iteration = fits done, value = running RMSE, fraction):
+ * progress for the notification/bar, and one curve point per finished fold (per-fold summary of the learning curve).
+ */
+function onCvProgress(p: unknown, totalFits: number, s: RunSession): void {
   if (!p || typeof p !== 'object') return;
-  const o = p as { fraction?: unknown; fold?: unknown; repeat?: unknown; folds?: unknown; message?: unknown; phase?: unknown };
-  let within: number | undefined;
-  if (typeof o.fraction === 'number') within = o.fraction;
-  else if (typeof o.fold === 'number') within = o.fold / Math.max(1, typeof o.folds === 'number' ? o.folds : totalFits);
+  const o = p as { fraction?: unknown; iteration?: unknown; value?: unknown; message?: unknown };
+  const done = typeof o.iteration === 'number' ? o.iteration : undefined;
+  const within = typeof o.fraction === 'number' ? o.fraction : done !== undefined ? done / Math.max(1, totalFits) : undefined;
+  if (done !== undefined && typeof o.value === 'number') s.addCurve('cv', done, o.value);
   if (within === undefined) return;
   const msg =
     typeof o.message === 'string'
       ? o.message
-      : typeof o.fold === 'number'
-        ? `fold ${o.fold}${typeof o.folds === 'number' ? `/${o.folds}` : ''}`
+      : done !== undefined
+        ? `fold ${done}/${totalFits}${typeof o.value === 'number' && Number.isFinite(o.value) ? ` (RMSE so far ${fmt(o.value)})` : ''}`
         : `${Math.round(within * 100)}%`;
-  progress('cv', within, msg);
+  s.progress('cv', within, msg);
 }
 
 interface CvOut {
