@@ -36,6 +36,8 @@ export interface ModelSummary {
   featureRelevance?: number[];
   /** Negative log marginal likelihood or final loss. */
   objective?: number;
+  /** `auto` only: the model type it picked (also `type`). */
+  chosen?: string;
 }
 
 /** A saved model: JSON-serialisable state plus a type tag; `loadModel` in models/index.ts restores it. */

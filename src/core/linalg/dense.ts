@@ -1,0 +1,224 @@
+/**
+ * Dense float64 linear algebra on row-major Float64Arrays (n x n unless stated).
+ * Loops are ordered so the innermost loop walks contiguous memory (dot products of rows or axpy on rows),
+ * which is what V8 optimises best; heavy kernels are unrolled by 4.
+ */
+import { MiError } from '../diagnostics';
+
+/** Dot product of a[ao..ao+len) and b[bo..bo+len). */
+export function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  const l4 = len - 3;
+  for (; k < l4; k += 4) {
+    s0 += a[ao + k] * b[bo + k];
+    s1 += a[ao + k + 1] * b[bo + k + 1];
+    s2 += a[ao + k + 2] * b[bo + k + 2];
+    s3 += a[ao + k + 3] * b[bo + k + 3];
+  }
+  for (; k < len; k++) s0 += a[ao + k] * b[bo + k];
+  return s0 + s1 + s2 + s3;
+}
+
+/** y[yo..yo+len) += alpha * x[xo..xo+len). */
+export function axpy(alpha: number, x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): void {
+  let k = 0;
+  const l4 = len - 3;
+  for (; k < l4; k += 4) {
+    y[yo + k] += alpha * x[xo + k];
+    y[yo + k + 1] += alpha * x[xo + k + 1];
+    y[yo + k + 2] += alpha * x[xo + k + 2];
+    y[yo + k + 3] += alpha * x[xo + k + 3];
+  }
+  for (; k < len; k++) y[yo + k] += alpha * x[xo + k];
+}
+
+/**
+ * In-place Cholesky of a symmetric positive-definite matrix: on success the lower triangle of `a` holds L
+ * (A = L Lᵀ) and the strict upper triangle is zeroed. Returns false (matrix partially overwritten) when a pivot is
+ * not positive. Row-oriented (each entry is a dot product of two contiguous rows of L), blocked by rows for cache reuse.
+ */
+export function choleskyInPlace(a: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j < i; j++) {
+      const rj = j * n;
+      a[ri + j] = (a[ri + j] - dot(a, ri, a, rj, j)) / a[rj + j];
+    }
+    const d = a[ri + i] - dot(a, ri, a, ri, i);
+    if (!(d > 0) || !Number.isFinite(d)) return false;
+    a[ri + i] = Math.sqrt(d);
+    for (let j = i + 1; j < n; j++) a[ri + j] = 0;
+  }
+  return true;
+}
+
+export interface CholeskyResult {
+  /** Lower-triangular factor, row-major n x n. */
+  L: Float64Array;
+  /** Jitter added to the diagonal (0 when none was needed). */
+  jitter: number;
+}
+
+/**
+ * Cholesky with jitter escalation: tries A, then A + j I with j = 1e-10 · mean(diag), ×10 each time up to
+ * 1e-2 · mean(diag). Returns null if it still fails (callers that must succeed use `choleskyOrThrow`).
+ */
+export function choleskyJitter(A: Float64Array, n: number): CholeskyResult | null {
+  const L = new Float64Array(A);
+  if (choleskyInPlace(L, n)) return { L, jitter: 0 };
+  let meanDiag = 0;
+  for (let i = 0; i < n; i++) meanDiag += A[i * n + i];
+  meanDiag = Math.abs(meanDiag / Math.max(1, n)) || 1;
+  for (let e = -10; e <= -2; e++) {
+    const jitter = meanDiag * 10 ** e;
+    L.set(A);
+    for (let i = 0; i < n; i++) L[i * n + i] += jitter;
+    if (choleskyInPlace(L, n)) return { L, jitter };
+  }
+  return null;
+}
+
+export function choleskyOrThrow(A: Float64Array, n: number, context = 'covariance matrix'): CholeskyResult {
+  const r = choleskyJitter(A, n);
+  if (r) return r;
+  let meanDiag = 0;
+  for (let i = 0; i < n; i++) meanDiag += A[i * n + i];
+  meanDiag = Math.abs(meanDiag / Math.max(1, n)) || 1;
+  throw new MiError(
+    `${context} is not positive definite even with jitter ${(meanDiag * 1e-2).toExponential(2)}; ` +
+      'are there duplicated rows with different targets?',
+    {
+      code: 'not-positive-definite',
+      hint: 'remove or average duplicated inputs, drop constant/collinear features, or use model type ridge or rf-gp',
+    },
+  );
+}
+
+/** Solves L x = b in place (b overwritten with x); L lower-triangular n x n. */
+export function solveLowerInPlace(L: Float64Array, n: number, b: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    b[i] = (b[i] - dot(L, ri, b, 0, i)) / L[ri + i];
+  }
+}
+
+/** Solves Lᵀ x = b in place; L lower-triangular. */
+export function solveUpperTInPlace(L: Float64Array, n: number, b: Float64Array): void {
+  for (let i = n - 1; i >= 0; i--) {
+    const xi = b[i] / L[i * n + i];
+    b[i] = xi;
+    // b[k] -= L[i][k] * xi for k < i (row i of L is contiguous)
+    axpy(-xi, L, i * n, b, 0, i);
+  }
+}
+
+/** Solves (L Lᵀ) x = b, returning a new vector. */
+export function cholSolve(L: Float64Array, n: number, b: Float64Array): Float64Array {
+  const x = new Float64Array(b);
+  solveLowerInPlace(L, n, x);
+  solveUpperTInPlace(L, n, x);
+  return x;
+}
+
+/**
+ * Solves L V = B for many right-hand sides at once. B is given transposed as rows (m x n, row-major: each row is one
+ * right-hand side), and is overwritten with the solutions (row r = L⁻¹ b_r). Processes right-hand sides in blocks and
+ * the unknowns in panels so the working set stays in cache.
+ */
+export function solveLowerRowsInPlace(L: Float64Array, n: number, B: Float64Array, m: number): void {
+  for (let r = 0; r < m; r++) {
+    const ro = r * n;
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      B[ro + i] = (B[ro + i] - dot(L, ri, B, ro, i)) / L[ri + i];
+    }
+  }
+}
+
+/** Inverse of a lower-triangular matrix (result lower-triangular, row-major). */
+export function invertLower(L: Float64Array, n: number): Float64Array {
+  // Column-oriented on the transpose: compute rows of (L⁻¹)ᵀ = columns of L⁻¹ by solving L x = e_j.
+  // Stored as M = L⁻¹ row-major. Row i of M: M[i][j] = -(sum_{k=j}^{i-1} L[i][k] M[k][j]) / L[i][i] for j < i.
+  const M = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    const lii = L[ri + i];
+    // row i of M accumulates -L[i][k] * row k of M (axpy over contiguous rows)
+    for (let k = 0; k < i; k++) {
+      const lik = L[ri + k];
+      if (lik !== 0) axpy(-lik, M, k * n, M, ri, k + 1);
+    }
+    for (let j = 0; j < i; j++) M[ri + j] /= lii;
+    M[ri + i] = 1 / lii;
+  }
+  return M;
+}
+
+/**
+ * (L⁻¹)ᵀ L⁻¹ = A⁻¹ from the inverse factor M = L⁻¹ (lower). Returns the full symmetric n x n inverse.
+ * A⁻¹[i][j] = sum_{k >= max(i,j)} M[k][i] M[k][j]: accumulated as rank-1 updates with row k of M (contiguous).
+ */
+export function inverseFromInvFactor(M: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const rk = k * n;
+    for (let i = 0; i <= k; i++) {
+      const mki = M[rk + i];
+      if (mki !== 0) axpy(mki, M, rk, out, i * n, i + 1); // out[i][0..i] += M[k][i] * M[k][0..i]
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
+  return out;
+}
+
+/** log det(L Lᵀ) = 2 Σ log L_ii. */
+export function logDetFromChol(L: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.log(L[i * n + i]);
+  return 2 * s;
+}
+
+/**
+ * C = A B with A (m x k) and B (k x n), row-major. Blocked i-k-j order: the inner loop is an axpy over a
+ * contiguous row of B into a contiguous row of C; blocks of k keep the B panel in cache.
+ */
+export function matmul(A: Float64Array, B: Float64Array, m: number, k: number, n: number, C?: Float64Array): Float64Array {
+  const out = C ?? new Float64Array(m * n);
+  if (C) out.fill(0);
+  const KB = 128;
+  for (let k0 = 0; k0 < k; k0 += KB) {
+    const k1 = Math.min(k, k0 + KB);
+    for (let i = 0; i < m; i++) {
+      const ai = i * k;
+      const ci = i * n;
+      for (let p = k0; p < k1; p++) {
+        const a = A[ai + p];
+        if (a !== 0) axpy(a, B, p * n, out, ci, n);
+      }
+    }
+  }
+  return out;
+}
+
+/** C = A Bᵀ with A (m x k) and B (n x k): every entry is a dot product of two contiguous rows. */
+export function matmulABt(A: Float64Array, B: Float64Array, m: number, k: number, n: number): Float64Array {
+  const out = new Float64Array(m * n);
+  const NB = 64;
+  for (let j0 = 0; j0 < n; j0 += NB) {
+    const j1 = Math.min(n, j0 + NB);
+    for (let i = 0; i < m; i++) {
+      const ai = i * k;
+      const ci = i * n;
+      for (let j = j0; j < j1; j++) out[ci + j] = dot(A, ai, B, j * k, k);
+    }
+  }
+  return out;
+}
+
+/** Transpose of an m x n row-major matrix. */
+export function transpose(A: Float64Array, m: number, n: number): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j * m + i] = A[i * n + j];
+  return out;
+}

@@ -1,0 +1,578 @@
+/**
+ * Exact Gaussian process regression (zero mean on standardised outputs; inputs standardised with the shared
+ * standardiser). Kernels rbf / matern32 / matern52, ARD or isotropic lengthscales, signal variance and Gaussian noise.
+ * Hyperparameters maximise the log marginal likelihood (analytic gradients, bounded L-BFGS in log-space, restarts).
+ * Several outputs are independent GPs (own hyperparameters, own observed rows).
+ */
+import { MiError } from '../diagnostics';
+import type { Matrix } from '../features/types';
+import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
+import {
+  choleskyJitter,
+  choleskyOrThrow,
+  cholSolve,
+  dot,
+  invertLower,
+  inverseFromInvFactor,
+  solveLowerInPlace,
+  matmulABt,
+} from '../linalg/dense';
+import { minimizeLbfgsb } from '../linalg/lbfgsb';
+import { Rng } from '../linalg/random';
+import { kernelCode, kvalGrad, crossKernel, type KernelName, KERNELS } from './kernels';
+import {
+  checkAbort,
+  checkShapes,
+  emptyPrediction,
+  f64,
+  normalise,
+  notFitted,
+  outputColumn,
+  takeRows,
+  toArray,
+  yieldToEventLoop,
+} from './common';
+import { InvFactorNorms, solveLowerRowsBlocked } from './fastvar';
+import { readyTf, getTfBackend, type Tf } from './tf';
+import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
+
+export interface GpOptions {
+  kernel?: KernelName;
+  ard?: boolean;
+  /** Optimiser starts (default 3): the first from a fixed sensible point, the rest random (seeded). */
+  restarts?: number;
+  seed?: number;
+  /** Maximum L-BFGS iterations per start (default 80). */
+  maxIter?: number;
+  /**
+   * Above this many rows, restarts run on a random subset of this size and the best start is then polished on all
+   * rows (default 500). The final model is always conditioned on every row.
+   */
+  subsetSize?: number;
+  /** Max L-BFGS iterations of the final polish on all rows when subsetting (default 20). */
+  polishIter?: number;
+  /** Use the TensorFlow.js float32 matmul for pool variances when a fast backend is ready (default true). */
+  accelerate?: boolean;
+}
+
+/** Bounds in standardised units. */
+export const GP_BOUNDS = { lengthscale: [1e-2, 1e3], signal: [1e-2, 1e2], noise: [1e-6, 1] } as const;
+const LOG2PI = Math.log(2 * Math.PI);
+let RECHECK = 1e-3;
+export function _setRecheck(v: number): void {
+  RECHECK = v;
+}
+
+/** Negative log marginal likelihood and its gradient w.r.t. log-hyperparameters [log ℓ (D), log σ², log σn²]. */
+export class GpObjective {
+  readonly D: number;
+  private readonly K: Float64Array;
+  private readonly G: Float64Array;
+  private readonly kg = new Float64Array(2);
+  constructor(
+    readonly X: Float64Array,
+    readonly n: number,
+    readonly d: number,
+    readonly y: Float64Array,
+    readonly code: number,
+    readonly ard: boolean,
+    /** When given (a fast TensorFlow.js backend), K⁻¹ for the gradient is formed with a float32 matmul. */
+    readonly tf: Tf | null = null,
+  ) {
+    this.D = ard ? d : 1;
+    this.K = new Float64Array(n * n);
+    this.G = new Float64Array(n * n);
+  }
+
+  get dim(): number {
+    return this.D + 2;
+  }
+
+  /** Builds K (and the gradient factors) for theta; returns sf2 and sn2. */
+  private build(theta: ArrayLike<number>): { sf2: number; sn2: number; inv2: Float64Array } {
+    const { n, d, X, K, G, code, kg } = this;
+    const inv2 = new Float64Array(d);
+    for (let k = 0; k < d; k++) inv2[k] = Math.exp(-2 * theta[this.ard ? k : 0]);
+    const sf2 = Math.exp(theta[this.D]);
+    const sn2 = Math.exp(theta[this.D + 1]);
+    for (let i = 0; i < n; i++) {
+      const xi = i * d;
+      for (let j = 0; j < i; j++) {
+        const xj = j * d;
+        let r2 = 0;
+        for (let k = 0; k < d; k++) {
+          const t = X[xi + k] - X[xj + k];
+          r2 += t * t * inv2[k];
+        }
+        kvalGrad(code, r2, kg);
+        const v = sf2 * kg[0];
+        K[i * n + j] = v;
+        K[j * n + i] = v;
+        G[i * n + j] = kg[1];
+      }
+      K[i * n + i] = sf2 + sn2;
+    }
+    return { sf2, sn2, inv2 };
+  }
+
+  /** NLML; writes the gradient into `grad` when given. Returns Infinity when K cannot be factorised. */
+  evaluate(theta: ArrayLike<number>, grad?: Float64Array): number {
+    const { n, d, X, K, G, y } = this;
+    const { sf2, sn2, inv2 } = this.build(theta);
+    const ch = choleskyJitter(K, n);
+    if (!ch) return Infinity;
+    const L = ch.L;
+    const alpha = cholSolve(L, n, y);
+    let logdet = 0;
+    for (let i = 0; i < n; i++) logdet += Math.log(L[i * n + i]);
+    const nlml = 0.5 * dot(y, 0, alpha, 0, n) + logdet + 0.5 * n * LOG2PI;
+    if (!grad) return nlml;
+    const Kinv = this.tf
+      ? tfInverseFromInvFactor(this.tf, invertLower(L, n), n)
+      : inverseFromInvFactor(invertLower(L, n), n);
+    grad.fill(0);
+    const D = this.D;
+    const gl = new Float64Array(D);
+    let gsf = 0;
+    let trW = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = i * d;
+      const ai = alpha[i];
+      for (let j = 0; j < i; j++) {
+        const w = Kinv[i * n + j] - ai * alpha[j];
+        gsf += w * K[i * n + j];
+        const c = w * sf2 * G[i * n + j];
+        if (c === 0) continue;
+        const xj = j * d;
+        if (this.ard) {
+          for (let k = 0; k < d; k++) {
+            const t = X[xi + k] - X[xj + k];
+            gl[k] += c * t * t * inv2[k];
+          }
+        } else {
+          let r2 = 0;
+          for (let k = 0; k < d; k++) {
+            const t = X[xi + k] - X[xj + k];
+            r2 += t * t;
+          }
+          gl[0] += c * r2 * inv2[0];
+        }
+      }
+      trW += Kinv[i * n + i] - ai * ai;
+    }
+    for (let k = 0; k < D; k++) grad[k] = gl[k];
+    grad[D] = gsf + 0.5 * sf2 * trW;
+    grad[D + 1] = 0.5 * sn2 * trW;
+    return nlml;
+  }
+
+  bounds(): { lower: Float64Array; upper: Float64Array } {
+    const lower = new Float64Array(this.dim);
+    const upper = new Float64Array(this.dim);
+    for (let k = 0; k < this.D; k++) {
+      lower[k] = Math.log(GP_BOUNDS.lengthscale[0]);
+      upper[k] = Math.log(GP_BOUNDS.lengthscale[1]);
+    }
+    lower[this.D] = Math.log(GP_BOUNDS.signal[0]);
+    upper[this.D] = Math.log(GP_BOUNDS.signal[1]);
+    lower[this.D + 1] = Math.log(GP_BOUNDS.noise[0]);
+    upper[this.D + 1] = Math.log(GP_BOUNDS.noise[1]);
+    return { lower, upper };
+  }
+}
+
+/** (L⁻¹)ᵀ L⁻¹ with a float32 matmul (gradient only: float32 accuracy is enough to steer the optimiser). */
+function tfInverseFromInvFactor(tf: Tf, M: Float64Array, n: number): Float64Array {
+  const out = tf.tidy(() => {
+    const m = tf.tensor2d(Float32Array.from(M), [n, n]);
+    return tf.matMul(m, m, true, false);
+  });
+  const data = out.dataSync();
+  out.dispose();
+  return Float64Array.from(data);
+}
+
+export interface GpHyperSearch {
+  X: Float64Array;
+  n: number;
+  d: number;
+  y: Float64Array;
+  code: number;
+  ard: boolean;
+  restarts: number;
+  seed: number;
+  maxIter?: number;
+  subsetSize?: number;
+  polishIter?: number;
+  accelerate: boolean;
+  report: (v: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Maximises the log marginal likelihood from several starts; returns log-hyperparameters and the NLML. */
+export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: Float64Array; f: number }> {
+  const { X, n, d, y, report, signal } = a;
+  const fastTf = (size: number): Tf | null => {
+    if (!a.accelerate || size < 400) return null;
+    const r = readyTf();
+    return r && r.backend !== 'cpu' ? r.tf : null;
+  };
+  {
+    const rng = new Rng(a.seed);
+    const subsetSize = a.subsetSize ?? 500;
+    const maxIter = a.maxIter ?? 80;
+    let objX = X;
+    let objY = y;
+    let objN = n;
+    if (n > subsetSize) {
+      const perm = rng.permutation(n).subarray(0, subsetSize).sort();
+      objX = takeRows({ rows: n, cols: d, data: X }, perm).data;
+      objY = Float64Array.from(perm, (i) => y[i]);
+      objN = subsetSize;
+    }
+    const obj = new GpObjective(objX, objN, d, objY, a.code, a.ard, fastTf(objN));
+    const { lower, upper } = obj.bounds();
+    const D = obj.D;
+    let best: { x: Float64Array; f: number } | null = null;
+    for (let r = 0; r < a.restarts; r++) {
+      const x0 = new Float64Array(obj.dim);
+      const base = Math.log(Math.sqrt(d));
+      for (let k = 0; k < D; k++) x0[k] = r === 0 ? base : base + (rng.uniform() * 2 - 1) * 1.5;
+      x0[D] = r === 0 ? 0 : Math.log(0.3) + rng.uniform() * Math.log(10);
+      x0[D + 1] = r === 0 ? Math.log(0.1) : Math.log(1e-4) + rng.uniform() * Math.log(5e3);
+      checkAbort(signal);
+      let aborted = false;
+      const res = minimizeLbfgsb((x, g) => obj.evaluate(x, g), x0, {
+        lower,
+        upper,
+        maxIter,
+        pgtol: 1e-5,
+        ftol: 1e-8,
+        onIteration: (_it, f) => {
+          report(f);
+          if (signal?.aborted) aborted = true;
+          return aborted;
+        },
+      });
+      checkAbort(signal);
+      if (Number.isFinite(res.f) && (!best || res.f < best.f)) best = { x: res.x, f: res.f };
+      await yieldToEventLoop();
+    }
+    if (!best) {
+      throw new MiError('GP hyperparameter optimisation failed', { code: 'gp-optimise-failed' });
+    }
+    if (objN < n) {
+      const full = new GpObjective(X, n, d, y, a.code, a.ard, fastTf(n));
+      const polish = minimizeLbfgsb((x, g) => full.evaluate(x, g), best.x, {
+        lower,
+        upper,
+        maxIter: a.polishIter ?? 20,
+        pgtol: 1e-4,
+        ftol: 1e-7,
+        onIteration: (_it, f) => {
+          report(f);
+          return signal?.aborted === true;
+        },
+      });
+      checkAbort(signal);
+      best = Number.isFinite(polish.f) ? { x: polish.x, f: polish.f } : { x: best.x, f: full.evaluate(best.x) };
+    }
+    return best;
+  }
+}
+
+/** Everything needed to predict for one output column. */
+interface GpOutput {
+  rows: Int32Array;
+  y: Float64Array;
+  yMean: number;
+  yStd: number;
+  theta: Float64Array;
+  nlml: number;
+  // derived (not saved)
+  n: number;
+  Z: Float64Array; // scaled training inputs (n x d)
+  invLs: Float64Array; // 1 / lengthscale per input dimension
+  sf2: number;
+  sn2: number;
+  L: Float64Array;
+  alpha: Float64Array;
+  jitter: number;
+  norms: InvFactorNorms;
+}
+
+interface GpState {
+  kernel: KernelName;
+  ard: boolean;
+  restarts: number;
+  seed: number;
+  xs: { mean: number[]; std: number[] };
+  d: number;
+  X: number[];
+  outputs: { rows: number[]; y: number[]; yMean: number; yStd: number; theta: number[]; nlml: number }[];
+}
+
+export class GpModel implements Model {
+  readonly type = 'gp';
+  private readonly kernel: KernelName;
+  private readonly code: number;
+  private readonly ard: boolean;
+  private readonly restarts: number;
+  private readonly seed: number;
+  private readonly opts: GpOptions;
+  private xs: Standardizer | null = null;
+  private Xs: Float64Array | null = null;
+  private d = 0;
+  private outputs: GpOutput[] = [];
+
+  constructor(opts: GpOptions = {}) {
+    this.opts = opts;
+    this.kernel = opts.kernel ?? 'matern52';
+    this.code = kernelCode(this.kernel);
+    this.ard = opts.ard ?? true;
+    this.restarts = Math.max(1, Math.floor(opts.restarts ?? 3));
+    this.seed = opts.seed ?? 0;
+  }
+
+  async fit(X: Matrix, Y: Matrix, fitOpts: FitOptions): Promise<void> {
+    checkShapes(X, Y);
+    const seed = fitOpts.seed ?? this.seed;
+    this.xs = fitStandardizer(X);
+    const Xs = standardize(X, this.xs);
+    this.Xs = Xs.data;
+    this.d = X.cols;
+    this.outputs = [];
+    let iteration = 0;
+    const report = (value: number): void => {
+      iteration++;
+      fitOpts.onProgress?.({ phase: 'fit', iteration, value });
+    };
+    const accelerate = this.opts.accelerate ?? true;
+    if (accelerate && X.rows >= 256) {
+      try {
+        await getTfBackend();
+      } catch {
+        /* float64 path */
+      }
+    }
+    for (let t = 0; t < Y.cols; t++) {
+      checkAbort(fitOpts.signal);
+      const col = outputColumn(Y, t);
+      const n = col.rows.length;
+      if (n === 0) throw new MiError(`target column ${t + 1} has no observed values`, { code: 'no-observations' });
+      const Xt = takeRows(Xs, col.rows);
+      const theta = await this.optimise(Xt.data, n, col.y, seed + 7919 * t, report, fitOpts.signal);
+      this.outputs.push(this.condition(col.rows, col.y, col.mean, col.std, theta.x, theta.f));
+    }
+  }
+
+  private optimise(
+    X: Float64Array,
+    n: number,
+    y: Float64Array,
+    seed: number,
+    report: (v: number) => void,
+    signal?: AbortSignal,
+  ): Promise<{ x: Float64Array; f: number }> {
+    return optimiseGpHyperparameters({
+      X,
+      n,
+      d: this.d,
+      y,
+      code: this.code,
+      ard: this.ard,
+      restarts: this.restarts,
+      seed,
+      maxIter: this.opts.maxIter,
+      subsetSize: this.opts.subsetSize,
+      polishIter: this.opts.polishIter,
+      accelerate: this.opts.accelerate ?? true,
+      report,
+      signal,
+    });
+  }
+
+  /** Factorises K for the final hyperparameters (same code path after fit and after load). */
+  private condition(
+    rows: Int32Array,
+    y: Float64Array,
+    yMean: number,
+    yStd: number,
+    theta: Float64Array,
+    nlml: number,
+  ): GpOutput {
+    const d = this.d;
+    const Xs = this.Xs as Float64Array;
+    const n = rows.length;
+    const D = this.ard ? d : 1;
+    const invLs = new Float64Array(d);
+    for (let k = 0; k < d; k++) invLs[k] = Math.exp(-theta[this.ard ? k : 0]);
+    const sf2 = Math.exp(theta[D]);
+    const sn2 = Math.exp(theta[D + 1]);
+    const Z = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) Z[i * d + k] = Xs[rows[i] * d + k] * invLs[k];
+    const K = new Float64Array(n * n);
+    crossKernel(this.code, Z, n, Z, n, d, K);
+    for (let i = 0; i < n * n; i++) K[i] *= sf2;
+    for (let i = 0; i < n; i++) K[i * n + i] += sn2;
+    const ch = choleskyOrThrow(K, n, 'GP covariance matrix');
+    const alpha = cholSolve(ch.L, n, y);
+    return {
+      rows,
+      y,
+      yMean,
+      yStd,
+      theta,
+      nlml,
+      n,
+      Z,
+      invLs,
+      sf2,
+      sn2,
+      L: ch.L,
+      alpha,
+      jitter: ch.jitter,
+      norms: new InvFactorNorms(ch.L, n),
+    };
+  }
+
+  predict(X: Matrix): Prediction {
+    if (!this.xs || !this.outputs.length) throw notFitted('gp');
+    if (X.cols !== this.d)
+      throw new MiError(`gp predict: expected ${this.d} features, got ${X.cols}`, { code: 'shape-mismatch' });
+    const T = this.outputs.length;
+    const m = X.rows;
+    const pred = emptyPrediction(m, T);
+    const Xq = standardize(X, this.xs).data;
+    for (let t = 0; t < T; t++) this.predictOutput(this.outputs[t], Xq, m, t, T, pred);
+    return pred;
+  }
+
+  private predictOutput(o: GpOutput, Xq: Float64Array, m: number, t: number, T: number, pred: Prediction): void {
+    const { n, Z, invLs, sf2, sn2, L, alpha, yMean, yStd } = o;
+    const d = this.d;
+    const accel = (this.opts.accelerate ?? true) && n >= 128 && m * n * n > 5e7 ? readyTf() : null;
+    const useTf = accel && accel.backend !== 'cpu' ? accel.tf : null;
+    const chunk = useTf ? 2048 : 256;
+    const Zq = new Float64Array(chunk * d);
+    const Ks = new Float64Array(chunk * n);
+    const V = useTf ? null : new Float64Array(chunk * n);
+    const s = new Float64Array(chunk);
+    const y2 = yStd * yStd;
+    for (let r0 = 0; r0 < m; r0 += chunk) {
+      const c = Math.min(chunk, m - r0);
+      for (let i = 0; i < c; i++) for (let k = 0; k < d; k++) Zq[i * d + k] = Xq[(r0 + i) * d + k] * invLs[k];
+      crossKernel(this.code, Zq, c, Z, n, d, Ks);
+      for (let i = 0; i < c * n; i++) Ks[i] *= sf2;
+      if (useTf) o.norms.sumSquares32(useTf, Ks, c, s);
+      else o.norms.sumSquares64(Ks, c, s, V as Float64Array);
+      for (let i = 0; i < c; i++) {
+        const mu = dot(Ks, i * n, alpha, 0, n);
+        let lat = sf2 - s[i];
+        if (useTf && lat < RECHECK * sf2) {
+          // float32 cancellation guard: recompute close-to-data rows exactly in float64
+          const v = Ks.slice(i * n, (i + 1) * n);
+          solveLowerInPlace(L, n, v);
+          lat = sf2 - dot(v, 0, v, 0, n);
+        }
+        lat = Math.max(lat, 1e-12 * sf2);
+        const idx = (r0 + i) * T + t;
+        pred.mean[idx] = yMean + yStd * mu;
+        pred.latentVariance[idx] = lat * y2;
+        pred.variance[idx] = (lat + sn2) * y2;
+      }
+    }
+  }
+
+  /** Joint posterior samples of the latent function for output 0 (joint within blocks of ≤ 2000 rows). */
+  sample(X: Matrix, count: number, seed: number): Float64Array[] {
+    if (!this.xs || !this.outputs.length) throw notFitted('gp');
+    const o = this.outputs[0];
+    const { n, Z, invLs, sf2, L, alpha, yMean, yStd } = o;
+    const d = this.d;
+    const m = X.rows;
+    const Xq = standardize(X, this.xs).data;
+    const rng = new Rng(seed);
+    const samples = Array.from({ length: count }, () => new Float64Array(m));
+    const block = 2000;
+    for (let r0 = 0; r0 < m; r0 += block) {
+      const c = Math.min(block, m - r0);
+      const Zq = new Float64Array(c * d);
+      for (let i = 0; i < c; i++) for (let k = 0; k < d; k++) Zq[i * d + k] = Xq[(r0 + i) * d + k] * invLs[k];
+      const Ks = new Float64Array(c * n);
+      crossKernel(this.code, Zq, c, Z, n, d, Ks);
+      for (let i = 0; i < c * n; i++) Ks[i] *= sf2;
+      const mu = new Float64Array(c);
+      for (let i = 0; i < c; i++) mu[i] = dot(Ks, i * n, alpha, 0, n);
+      solveLowerRowsBlocked(L, n, Ks, c);
+      const VtV = matmulABt(Ks, Ks, c, n, c);
+      const C = new Float64Array(c * c);
+      crossKernel(this.code, Zq, c, Zq, c, d, C);
+      for (let i = 0; i < c * c; i++) C[i] = sf2 * C[i] - VtV[i];
+      for (let i = 0; i < c; i++) C[i * c + i] += 1e-10 * sf2;
+      const ch = choleskyOrThrow(C, c, 'GP posterior covariance');
+      const z = new Float64Array(c);
+      for (const smp of samples) {
+        for (let i = 0; i < c; i++) z[i] = rng.normal();
+        for (let i = 0; i < c; i++) smp[r0 + i] = yMean + yStd * (mu[i] + dot(ch.L, i * c, z, 0, i + 1));
+      }
+    }
+    return samples;
+  }
+
+  summary(): ModelSummary {
+    const hp: Record<string, number | number[]> = {};
+    const relevance = new Array<number>(this.d).fill(0);
+    let objective = 0;
+    this.outputs.forEach((o, t) => {
+      const sfx = t === 0 ? '' : `#${t + 1}`;
+      const ls = Array.from(o.invLs, (v) => 1 / v);
+      hp[`lengthscales${sfx}`] = this.ard ? ls : [ls[0]];
+      hp[`signal_variance${sfx}`] = o.sf2 * o.yStd * o.yStd;
+      hp[`noise_variance${sfx}`] = o.sn2 * o.yStd * o.yStd;
+      hp[`noise_std${sfx}`] = Math.sqrt(o.sn2) * o.yStd;
+      if (o.jitter > 0) hp[`jitter${sfx}`] = o.jitter;
+      const rel = normalise(Array.from(o.invLs));
+      for (let k = 0; k < this.d; k++) relevance[k] += rel[k] / this.outputs.length;
+      objective += o.nlml;
+    });
+    hp.kernel_code = this.code;
+    return { type: 'gp', hyperparameters: hp, featureRelevance: relevance, objective };
+  }
+
+  save(): SavedModel {
+    if (!this.xs || !this.Xs) throw notFitted('gp');
+    const state: GpState = {
+      kernel: this.kernel,
+      ard: this.ard,
+      restarts: this.restarts,
+      seed: this.seed,
+      xs: { mean: toArray(this.xs.mean), std: toArray(this.xs.std) },
+      d: this.d,
+      X: toArray(this.Xs),
+      outputs: this.outputs.map((o) => ({
+        rows: toArray(o.rows),
+        y: toArray(o.y),
+        yMean: o.yMean,
+        yStd: o.yStd,
+        theta: toArray(o.theta),
+        nlml: o.nlml,
+      })),
+    };
+    return { type: 'gp', version: 1, state };
+  }
+
+  static load(saved: SavedModel, opts: GpOptions = {}): GpModel {
+    const s = saved.state as GpState;
+    if (!KERNELS.includes(s.kernel))
+      throw new MiError(`saved gp: unknown kernel ${s.kernel}`, { code: 'bad-saved-model' });
+    const m = new GpModel({ ...opts, kernel: s.kernel, ard: s.ard, restarts: s.restarts, seed: s.seed });
+    m.xs = { mean: f64(s.xs.mean), std: f64(s.xs.std) };
+    m.Xs = f64(s.X);
+    m.d = s.d;
+    m.outputs = s.outputs.map((o) =>
+      m.condition(Int32Array.from(o.rows), f64(o.y), o.yMean, o.yStd, f64(o.theta), o.nlml),
+    );
+    return m;
+  }
+}

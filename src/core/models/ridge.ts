@@ -1,0 +1,114 @@
+/**
+ * Bayesian ridge regression: linear in the standardised inputs, weight prior N(0, σw² I) and noise σn² chosen by
+ * maximising the evidence (MacKay updates). Predictive variance = xᵀ Σ_w x (latent) + σn². Independent per output.
+ */
+import { MiError } from '../diagnostics';
+import type { Matrix } from '../features/types';
+import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
+import { fitBlr, predictBlr, type BlrPosterior } from './blr';
+import { checkAbort, checkShapes, emptyPrediction, f64, normalise, notFitted, outputColumn, takeRows, toArray } from './common';
+import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
+
+interface RidgeOutput {
+  rows: number[];
+  y: Float64Array;
+  yMean: number;
+  yStd: number;
+  post: BlrPosterior;
+}
+
+interface RidgeState {
+  xs: { mean: number[]; std: number[] };
+  d: number;
+  X: number[];
+  outputs: { rows: number[]; y: number[]; yMean: number; yStd: number }[];
+}
+
+export class RidgeModel implements Model {
+  readonly type = 'ridge';
+  private xs: Standardizer | null = null;
+  private Xs: Float64Array | null = null;
+  private d = 0;
+  private outputs: RidgeOutput[] = [];
+
+  async fit(X: Matrix, Y: Matrix, opts: FitOptions): Promise<void> {
+    checkShapes(X, Y);
+    this.xs = fitStandardizer(X);
+    this.Xs = standardize(X, this.xs).data;
+    this.d = X.cols;
+    this.outputs = [];
+    for (let t = 0; t < Y.cols; t++) {
+      checkAbort(opts.signal);
+      const col = outputColumn(Y, t);
+      if (col.rows.length === 0) throw new MiError(`target column ${t + 1} has no observed values`, { code: 'no-observations' });
+      this.outputs.push(this.condition(Array.from(col.rows), col.y, col.mean, col.std));
+      opts.onProgress?.({ phase: 'fit', iteration: t + 1, value: this.outputs[t].post.nlml });
+    }
+  }
+
+  private condition(rows: number[], y: Float64Array, yMean: number, yStd: number): RidgeOutput {
+    const Phi = takeRows({ rows: this.Xs!.length / this.d, cols: this.d, data: this.Xs! }, rows).data;
+    const post = fitBlr(Phi, rows.length, this.d, y, { sw2: 1 / Math.max(1, this.d), sn2: 0.5, evidence: true, minNoise: 1e-6 });
+    return { rows, y, yMean, yStd, post };
+  }
+
+  predict(X: Matrix): Prediction {
+    if (!this.xs || !this.outputs.length) throw notFitted('ridge');
+    if (X.cols !== this.d) throw new MiError(`ridge predict: expected ${this.d} features, got ${X.cols}`, { code: 'shape-mismatch' });
+    const T = this.outputs.length;
+    const m = X.rows;
+    const pred = emptyPrediction(m, T);
+    const F = standardize(X, this.xs).data;
+    const mean = new Float64Array(m);
+    const lat = new Float64Array(m);
+    this.outputs.forEach((o, t) => {
+      predictBlr(o.post, F, m, mean, lat, null);
+      const y2 = o.yStd * o.yStd;
+      for (let i = 0; i < m; i++) {
+        pred.mean[i * T + t] = o.yMean + o.yStd * mean[i];
+        pred.latentVariance[i * T + t] = lat[i] * y2;
+        pred.variance[i * T + t] = (lat[i] + o.post.sn2) * y2;
+      }
+    });
+    return pred;
+  }
+
+  summary(): ModelSummary {
+    const hp: Record<string, number | number[]> = {};
+    const rel = new Array<number>(this.d).fill(0);
+    let objective = 0;
+    this.outputs.forEach((o, t) => {
+      const sfx = t === 0 ? '' : `#${t + 1}`;
+      const w = Array.from(o.post.m, (v) => v * o.yStd);
+      hp[`weights${sfx}`] = w; // per standardised input, in target units
+      hp[`weight_prior_variance${sfx}`] = o.post.sw2 * o.yStd * o.yStd;
+      hp[`noise_variance${sfx}`] = o.post.sn2 * o.yStd * o.yStd;
+      hp[`noise_std${sfx}`] = Math.sqrt(o.post.sn2) * o.yStd;
+      const r = normalise(w.map(Math.abs));
+      for (let k = 0; k < this.d; k++) rel[k] += r[k] / this.outputs.length;
+      objective += o.post.nlml;
+    });
+    return { type: 'ridge', hyperparameters: hp, featureRelevance: rel, objective };
+  }
+
+  save(): SavedModel {
+    if (!this.xs || !this.Xs) throw notFitted('ridge');
+    const state: RidgeState = {
+      xs: { mean: toArray(this.xs.mean), std: toArray(this.xs.std) },
+      d: this.d,
+      X: toArray(this.Xs),
+      outputs: this.outputs.map((o) => ({ rows: o.rows, y: toArray(o.y), yMean: o.yMean, yStd: o.yStd })),
+    };
+    return { type: 'ridge', version: 1, state };
+  }
+
+  static load(saved: SavedModel): RidgeModel {
+    const s = saved.state as RidgeState;
+    const m = new RidgeModel();
+    m.xs = { mean: f64(s.xs.mean), std: f64(s.xs.std) };
+    m.Xs = f64(s.X);
+    m.d = s.d;
+    m.outputs = s.outputs.map((o) => m.condition(o.rows, f64(o.y), o.yMean, o.yStd));
+    return m;
+  }
+}
