@@ -82,7 +82,7 @@ async function generateCsv(path: string, targetMb: number): Promise<void> {
       chunk += `s${i},${formulas[i % formulas.length]},${(300 + (i % 700)).toFixed(1)},${(i % 13) * 0.25},${i % 48},${note},${((i * 7919) % 1000) / 100}\n`;
     }
     bytes += Buffer.byteLength(chunk);
-    if (!ws.write(chunk)) await new Promise((r) => ws.once('drain', r));
+    if (!ws.write(chunk)) await new Promise<void>((r) => ws.once('drain', () => r()));
   }
   await new Promise<void>((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res())));
 }
