@@ -138,13 +138,17 @@ export function defaultSpecPath(csvPath: string): string {
  * Composition and SMILES columns come from value-based type inference; numeric columns become numeric inputs;
  * categorical columns with few levels are one-hot encoded; the target is the last numeric column named like a property
  * (gap, Tc, energy, …) or else the last numeric column, with goal `predict`.
+ * `opts.sampled`: the table holds only the first rows of a larger file (said so in the header comment).
  */
-export function generateSpecFromTable(table: Table, csvPath: string, specPath: string = defaultSpecPath(csvPath)): string {
+export function generateSpecFromTable(
+  table: Table, csvPath: string, specPath: string = defaultSpecPath(csvPath), opts: { sampled?: boolean } = {},
+): string {
   const p = plan(table);
   const n = table.rowNumbers.length || (table.columns[0]?.length ?? 0);
+  const rowsText = opts.sampled ? `guessed from the first ${n} rows` : `${n} rows`;
   const rel = relative(dirname(specPath), csvPath).split(sep).join('/') || basename(csvPath);
   const L: string[] = [];
-  L.push(`# MI Studio experiment generated from ${basename(csvPath)} (${n} rows, ${table.header.length} columns).`);
+  L.push(`# MI Studio experiment generated from ${basename(csvPath)} (${rowsText}, ${table.header.length} columns).`);
   L.push('# The inputs and the target below are guesses from the data: check them, then run "MI Studio: Train".');
   L.push('# Hover a key for its documentation; Ctrl+Space completes keys, values and column names.');
   L.push('version: 1');

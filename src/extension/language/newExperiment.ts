@@ -61,7 +61,8 @@ export async function newExperimentFromDataset(arg?: unknown): Promise<vscode.Ur
   const csvPath = uri.fsPath;
   try {
     const table = await loadTable(csvPath, { maxRows: GUESS_ROWS });
-    const specPath = await writeNewSpec(csvPath, (p) => generateSpecFromTable(table, csvPath, p));
+    const sampled = table.rowNumbers.length >= GUESS_ROWS;
+    const specPath = await writeNewSpec(csvPath, (p) => generateSpecFromTable(table, csvPath, p, { sampled }));
     getLog().info(`created ${specPath} from ${csvPath}`);
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(specPath));
     await vscode.window.showTextDocument(doc, { preview: false });

@@ -103,3 +103,9 @@ test('helpers: default spec path, units from names, YAML quoting', () => {
   assert.equal(yamlString('a: b'), '"a: b"');
   assert.equal(yamlString('1abc'), '"1abc"');
 });
+
+test('a sampled table says so in the header comment', async () => {
+  const csv = join(fixtures, 'perovskites.tsv');
+  const text = generateSpecFromTable(await loadTable(csv, { maxRows: 10 }), csv, undefined, { sampled: true });
+  assert.match(text, /^# MI Studio experiment generated from perovskites\.tsv \(guessed from the first 10 rows, 4 columns\)/);
+});
