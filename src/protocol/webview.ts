@@ -49,10 +49,29 @@ export interface LandscapeGrid {
   points: { x: number; y: number; label: string }[];
 }
 
+/** Every scored pool candidate projected on the first two principal components of its (standardised) inputs. */
+export interface PoolProjection {
+  x: number[];
+  y: number[];
+  /** Acquisition value of each candidate (colour). */
+  value: number[];
+  /** Share of variance explained by PC1 and PC2. */
+  explained: [number, number];
+  columns: string[];
+  /** Candidates shown (an evenly spaced sample when the pool is large) and the pool size. */
+  shown: number;
+  total: number;
+  suggestions: { x: number; y: number; label: string }[];
+}
+
 export interface LandscapeView {
   acquisition: string;
+  target?: string;
+  /** Feature values the slices pass through (the reference / incumbent row), by feature name. */
+  reference?: Record<string, number>;
   slices: LandscapeSlice[];
   grids: LandscapeGrid[];
+  pool?: PoolProjection;
 }
 
 /** Best-so-far curves of a retrospective simulation, summarised per method over repeats. */
@@ -76,6 +95,8 @@ export interface SimulationView {
 
 /** Everything a run view draws. Built by `buildRunViewData` from the files of a run folder. */
 export interface RunViewData {
+  /** 'simulation' for a folder written by `mi-studio simulate` (no run manifest; one is synthesised). */
+  kind: 'run' | 'simulation';
   manifest: RunManifest;
   /** Display name of the run folder (last path segment). */
   runDir: string;
@@ -268,18 +289,25 @@ const MAX_VIEW_ROWS = 20000;
 export async function buildRunViewData(read: RunFileReader, runDirName: string): Promise<RunViewData> {
   const warnings: string[] = [];
   const manifestText = await read('run.mirun.json');
-  if (manifestText === undefined) throw new Error(`${runDirName}: run.mirun.json not found`);
   let manifest: RunManifest;
-  try {
-    manifest = JSON.parse(manifestText) as RunManifest;
-  } catch (e) {
-    throw new Error(`${runDirName}/run.mirun.json: not valid JSON (${(e as Error).message})`);
+  let kind: RunViewData['kind'] = 'run';
+  if (manifestText === undefined) {
+    const simText = await read('simulation.json');
+    if (simText === undefined) throw new Error(`${runDirName}: no run.mirun.json (nor simulation.json) in this folder`);
+    manifest = manifestFromSimulation(JSON.parse(simText), runDirName);
+    kind = 'simulation';
+  } else {
+    try {
+      manifest = JSON.parse(manifestText) as RunManifest;
+    } catch (e) {
+      throw new Error(`${runDirName}/run.mirun.json: not valid JSON (${(e as Error).message})`);
+    }
   }
   manifest.files ??= {};
   manifest.curve ??= [];
   manifest.targets ??= [];
   manifest.metrics ??= { cv: {} };
-  const data: RunViewData = { manifest, runDir: runDirName, warnings };
+  const data: RunViewData = { kind, manifest, runDir: runDirName, warnings };
   const file = (name: string, fallback: string) => manifest.files[name] ?? fallback;
 
   const readCsv = async (name: string, fallback: string, max: number): Promise<CsvTable | undefined> => {
@@ -298,7 +326,16 @@ export async function buildRunViewData(read: RunFileReader, runDirName: string):
   data.predictions = await readCsv('predictions', 'predictions.csv', MAX_VIEW_ROWS);
   data.suggestions = await readCsv('suggestions', 'suggestions.csv', MAX_VIEW_ROWS);
   const acq = await read(file('acquisition', 'acquisition.csv')).catch(() => undefined);
-  if (acq !== undefined) data.acquisitionRows = Math.max(0, acq.split(/\r?\n/).filter((l) => l.length).length - 1);
+  let pool: PoolProjection | undefined;
+  if (acq !== undefined) {
+    const t = csvTable(acq);
+    data.acquisitionRows = t.totalRows;
+    try {
+      pool = projectPool(t, data.suggestions, manifest.targets.map((x) => x.column));
+    } catch (e) {
+      warnings.push(`acquisition.csv: no PC1/PC2 view (${(e as Error).message})`);
+    }
+  }
 
   const readJson = async (name: string, fallback: string): Promise<unknown> => {
     const text = await read(file(name, fallback)).catch(() => undefined);
@@ -317,6 +354,10 @@ export async function buildRunViewData(read: RunFileReader, runDirName: string):
     } catch (e) {
       warnings.push(`landscape.json: ${(e as Error).message}`);
     }
+  }
+  if (pool) {
+    data.landscape ??= { acquisition: manifest.optimize?.acquisition ?? 'acquisition', slices: [], grids: [] };
+    data.landscape.pool = pool;
   }
   // mark suggested candidates on 1-D slices from suggestions.csv when landscape.json does not list them per slice
   if (data.landscape && data.suggestions) {
@@ -372,7 +413,12 @@ export function normalizeLandscape(raw: unknown, manifest: RunManifest): Landsca
   if (!isObj(raw)) throw new Error('expected a JSON object');
   const target = String(pick(raw, 'target') ?? manifest.targets[0]?.column ?? 'y');
   const acquisition = String(pick(raw, 'acquisition', 'acquisitionFunction') ?? manifest.optimize?.acquisition ?? 'acquisition');
-  const sugg = pick(raw, 'suggestions', 'suggested');
+  // landscape.json (src/core/bo/landscape.ts): `points` of kind measured | incumbent | suggestion on grid2d's axes
+  const allPoints = Array.isArray(raw.points) ? raw.points.filter(isObj) : [];
+  const kindOf = (p: Obj): string => String(p.kind ?? '');
+  const sugg = pick(raw, 'suggestions', 'suggested') ?? (allPoints.some((p) => kindOf(p) === 'suggestion') ? allPoints.filter((p) => kindOf(p) === 'suggestion').map((p) => ({ ...p, id: p.rank !== undefined ? `#${p.rank} ${String(p.id ?? '')}` : p.id })) : undefined);
+  const measured = allPoints.filter((p) => kindOf(p) === 'measured' || kindOf(p) === 'incumbent');
+  const grid2dRaw = isObj(raw.grid2d) ? raw.grid2d : undefined;
   const slicesRaw = pick(raw, 'slices', 'oneD', 'slices1d');
   const slices: LandscapeSlice[] = [];
   if (Array.isArray(slicesRaw)) {
@@ -385,7 +431,11 @@ export function normalizeLandscape(raw: unknown, manifest: RunManifest): Landsca
       const std = perTarget(pick(s, 'std', 'sigma'), t);
       const acqV = nums(pick(s, 'acquisition', 'acq'));
       let marks = nums(pick(s, 'suggestions'));
-      if (!marks.length && Array.isArray(sugg)) marks = pointList(sugg, feature, feature).map((p) => p.x);
+      if (!marks.length && Array.isArray(sugg)) {
+        if (grid2dRaw && grid2dRaw.xFeature === feature) marks = pointList(sugg, 'x', 'y').map((p) => p.x);
+        else if (grid2dRaw && grid2dRaw.yFeature === feature) marks = pointList(sugg, 'x', 'y').map((p) => p.y);
+        else if (!grid2dRaw) marks = pointList(sugg, feature, feature).map((p) => p.x);
+      }
       if (x.length) slices.push({ feature, target: t, x, mean, std, acquisition: acqV, suggestions: marks });
     }
   }
@@ -408,11 +458,117 @@ export function normalizeLandscape(raw: unknown, manifest: RunManifest): Landsca
     }
     const zLabel = String(pick(g, 'zLabel') ?? (pick(g, 'acquisition') !== undefined ? acquisition : 'value'));
     const suggestions = pointList(pick(g, 'suggestions') ?? sugg, xLabel, yLabel);
-    const points = pointList(pick(g, 'points', 'incumbents', 'observed', 'data'), xLabel, yLabel);
+    const points = pointList(pick(g, 'points', 'observed', 'data') ?? (measured.length ? measured : undefined), xLabel, yLabel);
     const label = String(pick(g, 'label', 'title') ?? (kind === 'pca' ? 'pool PC1 / PC2' : `${xLabel} × ${yLabel}`));
     if (x.length && y.length && z.length === y.length) grids.push({ kind, label, xLabel, yLabel, x, y, z, zLabel, suggestions, points });
   }
-  return { acquisition, slices, grids };
+  let reference: Record<string, number> | undefined;
+  const ref = isObj(raw.reference) ? raw.reference : undefined;
+  const names = Array.isArray(raw.featureNames) ? raw.featureNames.map(String) : [];
+  if (ref && Array.isArray(ref.features) && names.length === ref.features.length) {
+    reference = Object.fromEntries(names.map((n, i) => [n, Number((ref.features as unknown[])[i])]));
+  }
+  return { acquisition, target, reference, slices, grids };
+}
+
+/**
+ * PC1/PC2 of the scored pool (acquisition.csv): numeric input columns standardised, top two eigenvectors of their
+ * correlation matrix by power iteration; at most 4000 evenly spaced candidates are kept for the plot.
+ */
+export function projectPool(t: CsvTable, suggestions: CsvTable | undefined, targets: string[]): PoolProjection | undefined {
+  const skip = new Set(['id', 'rank', 'acquisition', ...targets.flatMap((x) => [x, `${x}_mean`, `${x}_std`, `${x}_lower90`, `${x}_upper90`])]);
+  const acqCol = t.header.indexOf('acquisition');
+  const cols = t.header
+    .map((h, j) => ({ h, j }))
+    .filter(({ h, j }) => !skip.has(h) && t.rows.length > 0 && t.rows.every((r) => r[j] !== '' && Number.isFinite(Number(r[j]))));
+  if (cols.length < 2 || t.rows.length < 3) return undefined;
+  const n = t.rows.length;
+  const d = cols.length;
+  const mu = new Array<number>(d).fill(0);
+  const sd = new Array<number>(d).fill(0);
+  const X = t.rows.map((r) => cols.map(({ j }) => Number(r[j])));
+  for (const r of X) r.forEach((v, k) => (mu[k] += v / n));
+  for (const r of X) r.forEach((v, k) => (sd[k] += (v - mu[k]) ** 2 / n));
+  const scale = sd.map((v) => Math.sqrt(v) || 1);
+  const Z = X.map((r) => r.map((v, k) => (v - mu[k]) / scale[k]));
+  const C = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (const r of Z) for (let a = 0; a < d; a++) for (let b = a; b < d; b++) C[a][b] += (r[a] * r[b]) / n;
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) C[a][b] = C[b][a];
+  const trace = C.reduce((acc, r, i) => acc + r[i], 0) || 1;
+  const vecs: number[][] = [];
+  const vals: number[] = [];
+  for (let k = 0; k < 2; k++) {
+    let v = Array.from({ length: d }, (_, i) => 1 + 0.1 * i * (k + 1));
+    let lambda = 0;
+    for (let it = 0; it < 200; it++) {
+      let w = C.map((row) => row.reduce((acc, c, i) => acc + c * v[i], 0));
+      for (const u of vecs) {
+        const dot = w.reduce((acc, x, i) => acc + x * u[i], 0);
+        w = w.map((x, i) => x - dot * u[i]);
+      }
+      const norm = Math.hypot(...w) || 1;
+      lambda = norm;
+      v = w.map((x) => x / norm);
+    }
+    vecs.push(v);
+    vals.push(lambda);
+  }
+  const proj = (r: number[]): [number, number] => {
+    const z = r.map((v, k) => (v - mu[k]) / scale[k]);
+    return [z.reduce((a, x, i) => a + x * vecs[0][i], 0), z.reduce((a, x, i) => a + x * vecs[1][i], 0)];
+  };
+  const step = Math.max(1, n / 4000);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const value: number[] = [];
+  for (let f = 0; f < n; f += step) {
+    const i = Math.floor(f);
+    const [a, b] = proj(X[i]);
+    xs.push(a);
+    ys.push(b);
+    value.push(acqCol >= 0 ? Number(t.rows[i][acqCol]) : NaN);
+  }
+  const sugg: { x: number; y: number; label: string }[] = [];
+  if (suggestions) {
+    const idx = cols.map(({ h }) => suggestions.header.indexOf(h));
+    const rankCol = suggestions.header.indexOf('rank');
+    const idCol = suggestions.header.indexOf('id');
+    if (idx.every((j) => j >= 0)) {
+      suggestions.rows.forEach((r, i) => {
+        const [a, b] = proj(idx.map((j) => Number(r[j])));
+        if (Number.isFinite(a) && Number.isFinite(b)) sugg.push({ x: a, y: b, label: `#${rankCol >= 0 ? r[rankCol] : i + 1} ${idCol >= 0 ? r[idCol] : ''}`.trim() });
+      });
+    }
+  }
+  return { x: xs, y: ys, value, explained: [vals[0] / trace, vals[1] / trace], columns: cols.map((c) => c.h), shown: xs.length, total: n, suggestions: sugg };
+}
+
+/** A run-like manifest for a folder written by `mi-studio simulate` (it has simulation.json but no run.mirun.json). */
+export function manifestFromSimulation(raw: unknown, folder: string): RunManifest {
+  const o = isObj(raw) ? raw : {};
+  const ds = isObj(o.dataset) ? o.dataset : {};
+  const specPath = String(o.spec ?? '');
+  const name = specPath.split(/[\\/]/).pop()?.replace(/\.mi\.ya?ml$/, '') || folder;
+  return {
+    format: 'mi-studio-run',
+    formatVersion: 1,
+    runId: folder,
+    name: `${name} — simulation`,
+    status: 'completed',
+    createdAt: String(o.createdAt ?? ''),
+    spec: { path: specPath, sha256: '', content: null },
+    dataset: { path: String(ds.path ?? ''), sha256: String(ds.sha256 ?? ''), rows: Number(ds.rows ?? 0), dropped: 0 },
+    packageVersion: '',
+    seed: Number(o.seed ?? 0),
+    backend: '–',
+    timings: typeof o.seconds === 'number' ? { total: o.seconds } : {},
+    metrics: { cv: {} },
+    model: { type: String(o.model ?? '–'), hyperparameters: {} },
+    features: { count: 0, names: [], dropped: [] },
+    targets: o.target !== undefined ? [{ column: String(o.target), goal: o.goal }] : [],
+    curve: [],
+    files: { simulation: 'simulation.json' },
+  };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -440,12 +596,35 @@ export function summariseCurves(label: string, curves: number[][], initial = 0):
   return { label, steps, median, q1, q3, repeats: curves.length };
 }
 
+const curvesCount = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
+
 /** Maps simulation.json (written by `mi-studio simulate`) onto the view model. */
 export function normalizeSimulation(raw: unknown, manifest: RunManifest): SimulationView {
   if (!isObj(raw)) throw new Error('expected a JSON object');
   const target = String(pick(raw, 'target') ?? manifest.targets[0]?.column ?? 'y');
-  const goal = String(pick(raw, 'goal') ?? manifest.targets[0]?.goal ?? 'maximize');
+  const g = pick(raw, 'goal') ?? manifest.targets[0]?.goal ?? 'maximize';
+  const goal = isObj(g) && g.target !== undefined ? `target ${g.target}` : String(g);
   const series: SimulationSeries[] = [];
+  // simulation.json of `mi-studio simulate` (src/core/bo/simulate.ts): runs[] with bo/random best-so-far per experiment
+  if (raw.format === 'mi-studio-simulation' && Array.isArray(raw.runs)) {
+    const label = (k: string): string => (k === 'bo' ? `BO (${String(raw.acquisition ?? '')}${raw.batch ? `, batch ${raw.batch}` : ''})` : k);
+    for (const k of ['bo', 'random']) {
+      const curves = raw.runs.filter(isObj).map((r) => (isObj(r[k]) ? nums((r[k] as Obj).bestSoFar) : [])).filter((c) => c.length);
+      if (curves.length) series.push(summariseCurves(label(k), curves));
+    }
+    const notes: string[] = [];
+    const sum = isObj(raw.summary) ? raw.summary : {};
+    const q = (m: unknown, key: string): string => {
+      const x = isObj(m) && isObj(m[key]) ? (m[key] as Obj).median : undefined;
+      return x === null || x === undefined ? `> ${String(raw.budget ?? 'budget')}` : String(x);
+    };
+    const reps = Number(raw.repeats ?? curvesCount(raw.runs));
+    notes.push(`${reps} repeat(s); ${String(raw.initial ?? '?')} random initial rows, budget ${String(raw.budget ?? '?')} experiments, pool of ${isObj(raw.dataset) ? String(raw.dataset.pool ?? raw.dataset.rows ?? '?') : '?'} rows; model ${String(raw.model ?? '?')}.`);
+    notes.push(`Median experiments until a top-1% row: BO ${q(sum.bo, 'experimentsToTop1')}, random ${q(sum.random, 'experimentsToTop1')}${typeof sum.speedupTop1 === 'number' ? ` (speed-up ${sum.speedupTop1.toFixed(2)}×)` : ''}.`);
+    notes.push(`Median experiments until a top-5% row: BO ${q(sum.bo, 'experimentsToTop5')}, random ${q(sum.random, 'experimentsToTop5')}${typeof sum.speedupTop5 === 'number' ? ` (speed-up ${sum.speedupTop5.toFixed(2)}×)` : ''}.`);
+    if (typeof sum.boWinsTop1 === 'number') notes.push(`BO reached a top-1% row first in ${sum.boWinsTop1} of ${reps} repeat(s).`);
+    return { target, goal, series, notes };
+  }
   const methods = pick(raw, 'methods', 'strategies');
   const fromRepeats = (label: string, reps: unknown): void => {
     if (!Array.isArray(reps)) return;
@@ -470,7 +649,7 @@ export function normalizeSimulation(raw: unknown, manifest: RunManifest): Simula
     }
   }
   if (!series.length) {
-    const reps = pick(raw, 'repeats', 'runs');
+    const reps = Array.isArray(raw.runs) ? raw.runs : raw.repeats;
     if (Array.isArray(reps)) {
       const byMethod = new Map<string, number[][]>();
       for (const r of reps) {

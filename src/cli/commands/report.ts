@@ -10,7 +10,7 @@ import { MiError } from '../../core/diagnostics';
 import { buildRunViewData, type RunViewData } from '../../protocol/webview';
 import type { Command } from '../main';
 
-const USAGE = 'mi-studio report RUN_DIR [--out report.html]   (RUN_DIR: a run folder or its run.mirun.json)';
+const USAGE = 'mi-studio report RUN_DIR [--out report.html]   (RUN_DIR: a run folder, its run.mirun.json, or a simulate output folder)';
 
 /** Default colours for the report (light theme); the webview code reads the same --vscode-* variables as in VS Code. */
 const REPORT_THEME = `:root {
@@ -71,9 +71,13 @@ export function findReportBundle(): string {
 
 export async function generateReport(runDirArg: string, outArg?: string, bundle = findReportBundle()): Promise<string> {
   let runDir = resolve(runDirArg);
-  if (existsSync(runDir) && statSync(runDir).isFile()) runDir = dirname(runDir);
-  if (!existsSync(join(runDir, 'run.mirun.json'))) {
-    throw new MiError(`${runDirArg}: not a run folder (no run.mirun.json)`, { file: runDirArg, hint: 'pass the folder written by `mi-studio run`, e.g. runs/<name>/<runId>' });
+  if (!existsSync(runDir)) throw new MiError(`${runDirArg}: no such folder`, { file: runDirArg, hint: 'pass a run folder, e.g. runs/<name>/<runId>' });
+  if (statSync(runDir).isFile()) runDir = dirname(runDir);
+  if (!existsSync(join(runDir, 'run.mirun.json')) && !existsSync(join(runDir, 'simulation.json'))) {
+    throw new MiError(`${runDirArg}: not a run folder (no run.mirun.json or simulation.json)`, {
+      file: runDirArg,
+      hint: 'pass the folder written by `mi-studio run` (runs/<name>/<runId>) or by `mi-studio simulate`',
+    });
   }
   const data = await buildRunViewData((rel) => readFile(join(runDir, rel), 'utf8').catch(() => undefined), basename(runDir));
   const html = reportHtml(data, readFileSync(bundle, 'utf8'));

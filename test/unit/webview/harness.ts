@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildRunViewData, type RunViewData } from '../../../src/protocol/webview';
@@ -12,7 +13,7 @@ import { buildRunViewData, type RunViewData } from '../../../src/protocol/webvie
 export const root = process.env.MI_ROOT ?? process.cwd();
 export const CHROMIUM = '/usr/bin/chromium';
 /** Per test process: node --test runs test files in parallel processes, each builds its own bundles. */
-export const outDir = join(root, 'out', 'webview-test', String(process.pid));
+export const outDir = join(tmpdir(), 'mi-webview-test', String(process.pid));
 export const shotsDir = join(root, 'test-results', 'webview');
 
 /** Why the browser tests cannot run here, or undefined when they can. */

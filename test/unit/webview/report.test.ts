@@ -13,7 +13,7 @@ test('scriptSafe keeps embedded code from closing its <script> element', () => {
 });
 
 test('report refuses a folder without run.mirun.json, naming it', async () => {
-  await assert.rejects(generateReport(join(root, 'test', 'fixtures', 'webview'), join(outDir, 'x.html'), __filename), /not a run folder \(no run\.mirun\.json\)/);
+  await assert.rejects(generateReport(join(root, 'test', 'fixtures', 'webview'), join(outDir, 'x.html'), __filename), /not a run folder \(no run\.mirun\.json or simulation\.json\)/);
 });
 
 const skip = skipReason();
@@ -53,6 +53,25 @@ test('report: one self-contained HTML file whose charts render offline', { skip 
     assert.deepEqual(requests.filter((u) => u !== `file://${out}`), [], 'no network or file requests beyond the report itself');
     await page.screenshot({ path: join(shotsDir, 'report-run1.png'), fullPage: true });
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('report of a simulate output folder draws the BO vs random plot', { skip }, async () => {
+  await buildBundles();
+  const out = await generateReport(fixture('sim1'), join(outDir, 'report-sim1.html'), bundlePath('report'));
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`file://${out}`);
+    await page.waitForSelector('canvas#simulation[data-points]');
+    assert.equal(Number(await page.getAttribute('canvas#simulation', 'data-points')), 30);
+    assert.ok((await countColor(page, 'canvas#simulation', [0x1a, 0x73, 0xe8])) > 300, 'BO median line painted');
+    assert.deepEqual(requests.filter((u) => u !== `file://${out}`), []);
+    await page.screenshot({ path: join(shotsDir, 'report-sim1.png'), fullPage: true });
   } finally {
     await browser.close();
   }

@@ -137,6 +137,18 @@ test('run view tabs: suggestions (sort, append request), landscape, simulation; 
     const g = data.landscape!.grids[0];
     assert.equal(Number(await page.getAttribute('canvas#landscape2d', 'data-points')), g.x.length * g.y.length);
     assert.ok((await countColor(page, 'canvas#landscape1d', SERIES_RGB)) > 200, 'mean line painted in the series colour');
+    // the pool's PC1/PC2 view is the second option of the 2-D map
+    await page.$eval('#grid-select', (el) => {
+      (el as unknown as { value: string }).value = '1';
+      el.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => document.querySelector('canvas#landscape2d')?.getAttribute('data-points') === '300');
+    await page.screenshot({ path: join(shotsDir, 'run-landscape-pca.png') });
+    await page.$eval('#grid-select', (el) => {
+      (el as unknown as { value: string }).value = '0';
+      el.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction((n) => document.querySelector('canvas#landscape2d')?.getAttribute('data-points') === String(n), g.x.length * g.y.length);
     await page.waitForTimeout(100);
     await page.screenshot({ path: join(shotsDir, 'run-landscape.png'), fullPage: true });
     // view state: the chosen tab is saved with setState
@@ -146,7 +158,7 @@ test('run view tabs: suggestions (sort, append request), landscape, simulation; 
     await page.click('vscode-tab-header:has-text("Simulation")');
     await page.waitForSelector('canvas#simulation[data-points]');
     assert.equal(Number(await page.getAttribute('canvas#simulation', 'data-points')), data.simulation!.series[0].steps.length);
-    assert.deepEqual((await posted(page)).find((m) => m.chart === 'simulation')?.series, ['bo', 'random']);
+    assert.deepEqual((await posted(page)).find((m) => m.chart === 'simulation')?.series, ['BO (ei, batch 1)', 'random']);
     await page.screenshot({ path: join(shotsDir, 'run-simulation.png') });
     assert.deepEqual(errors, []);
   } finally {

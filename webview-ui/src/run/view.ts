@@ -143,11 +143,15 @@ export class RunView {
     this.root.replaceChildren();
     const d = this.data;
     const m = d.manifest;
-    this.sections = [{ id: 'overview', title: 'Overview', build: (el) => this.buildOverview(el) }];
+    this.sections = [{ id: 'overview', title: d.kind === 'simulation' ? 'About' : 'Overview', build: (el) => this.buildOverview(el) }];
     if (d.suggestions) this.sections.push({ id: 'suggestions', title: `Suggestions (${d.suggestions.rows.length})`, build: (el) => this.buildSuggestions(el) });
     if (d.landscape && (d.landscape.slices.length || d.landscape.grids.length)) this.sections.push({ id: 'landscape', title: 'Acquisition landscape', build: (el) => this.buildLandscape(el) });
     if (this.objectives().length >= 2) this.sections.push({ id: 'pareto', title: 'Pareto', build: (el) => this.buildPareto(el) });
-    if (d.simulation && d.simulation.series.length) this.sections.push({ id: 'simulation', title: 'Simulation', build: (el) => this.buildSimulation(el) });
+    if (d.simulation && d.simulation.series.length) {
+      const sim: Section = { id: 'simulation', title: 'Simulation', build: (el) => this.buildSimulation(el) };
+      if (d.kind === 'simulation') this.sections.unshift(sim);
+      else this.sections.push(sim);
+    }
 
     const title = h('h1', {}, m.name || m.runId, h('span', { class: `badge ${m.status}`, role: 'status' }, m.status));
     const sub = h('div', { class: 'muted' }, `run ${m.runId} · ${d.runDir}`);
@@ -234,6 +238,7 @@ export class RunView {
       el.append(h('h2', {}, 'Cross-validation metrics'), h('p', { class: 'muted' }, 'Out-of-fold predictions; a well-calibrated model covers about 90% of the measured values with its 90% intervals.'), h('div', { class: 'scroll-x' }, table));
     }
 
+    if (d.kind === 'simulation') return;
     const grid = h('div', { class: 'grid' });
     el.append(grid);
     for (const t of m.targets.map((x) => x.column)) this.buildParity(grid, t);
@@ -489,7 +494,9 @@ export class RunView {
       const select = h('vscode-single-select', { id: 'slice-feature', 'aria-label': 'Feature of the 1-D slice' }, ...features.map((f) => h('vscode-option', { value: f, selected: f === current }, f)));
       card.append(h('div', { class: 'toolbar' }, h('label', { for: 'slice-feature' }, 'Feature'), select));
       const { box, canvas } = this.canvas('landscape1d');
-      card.append(box, h('p', { class: 'muted' }, 'Other features are held at the values stated in landscape.json; triangles mark suggested candidates.'));
+      const ref = L.reference ? Object.entries(L.reference) : [];
+      const refText = ref.length ? `Other features are held at the reference (incumbent) row: ${ref.slice(0, 6).map(([k, v]) => `${k} = ${fmt(v, 4)}`).join(', ')}${ref.length > 6 ? `, … (${ref.length} features)` : ''}.` : 'Other features are held fixed at a reference row.';
+      card.append(box, h('p', { class: 'muted' }, `${refText} Triangles mark suggested candidates (their value of this feature).`));
       const draw = (): void =>
         this.chart('landscape1d', canvas, () => {
           const th = this.theme;
@@ -535,19 +542,56 @@ export class RunView {
       });
       draw();
     }
-    if (L.grids.length) {
+    const pool = L.pool;
+    const nMaps = L.grids.length + (pool ? 1 : 0);
+    if (nMaps) {
       const card = h('div', { class: 'card' }, h('h3', {}, '2-D map'));
       el.append(card);
-      let gi = Math.min(L.grids.length - 1, Math.max(0, this.state.grid ?? 0));
-      const select = h('vscode-single-select', { id: 'grid-select', 'aria-label': 'Axes of the 2-D map' }, ...L.grids.map((g, i) => h('vscode-option', { value: String(i), selected: i === gi }, g.label)));
+      let gi = Math.min(nMaps - 1, Math.max(0, this.state.grid ?? 0));
+      const labels = [...L.grids.map((g) => g.label), ...(pool ? [`pool PC1 / PC2 (${pool.total} scored candidates)`] : [])];
+      const select = h('vscode-single-select', { id: 'grid-select', 'aria-label': 'Axes of the 2-D map' }, ...labels.map((l, i) => h('vscode-option', { value: String(i), selected: i === gi }, l)));
       const legendBar = h('span', { class: 'legend-bar', 'aria-hidden': 'true' });
       legendBar.style.background = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${colormap(t).join(',')})`).join(', ')})`;
       const legendText = h('span', { class: 'muted' });
       card.append(h('div', { class: 'toolbar' }, h('label', { for: 'grid-select' }, 'Axes'), select), h('div', { class: 'toolbar' }, legendText, legendBar));
       const { box, canvas } = this.canvas('landscape2d', true);
       card.append(box);
+      const note = h('p', { class: 'muted' });
+      card.append(note);
+      const drawPool = (p: NonNullable<typeof pool>): ReturnType<Parameters<RunView['chart']>[2]> => {
+        const th = this.theme;
+        const finite = p.value.filter(Number.isFinite);
+        const lo = finite.length ? Math.min(...finite) : 0;
+        const hi = finite.length ? Math.max(...finite) : 1;
+        legendText.textContent = `${L.acquisition}: ${fmt(lo, 3)} (low)`;
+        legendBar.nextSibling?.remove();
+        legendBar.after(h('span', { class: 'muted' }, `${fmt(hi, 3)} (high)`));
+        note.textContent = `Each dot is a scored candidate (${p.shown === p.total ? 'all' : `${p.shown} of`} ${p.total}) on the first two principal components of its standardised inputs (${p.columns.length} columns; PC1 ${(p.explained[0] * 100).toFixed(0)}%, PC2 ${(p.explained[1] * 100).toFixed(0)}% of the variance).`;
+        const colours = p.value.map((v) => `rgb(${colormap(hi > lo ? (v - lo) / (hi - lo) : 0.5).join(',')})`);
+        const order = p.value.map((_, i) => i).sort((a, b) => (p.value[a] || 0) - (p.value[b] || 0));
+        return {
+          points: p.shown,
+          series: ['pool', 'suggestions'],
+          label: `Pool of ${p.total} scored candidates on PC1/PC2 coloured by ${L.acquisition} (${fmt(lo, 3)} to ${fmt(hi, 3)}); ${p.suggestions.length} suggestion(s) marked`,
+          config: {
+            type: 'scatter',
+            data: {
+              datasets: [
+                { type: 'scatter', label: 'pool candidates', data: order.map((i) => ({ x: p.x[i], y: p.y[i] })), pointRadius: 3, backgroundColor: order.map((i) => colours[i]), borderWidth: 0 },
+                { type: 'scatter', label: 'suggestions', data: p.suggestions.map((q) => ({ x: q.x, y: q.y })), pointStyle: 'triangle', pointRadius: 8, backgroundColor: th.series[4], borderColor: th.fg, borderWidth: 1.5 },
+              ],
+            },
+            options: {
+              plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { label: (c) => (c.datasetIndex === 1 ? p.suggestions[c.dataIndex].label : `${L.acquisition} ${fmt(p.value[order[c.dataIndex]])}`) } } },
+              scales: { x: { type: 'linear', title: axisTitle('PC1') }, y: { type: 'linear', title: axisTitle('PC2') } },
+            },
+          },
+        };
+      };
       const draw = (): void =>
         this.chart('landscape2d', canvas, () => {
+          if (pool && gi >= L.grids.length) return drawPool(pool);
+          note.textContent = L.reference ? 'Features not on the axes are held at the reference (incumbent) row.' : '';
           const th = this.theme;
           const g: LandscapeGrid = L.grids[gi];
           const [lo, hi] = zRange(g.z);
