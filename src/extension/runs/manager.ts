@@ -107,7 +107,7 @@ export class RunManager implements vscode.Disposable {
         if (run.request.kind === 'train') {
           this.liveOpened.add(run.id);
           void vscode.commands
-            .executeCommand('vscode.openWith', vscode.Uri.file(m.tempManifest), Editors.runResults, { preview: false, preserveFocus: true })
+            .executeCommand('vscode.openWith', vscode.Uri.file(m.tempManifest), Editors.runResults, { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside })
             .then(undefined, (e: unknown) => getLog().warn(`could not open the live run view: ${String(e)}`));
         }
         break;
@@ -169,23 +169,23 @@ export class RunManager implements vscode.Disposable {
     this.liveOpened.delete(run.id);
   }
 
-  /** Opens the final manifest; a tab still showing the (now renamed) temp manifest is replaced. */
+  /**
+   * Opens the final manifest, unless a results editor opened on the live temp manifest is still there: that editor
+   * follows the run to its final folder by itself (onDidFinishRun), so a second tab would only duplicate it.
+   */
   private async openResults(run: RunHandle, manifestPath: string): Promise<void> {
-    let viewColumn: vscode.ViewColumn | undefined;
     if (run.tempManifest) {
       const temp = vscode.Uri.file(run.tempManifest).toString();
+      const final = vscode.Uri.file(manifestPath).toString();
       for (const g of vscode.window.tabGroups.all) {
         for (const tab of g.tabs) {
           const input = tab.input;
-          const uri = input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined;
-          if (uri && uri.toString() === temp) {
-            viewColumn = g.viewColumn;
-            await vscode.window.tabGroups.close(tab, true).then(undefined, () => undefined);
-          }
+          const uri = input instanceof vscode.TabInputCustom ? input.uri.toString() : undefined;
+          if (uri === temp || uri === final) return;
         }
       }
     }
-    await openRunManifest(vscode.Uri.file(manifestPath), viewColumn);
+    await openRunManifest(vscode.Uri.file(manifestPath), vscode.ViewColumn.Beside);
   }
 
   dispose(): void {
