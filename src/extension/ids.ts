@@ -17,3 +17,9 @@ export const Editors = {
 } as const;
 
 export const LANGUAGE_ID = 'mi-yaml';
+
+/** Setting keys contributed in package.json (`contributes.configuration`). */
+export const Settings = {
+  maxConcurrentRuns: 'miStudio.maxConcurrentRuns',
+  validationDebounceMs: 'miStudio.validation.debounceMs',
+} as const;
