@@ -1,5 +1,5 @@
 /**
- * Molecules through RDKit's WASM build (`@rdkit/rdkit`): SMILES validation, Morgan fingerprints (`morgan:<i>`)
+ * Molecules through RDKit's WASM build (`@rdkit/rdkit`): SMILES validation, Morgan count fingerprints (`morgan:<i>`)
  * and RDKit 2D descriptors (`rdkit2d:<name>`). Polymer repeat units with `*` attachment points are accepted
  * (RDKit parses `*` as a dummy atom).
  */
@@ -69,14 +69,26 @@ export interface MoleculeFeaturizer {
   compute(mol: Mol, out: Float64Array, offset: number): void;
 }
 
-/** Morgan (circular, ECFP-like) fingerprint bits as computed by RDKit, `morgan:0` ... `morgan:<bits-1>`. */
+const COUNT_BINS = [0, 1, 2, 4, 8];
+
+/**
+ * Morgan (circular, ECFP-like) count fingerprint, `morgan:0` ... `morgan:<bits-1>`, computed by RDKit.
+ * RDKit's WASM build has no count-vector API, so counts come from RDKit's own count simulation: with 4 x bits and
+ * `useCountSimulation`, each hashed bin i owns bits 4i..4i+3, set for counts >= 1, 2, 4, 8. The value of bin i is
+ * that lower bound (0, 1, 2, 4 or 8, i.e. counts above 8 saturate) and bin i is non-zero exactly when bit i of
+ * RDKit's plain `bits`-long Morgan fingerprint is set.
+ */
 export function morganFeaturizer(radius = 2, bits = 2048): MoleculeFeaturizer {
-  const details = JSON.stringify({ radius, nBits: bits });
+  const details = JSON.stringify({ radius, nBits: bits * 4, useCountSimulation: true });
   return {
     names: Array.from({ length: bits }, (_, i) => `morgan:${i}`),
     compute(mol, out, o) {
       const fp = mol.get_morgan_fp(details);
-      for (let i = 0; i < bits; i++) out[o + i] = fp.charCodeAt(i) === 49 ? 1 : 0;
+      for (let i = 0; i < bits; i++) {
+        let k = 0;
+        while (k < 4 && fp.charCodeAt(4 * i + k) === 49) k++;
+        out[o + i] = COUNT_BINS[k];
+      }
     },
   };
 }

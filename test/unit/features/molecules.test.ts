@@ -21,19 +21,32 @@ test('the RDKit wasm is found', () => {
   assert.match(findRDKitWasm() ?? '', /RDKit_minimal\.wasm$/);
 });
 
-test('Morgan fingerprint of ethanol equals RDKit get_morgan_fp (radius 2, 2048 bits)', async () => {
-  const r = await getRDKit();
-  const mol = parseSmiles(r, 'CCO');
+function morgan(r: Awaited<ReturnType<typeof getRDKit>>, smiles: string): { counts: Float64Array; rdkitBits: number[] } {
+  const mol = parseSmiles(r, smiles);
   assert.ok(typeof mol !== 'string');
   const ref = mol.get_morgan_fp(JSON.stringify({ radius: 2, nBits: 2048 }));
-  const f = morganFeaturizer(2, 2048);
-  const out = new Float64Array(2048);
-  f.compute(mol, out, 0);
+  const counts = new Float64Array(2048);
+  morganFeaturizer(2, 2048).compute(mol, counts, 0);
   mol.delete();
-  const on = [...out.keys()].filter((i) => out[i] > 0);
-  assert.deepEqual(on, [...ref].flatMap((c, i) => (c === '1' ? [i] : [])));
-  // CCO has 3 heavy atoms; radius 0/1 give 6 distinct environments (radius 2 adds none): RDKit's known bits
-  assert.deepEqual(on, [80, 222, 294, 807, 1057, 1410]);
+  return { counts, rdkitBits: [...ref].flatMap((c, i) => (c === '1' ? [i] : [])) };
+}
+
+test('Morgan count fingerprint: non-zero bins are exactly RDKit get_morgan_fp bits (radius 2, 2048)', async () => {
+  const r = await getRDKit();
+  for (const smi of ['CCO', 'c1ccccc1', 'CCCCCCCCCCO', 'CC(=O)Nc1ccc(O)cc1', '*CC(*)c1ccccc1']) {
+    const { counts, rdkitBits } = morgan(r, smi);
+    assert.deepEqual([...counts.keys()].filter((i) => counts[i] > 0), rdkitBits, smi);
+  }
+  // ethanol: 6 distinct environments (3 atoms at radius 0, 3 at radius 1), each once: RDKit's known bits
+  const cco = morgan(r, 'CCO');
+  assert.deepEqual(cco.rdkitBits, [80, 222, 294, 807, 1057, 1410]);
+  assert.deepEqual(cco.rdkitBits.map((i) => cco.counts[i]), [1, 1, 1, 1, 1, 1]);
+  // benzene: 3 environments (radius 0, 1, 2), each shared by all 6 atoms -> count bin ">= 4"
+  const bz = morgan(r, 'c1ccccc1');
+  assert.deepEqual(bz.rdkitBits.map((i) => bz.counts[i]), [4, 4, 4]);
+  // bin 80 is the radius-0 CH2 environment (once in ethanol): decanol has 9 of them, saturating at the ">= 8" bin
+  const dec = morgan(r, 'CCCCCCCCCCO');
+  assert.equal(dec.counts[80], 8);
 });
 
 test('SMILES inputs: morgan + rdkit2d columns, polymer "*" accepted, invalid SMILES is a row error', async () => {
