@@ -208,16 +208,17 @@ export class RunView {
     };
     add('Status', m.status + (m.finishedAt ? ` (finished ${m.finishedAt})` : ''));
     add('Created', m.createdAt ?? '–');
-    add('Spec', `${m.spec?.path ?? '–'}  (sha256 ${String(m.spec?.sha256 ?? '').slice(0, 12)}…)`);
-    if (m.dataset) add('Dataset', `${m.dataset.path} — ${m.dataset.rows} rows${m.dataset.dropped ? `, ${m.dataset.dropped} dropped` : ''} (sha256 ${String(m.dataset.sha256 ?? '').slice(0, 12)}…)`);
+    const sha = (v: unknown): string => (v ? ` (sha256 ${String(v).slice(0, 12)}…)` : '');
+    add('Spec', `${m.spec?.path || '–'}${sha(m.spec?.sha256)}`);
+    if (m.dataset) add('Dataset', `${m.dataset.path || '–'} — ${m.dataset.rows} rows${m.dataset.dropped ? `, ${m.dataset.dropped} dropped` : ''}${sha(m.dataset.sha256)}`);
     add('Seed', String(m.seed));
     add('Backend', m.backend ?? '–');
-    add('Model', `${m.model?.type ?? '–'}${m.features ? ` on ${m.features.count} features` : ''}${m.features?.dropped?.length ? ` (${m.features.dropped.length} constant dropped)` : ''}`);
+    add('Model', `${m.model?.type ?? '–'}${m.features?.count ? ` on ${m.features.count} features` : ''}${m.features?.dropped?.length ? ` (${m.features.dropped.length} constant dropped)` : ''}`);
     add('Targets', m.targets.map((t) => `${t.column}${t.unit ? ` [${t.unit}]` : ''} — ${goalName(t.goal)}`).join('; ') || '–');
     const timings = Object.entries(m.timings ?? {});
     if (timings.length) add('Timings', timings.map(([k, v]) => `${k} ${fmt(v, 3)} s`).join(' · '));
     if (m.optimize) add('Optimize', `${m.optimize.acquisition}, batch ${m.optimize.batch}, ${m.optimize.suggestions} suggestions from ${m.optimize.candidatesScored} candidates`);
-    add('Version', `mi-studio ${m.packageVersion ?? '?'}`);
+    if (m.packageVersion) add('Version', `mi-studio ${m.packageVersion}`);
     el.append(h('h2', {}, 'Summary'), kv);
     if (m.error) {
       const e = m.error;
