@@ -190,14 +190,14 @@ export class RunClient {
     run.pid = child.pid;
     run.state = 'running';
     this.emitState(run);
-    const pipe = (s: NodeJS.ReadableStream | null, level: 'info' | 'error') => {
+    const pipe = (s: NodeJS.ReadableStream | null, level: 'info' | 'warn') => {
       s?.setEncoding('utf8');
       s?.on('data', (d: string) => {
         for (const line of d.split(/\r?\n/)) if (line.trim()) this.log(run, level, line);
       });
     };
     pipe(child.stdout, 'info');
-    pipe(child.stderr, 'error');
+    pipe(child.stderr, 'warn');
     child.on('message', (m: unknown) => this.onMessage(run, m));
     child.on('error', (e) => this.log(run, 'error', `worker process error: ${e.message}`));
     child.on('exit', (code, signal) => void this.onExit(run, code, signal));

@@ -78,7 +78,7 @@ export class ProgressPrinter {
   }
 
   private bar(phase: string, fraction: number | undefined, message: string): void {
-    const width = Math.max(20, Math.min(120, (this.out.columns ?? 80) - 1));
+    const width = Math.max(40, Math.min(120, (this.out.columns || 80) - 1));
     const pct = fraction === undefined ? '    ' : `${String(Math.round(fraction * 100)).padStart(3)}%`;
     const barW = 20;
     const filled = fraction === undefined ? 0 : Math.round(fraction * barW);

@@ -216,7 +216,7 @@ function onCvProgress(p: unknown, totalFits: number, s: RunSession): void {
     typeof o.message === 'string'
       ? o.message
       : done !== undefined
-        ? `fold ${done}/${totalFits}${typeof o.value === 'number' && Number.isFinite(o.value) ? ` (RMSE so far ${fmt(o.value)})` : ''}`
+        ? `fold ${done}/${totalFits}${typeof o.value === 'number' && Number.isFinite(o.value) ? ` (RMSE ${fmt(o.value)})` : ''}`
         : `${Math.round(within * 100)}%`;
   s.progress('cv', within, msg);
 }
