@@ -67,10 +67,12 @@ function delimiterName(d: string): string {
   return d === '\t' ? 'tab' : JSON.stringify(d);
 }
 
+const MAX_MISSING_LEN = Math.max(...[...MISSING_TOKENS].map((t) => t.length));
+
 function cleanCell(v: string): string | null {
   let s = v;
   if (s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || s.charCodeAt(0) === 0xa0)) s = s.trim();
-  return MISSING_TOKENS.has(s) ? null : s;
+  return s.length <= MAX_MISSING_LEN && MISSING_TOKENS.has(s) ? null : s;
 }
 
 function countNewlines(s: string): number {
