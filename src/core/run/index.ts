@@ -109,6 +109,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
       const lines = ['row,column,message', ...set.dropped.map((d) => csvLine([d.row, d.column, d.message]))];
       await fsp.writeFile(join(s.tmpDir, 'dropped_rows.csv'), lines.join('\n') + '\n');
       manifest.files.dropped_rows = 'dropped_rows.csv';
+      manifest.dataset.droppedRows = set.dropped.slice(0, 200).map((d) => ({ row: d.row, column: d.column, message: d.message }));
       s.log('warn', `[features] skipped ${droppedRows.size} invalid row(s) (on_invalid: skip), listed in dropped_rows.csv`);
     }
     s.log('info', `[features] ${set.X.rows} rows x ${set.featureNames.length} features, ${set.targetNames.length} target(s)`);

@@ -40,7 +40,14 @@ export interface RunManifest {
   finishedAt?: string;
   spec: { path: string; sha256: string; content: unknown };
   /** rows = rows used for training; dropped = rows skipped with on_invalid: skip (listed in dropped_rows.csv). */
-  dataset: { path: string; sha256: string; rows: number; dropped: number };
+  dataset: {
+    path: string;
+    sha256: string;
+    rows: number;
+    dropped: number;
+    /** The first (up to 200) skipped rows: 1-based file line, column, why. All of them are in dropped_rows.csv. */
+    droppedRows?: { row: number; column: string; message: string }[];
+  };
   packageVersion: string;
   seed: number;
   backend: string;

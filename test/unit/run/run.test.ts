@@ -99,6 +99,7 @@ test('on_invalid: skip records the dropped row in the manifest and dropped_rows.
   assert.equal(m.dataset.rows, 29);
   assert.equal(m.dataset.dropped, 1);
   assert.equal(m.files.dropped_rows, 'dropped_rows.csv');
+  assert.deepEqual(m.dataset.droppedRows?.map((d) => [d.row, d.column]), [[6, 'x1']]);
   const lines = readFileSync(join(dirname(manifestPath), 'dropped_rows.csv'), 'utf8').trim().split('\n');
   assert.equal(lines[0], 'row,column,message');
   assert.match(lines[1], /^6,x1,/);
