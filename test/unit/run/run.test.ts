@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync, statSync } from 'no
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname, basename } from 'node:path';
-import { executeRun } from '../../../src/core/run';
+import { executeRun, executeSimulate } from '../../../src/core/run';
 import type { RunEvent } from '../../../src/protocol/worker';
 import { PACKAGE_VERSION } from '../../../src/core/version';
 
@@ -162,4 +162,19 @@ test('with optimize, the run writes suggestions and records them in the manifest
   const noOpt = await executeRun(fx('tiny-opt.mi.yaml'), { out: tmp(), optimize: false });
   assert.equal(noOpt.manifest.optimize, undefined);
   assert.equal(noOpt.manifest.files.suggestions, undefined);
+});
+
+test('Simulate Campaign runs as a run folder with simulation.json (command: simulate)', async () => {
+  const out = tmp();
+  const { manifest: m, manifestPath } = await executeSimulate(fx('tiny-ridge.mi.yaml'), { out, budget: 8, initial: 3, repeats: 1 });
+  assert.equal(m.status, 'completed', JSON.stringify(m.error));
+  assert.equal(m.command, 'simulate');
+  assert.deepEqual(m.simulate, { budget: 8, initial: 3, repeats: 1, refitEvery: 5, model: 'ridge' });
+  const sim = JSON.parse(readFileSync(join(dirname(manifestPath), m.files.simulation), 'utf8'));
+  assert.equal(sim.format, 'mi-studio-simulation');
+  assert.equal(sim.runs.length, 1);
+  assert.deepEqual(readdirSync(out), [m.runId]);
+  const bad = await executeSimulate(fx('tiny-ridge.mi.yaml'), { out, budget: 3, initial: 5 });
+  assert.equal(bad.manifest.status, 'failed');
+  assert.equal(bad.manifest.error?.code, 'usage');
 });
