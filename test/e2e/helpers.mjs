@@ -346,3 +346,21 @@ export async function waitForFile(path, { timeout = 30_000 } = {}) {
   while (Date.now() < end) { if (existsSync(path)) return path; await sleep(200); }
   throw new Error(`timeout waiting for ${path}`);
 }
+
+/**
+ * Resolve with `work`, but reject as soon as an error notification matching `re` shows up (e.g. "train … failed"),
+ * with the notification's text, so a failing run fails the test at once instead of after the full timeout.
+ */
+export async function unlessErrorToast(page, work, re = /MI Studio: .* failed/) {
+  let stop = false;
+  const watch = (async () => {
+    while (!stop) {
+      const toasts = page.locator('.notification-toast').filter({ has: page.locator('.codicon-error') });
+      const texts = await toasts.allInnerTexts().catch(() => []);
+      const hit = texts.find((x) => re.test(x));
+      if (hit) throw new Error(`error notification: ${hit.replace(/\s+/g, ' ').trim()}`);
+      await sleep(500);
+    }
+  })();
+  try { return await Promise.race([work, watch]); } finally { stop = true; watch.catch(() => {}); }
+}

@@ -1,0 +1,95 @@
+// Runs from the editor: "Train" shows progress, then the run results editor with a painted parity plot;
+// "Suggest next experiments" produces a suggestions table with `batch` rows and a painted acquisition landscape.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  openSession, openFile, waitForCodeLens, findWebview, assertCanvasDrew, screenshot, onFailScreenshot, sleep, escape,
+  unlessErrorToast,
+} from '../helpers.mjs';
+
+let s;
+const t = (title, fn, opts) => test(title, { timeout: 240_000, ...opts }, onFailScreenshot(() => s, title, fn));
+before(async () => { s = await openSession('runs'); });
+after(() => s?.close());
+
+const SPEC = 'bandgap/bandgap.mi.yaml';
+const dataRows = () => readFileSync(join(s.ws, 'bandgap', 'data', 'gaps.csv'), 'utf8').trim().split('\n').length - 1;
+const batchOf = () => Number(/^\s*batch:\s*(\d+)/m.exec(readFileSync(join(s.ws, SPEC), 'utf8'))?.[1]);
+/** final run folders (<output.dir>/<name>/<runId>/run.mirun.json) of the example */
+function finalRuns() {
+  const dir = join(s.ws, 'bandgap', 'runs', 'bandgap-demo');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((d) => !d.startsWith('.') && existsSync(join(dir, d, 'run.mirun.json'))).map((d) => join(dir, d));
+}
+/** series colour n (0 = blue) as the webview resolves it from the theme's --vscode-charts-* variables */
+async function seriesColour(frame, n) {
+  const names = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'];
+  return frame.locator('body').evaluate((b, v) => getComputedStyle(document.documentElement).getPropertyValue(v).trim()
+    || getComputedStyle(b).getPropertyValue(v).trim(), `--vscode-charts-${names[n]}`);
+}
+
+t('"Train" shows progress, then the run results editor with a painted parity plot', async (ctx) => {
+  assert.ok(existsSync(join(s.ws, SPEC)), `${SPEC} missing from the workspace (examples/bandgap not copied?)`);
+  await openFile(s.page, SPEC);
+  const lens = await waitForCodeLens(s.page, 'Train', { timeout: 60_000 });
+  await screenshot(s.page, 'runs-01-lenses');
+  const before = finalRuns();
+  // progress: the cancellable notification "MI Studio: Training …" (watch for it from the click on: short runs end fast)
+  const progress = s.page.locator('.notification-toast', { hasText: 'MI Studio: Training' }).first().waitFor({ timeout: 60_000 });
+  await lens.click();
+  await progress;
+  await screenshot(s.page, 'runs-02-training-progress');
+
+  // the run results editor (live, then followed to the final manifest) with the parity plot of the target
+  const view = await unlessErrorToast(s.page, (async () => {
+    const v = await findWebview(s.page, 'canvas#parity-gap[data-rendered="true"]', { timeout: 180_000 });
+    await v.locator('.badge.completed').first().waitFor({ timeout: 180_000 });
+    return v;
+  })());
+  const canvas = view.locator('canvas#parity-gap[data-rendered="true"]');
+  await canvas.waitFor();
+  const points = Number(await canvas.getAttribute('data-points'));
+  assert.equal(points, dataRows(), `parity plot shows ${points} points, dataset has ${dataRows()} rows`);
+  await sleep(300);
+  const px = await assertCanvasDrew(view, 'canvas#parity-gap', await seriesColour(view, 0), { min: 200 });
+  await screenshot(s.page, 'runs-03-run-results');
+  // and the run really finished on disk
+  const runs = finalRuns().filter((r) => !before.includes(r));
+  assert.equal(runs.length, 1, `expected one new run folder, got ${runs.length}`);
+  const manifest = JSON.parse(readFileSync(join(runs[0], 'run.mirun.json'), 'utf8'));
+  assert.equal(manifest.status, 'completed');
+  ctx.diagnostic(`parity: ${points} points, ${px} series-colour pixels`);
+});
+
+t('"Suggest next experiments" produces a suggestions table with `batch` rows and a painted landscape', async () => {
+  await escape(s.page);
+  await openFile(s.page, SPEC);
+  const lens = await waitForCodeLens(s.page, 'Suggest next experiments', { timeout: 30_000 });
+  const before = finalRuns();
+  await lens.click();
+  const view = await unlessErrorToast(s.page, findWebview(s.page, '#tab-suggestions', { timeout: 180_000 }));
+  await view.locator('#tab-suggestions').click();
+  const rows = view.locator('#suggestions-table tbody tr');
+  await rows.first().waitFor({ timeout: 30_000 });
+  const batch = batchOf();
+  assert.ok(batch > 0, 'spec has no optimize.batch');
+  assert.equal(await rows.count(), batch, `suggestions table rows != batch (${batch})`);
+  await screenshot(s.page, 'runs-04-suggestions');
+
+  await view.locator('#tab-landscape').click();
+  const canvas = view.locator('canvas[id^="landscape"][data-rendered="true"]').first();
+  await canvas.waitFor({ timeout: 30_000 });
+  assert.ok(Number(await canvas.getAttribute('data-points')) > 0, 'landscape reports no points');
+  const id = await canvas.getAttribute('id');
+  // suggestions are marked with series colour 4 (red triangles) in both the 1-D and the 2-D landscape
+  await sleep(300);
+  await assertCanvasDrew(view, `canvas#${id}`, await seriesColour(view, 4), { min: 20 });
+  await screenshot(s.page, 'runs-05-landscape');
+
+  const runs = finalRuns().filter((r) => !before.includes(r));
+  assert.equal(runs.length, 1, `expected one new run folder, got ${runs.length}`);
+  const sug = readFileSync(join(runs[0], 'suggestions.csv'), 'utf8').trim().split('\n');
+  assert.equal(sug.length - 1, batch, 'suggestions.csv rows != batch');
+});
