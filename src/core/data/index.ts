@@ -111,7 +111,9 @@ function checkHeader(file: string, header: string[]): void {
   header.forEach((h, j) => {
     if (h === '') {
       throw new MiError(`column ${j + 1} has no name in the header`, {
-        file: name, line: 1, code: 'empty-column-name', hint: 'give every column a name in the first line',
+        file: name, line: 1, code: 'empty-column-name',
+        hint: j === 0 ? 'give every column a name in the first line (an unnamed first column is often a saved pandas index)'
+          : 'give every column a name in the first line',
       });
     }
     const prev = seen.get(h);

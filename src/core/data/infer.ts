@@ -36,7 +36,10 @@ function quote(s: string): string {
 
 /** Does the text look like a SMILES string rather than a formula or a word? (Cheap syntax heuristics, no RDKit.) */
 export function looksLikeSmiles(s: string): boolean {
-  if (!SMILES_CHARS.test(s)) return false;
+  if (!SMILES_CHARS.test(s) || /^\d/.test(s)) return false;
+  // Outside [...] only the organic subset (B C N O P S F Cl Br I, aromatic b c n o p s) and * may appear:
+  // rules out DOIs, URLs, words and inorganic formulas such as NaCl.
+  if (/[A-Za-z]/.test(s.replace(/\[[^\]]*\]/g, '').replace(/Cl|Br|[BCNOPSFI]|[bcnops]/g, ''))) return false;
   if (SMILES_ONLY.test(s) || BRACKET_ATOM.test(s)) return true;
   const atoms: string[] = [];
   let organicOnly = true;

@@ -99,6 +99,9 @@ test('type inference with evidence', () => {
   assert.equal(inferColumnType(['CCO', 'CCCC', 'OCCO', 'C1CC1']).type, 'smiles');
   // sample ids like s1, s2 are not aromatic sulfur
   assert.equal(inferColumnType(Array.from({ length: 100 }, (_, i) => `s${i}`)).type, 'text');
+  // DOIs and URLs contain / and digits but are not SMILES
+  assert.equal(inferColumnType(Array.from({ length: 60 }, (_, i) => `10.1016/j.msea.2004.${i}`)).type, 'text');
+  assert.equal(inferColumnType(['[Na+].[Cl-]', 'CC[NH3+]', 'C/C=C/C', 'O=C=O']).type, 'smiles');
   const cat = inferColumnType(['quench', 'anneal', 'quench', 'quench', 'anneal', 'temper']);
   assert.equal(cat.type, 'categorical');
   assert.match(cat.evidence, /^3 distinct values in 6 rows/);
