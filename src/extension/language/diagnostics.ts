@@ -5,12 +5,12 @@
 import * as vscode from 'vscode';
 import { validateSpecText } from '../../core/spec';
 import type { Diagnostic } from '../../core/diagnostics';
-import { LANGUAGE_ID } from '../ids';
+import { LANGUAGE_ID, Settings } from '../ids';
 import { getLog } from '../log';
 import { resolveFromSpec, type DataCache } from './dataEnv';
 import { referencedDataFiles } from './service';
 
-export const DEBOUNCE_SETTING = 'miStudio.validation.debounceMs';
+export const DEBOUNCE_SETTING = Settings.validationDebounceMs;
 
 const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

@@ -9,6 +9,7 @@ import { Commands, LANGUAGE_ID } from '../ids';
 import { getLog } from '../log';
 import { createEnv, DataCache } from './dataEnv';
 import { SpecValidator } from './diagnostics';
+import { DidYouMeanFixes } from './quickFix';
 import { DATA_SELECTOR, DatasetCodeLensProvider, newExperimentFromDataset } from './newExperiment';
 import type { JsonSchema } from './schema';
 import { completions, hover, type CompletionData, type CompletionKind } from './service';
@@ -67,6 +68,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext): { va
     },
   }));
 
+  context.subscriptions.push(vscode.languages.registerCodeActionsProvider(SPEC_SELECTOR, new DidYouMeanFixes(), {
+    providedCodeActionKinds: DidYouMeanFixes.kinds,
+  }));
   context.subscriptions.push(vscode.languages.registerCodeLensProvider(DATA_SELECTOR, new DatasetCodeLensProvider()));
   return { validator };
 }

@@ -357,3 +357,18 @@ function fmt(v: number): string {
   const a = Math.abs(v);
   return a >= 1e5 || a < 1e-3 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
 }
+
+/**
+ * The replacement a "did you mean" diagnostic proposes for the text it marks, quoted like the original (or quoted when
+ * the suggestion needs it). Undefined when the diagnostic has no suggestion.
+ */
+export function didYouMeanReplacement(message: string, markedText: string): string | undefined {
+  const m = /did you mean "([^"]+)"\?/.exec(message);
+  if (!m) return undefined;
+  const want = m[1];
+  const q = markedText[0];
+  if ((q === '"' || q === "'") && markedText.endsWith(q) && markedText.length >= 2) {
+    return q === '"' ? JSON.stringify(want) : `'${want.replace(/'/g, "''")}'`;
+  }
+  return yamlScalar(want);
+}

@@ -192,3 +192,12 @@ test('completion: nested mappings and lists insert their structure', async () =>
   const inputs = (await completions(ds.text, ds.line, ds.character, env)).find((i) => i.label === 'inputs');
   assert.equal(inputs?.snippet, 'inputs:\n  - $0');
 });
+
+test('quick fix text for "did you mean" diagnostics keeps or adds quotes', async () => {
+  const { didYouMeanReplacement } = await import('../../../src/extension/language/service');
+  assert.equal(didYouMeanReplacement('unknown column "formla" (did you mean "formula"?)', 'formla'), 'formula');
+  assert.equal(didYouMeanReplacement('x (did you mean "formula"?)', '"formla"'), '"formula"');
+  assert.equal(didYouMeanReplacement('x (did you mean "Exp_Tg(K)"?)', 'Exp_Tg'), '"Exp_Tg(K)"');
+  assert.equal(didYouMeanReplacement("x (did you mean \"it's\"?)", "'its'"), "'it''s'");
+  assert.equal(didYouMeanReplacement('unknown column "zzz"', 'zzz'), undefined);
+});
