@@ -52,7 +52,14 @@ export async function validateSpecText(
         code: YAML_CODES[e.code] ?? 'yaml-syntax',
         message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
       };
-      if (d.code === 'duplicate-key') d.hint = 'each key may appear once per mapping; remove or merge the repeat';
+      if (d.code === 'duplicate-key') {
+        const key = /^[^\s:,{}[\]#]{1,80}/.exec(text.slice(s))?.[0];
+        if (key) {
+          d.message = `duplicate key "${key.replace(/^["']|["']$/g, '')}"`;
+          d.range = sd.rangeOf(s, s + key.length);
+        }
+        d.hint = 'each key may appear once per mapping; remove or merge the repeat';
+      }
       diagnostics.push(d);
     }
     if (doc.errors.length > 0) return { diagnostics: diagnostics.sort(byPosition) };

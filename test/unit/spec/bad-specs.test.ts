@@ -33,7 +33,7 @@ const cases: Case[] = [
   // --- YAML syntax ---
   { name: 'unclosed flow mapping', code: 'yaml-syntax', text: GOOD + 'model: {type: gp\n§' },
   { name: 'tab indentation', code: 'yaml-syntax', text: HEAD + 'dataset:\n§\tpath: x.csv\n' },
-  { name: 'duplicate key', code: 'duplicate-key', text: GOOD + '§name: again\n', hint: /once/ },
+  { name: 'duplicate key', code: 'duplicate-key', text: GOOD + '§name: again\n', hint: /once/, message: /duplicate key "name"/ },
   { name: 'unclosed quote', code: 'yaml-syntax', text: GOOD + 'output: {dir: "runs}\n§' },
   // --- missing keys ---
   { name: 'version missing', code: 'missing-key', text: '§name: t\n' + DS, message: /"version"/ },
