@@ -82,7 +82,7 @@ function isFormulaLike(s: string): boolean {
 
 /**
  * Infers the type of one column from its cells (null = missing). Numeric wins when ≥ 95% of non-missing cells are
- * numbers; then SMILES (≥ 90% SMILES-like and more SMILES markers than formula evidence), composition (≥ 90% parse
+ * numbers; then SMILES (≥ 90% SMILES-like and more SMILES markers than formula evidence), composition (≥ 60% parse
  * as formulas and at least one has two elements or an amount), categorical (few distinct values), text otherwise.
  */
 export function inferColumnType(values: (string | null)[]): { type: ColumnType; evidence: string } {
@@ -132,7 +132,7 @@ export function inferColumnType(values: (string | null)[]): { type: ColumnType; 
   if (m > 0 && smiles >= 0.9 * m) {
     return { type: 'smiles', evidence: `${smiles}/${m} distinct values look like SMILES (e.g. ${quote(smilesExample ?? '')})` };
   }
-  if (m > 0 && formulas >= 0.9 * m && formulaStrong > 0 && formulaStrong >= smiles) {
+  if (m > 0 && formulas >= 0.6 * m && formulaStrong > 0 && formulaStrong >= smiles) {
     const not = formulaFail !== undefined ? `; not: ${quote(formulaFail)}` : '';
     return {
       type: 'composition',
