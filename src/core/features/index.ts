@@ -147,6 +147,12 @@ function compositionReader(table: Table, st: InputState): { column: string; read
         }
       }
       if (z.length === 0) return 'all element fractions are zero or missing';
+      if (weight) {
+        // moles per unit mass are not on a meaningful scale: normalise to atomic fractions (so sum:<p> = ave:<p>)
+        let total = 0;
+        for (const a of amount) total += a;
+        for (let k = 0; k < amount.length; k++) amount[k] /= total;
+      }
       return { z, amount };
     },
   };
