@@ -198,6 +198,7 @@ export interface RunViewState {
   grid?: number;
   sortKey?: string;
   sortDesc?: boolean;
+  curvePhase?: string;
 }
 
 // ---------------------------------------------------------------- CSV

@@ -18,17 +18,18 @@ test('report refuses a folder without run.mirun.json, naming it', async () => {
 
 const skip = skipReason();
 
-test('report: one self-contained HTML file whose charts render offline', { skip }, async () => {
+for (const run of ['bandgap-run', 'run1']) test(`report of ${run}: one self-contained HTML file whose charts render offline`, { skip }, async () => {
   await buildBundles();
   mkdirSync(shotsDir, { recursive: true });
-  const out = await generateReport(fixture('run1'), join(outDir, 'report-run1.html'), bundlePath('report'));
+  const out = await generateReport(fixture(run), join(outDir, `report-${run}.html`), bundlePath('report'));
   const html = readFileSync(out, 'utf8');
   // the markup outside the inlined code references nothing external (the browser check below catches the rest)
   const markup = html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '<script></script>');
   assert.equal((html.match(/<script\b/gi) ?? []).length, 2, 'embedded data + inlined bundle');
   assert.ok(!/\s(src|href)=/i.test(markup), 'no src/href attributes in the page markup');
-  const data = await loadRunData(fixture('run1'));
+  const data = await loadRunData(fixture(run));
   const nPred = data.predictions!.rows.length;
+  const target = data.manifest.targets[0].column;
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -39,19 +40,22 @@ test('report: one self-contained HTML file whose charts render offline', { skip 
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     await page.goto(`file://${out}`);
     await page.waitForSelector('body[data-ready]');
-    for (const id of ['parity-band_gap', 'curve', 'relevance', 'landscape1d', 'landscape2d', 'simulation']) await page.waitForSelector(`canvas#${id}[data-points]`);
+    const charts = [`parity-${target}`, 'curve', 'relevance', 'landscape1d', 'landscape2d', ...(data.simulation ? ['simulation'] : [])];
+    for (const id of charts) await page.waitForSelector(`canvas#${id}[data-points]`);
     await page.waitForTimeout(200);
-    assert.equal(Number(await page.getAttribute('canvas#parity-band_gap', 'data-points')), nPred);
-    assert.equal(Number(await page.getAttribute('canvas#curve', 'data-points')), data.manifest.curve.length);
+    assert.equal(Number(await page.getAttribute(`canvas#parity-${target}`, 'data-points')), nPred);
+    const phases = new Map<string, number>();
+    for (const p of data.manifest.curve) phases.set(p.phase, (phases.get(p.phase) ?? 0) + 1);
+    assert.equal(Number(await page.getAttribute('canvas#curve', 'data-points')), Math.max(...phases.values()));
     assert.equal(Number(await page.getAttribute('canvas#landscape1d', 'data-points')), data.landscape!.slices[0].x.length);
     // the parity points are painted in the report's first series colour (#1a73e8)
-    const blue = await countColor(page, 'canvas#parity-band_gap', [0x1a, 0x73, 0xe8]);
+    const blue = await countColor(page, `canvas#parity-${target}`, [0x1a, 0x73, 0xe8]);
     assert.ok(blue >= nPred * 4, `parity points painted: ${blue} pixels of the series colour`);
     const rendered = await page.evaluate(() => (window as unknown as { __miRendered: { chart: string; points: number }[] }).__miRendered);
     assert.ok(rendered.some((r) => r.chart === 'parity' && r.points === nPred));
     assert.equal((await page.$$('#suggestions-table tbody tr')).length, data.suggestions!.rows.length);
     assert.deepEqual(requests.filter((u) => u !== `file://${out}`), [], 'no network or file requests beyond the report itself');
-    await page.screenshot({ path: join(shotsDir, 'report-run1.png'), fullPage: true });
+    await page.screenshot({ path: join(shotsDir, `report-${run}.png`), fullPage: true });
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

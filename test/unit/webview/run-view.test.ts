@@ -33,10 +33,11 @@ window.acquireVsCodeApi = () => ({
 
 const skip = skipReason();
 
-test('run view draws parity, curve and relevance for the fixture run', { skip }, async () => {
+test('run view draws parity, curve and relevance for a real bandgap run', { skip }, async () => {
   await buildBundles();
   mkdirSync(shotsDir, { recursive: true });
-  const data = await loadRunData(fixture('run1'));
+  const data = await loadRunData(fixture('bandgap-run'));
+  assert.equal(data.predictions!.rows.length, 250);
   const nPred = data.predictions!.rows.length;
   const browser = await launch();
   try {
@@ -44,24 +45,47 @@ test('run view draws parity, curve and relevance for the fixture run', { skip },
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    await page.goto(`file://${writeRunPage('run1', data)}`);
-    await page.waitForSelector('canvas#parity-band_gap[data-points]');
+    await page.goto(`file://${writeRunPage('bandgap-run', data)}`);
+    await page.waitForSelector('canvas#parity-gap[data-points]');
     await page.waitForSelector('canvas#curve[data-points]');
+    await page.waitForSelector('canvas#relevance[data-points]');
     await page.waitForTimeout(200);
-    const pts = await page.getAttribute('canvas#parity-band_gap', 'data-points');
+    const pts = await page.getAttribute('canvas#parity-gap', 'data-points');
     assert.equal(Number(pts), nPred);
     const posted = await page.evaluate(() => (window as unknown as { __posted: { type: string; chart?: string; points?: number; series?: string[] }[] }).__posted);
     const parity = posted.find((m) => m.type === 'rendered' && m.chart === 'parity');
     assert.ok(parity, 'a rendered report for the parity chart was posted');
     assert.equal(parity.points, nPred);
-    assert.deepEqual(parity.series, ['band_gap', 'y = x']);
+    assert.deepEqual(parity.series, ['gap', 'y = x']);
+    // the learning curve shows the phase with most points (the final fit), the other phases are one click away
     const curve = posted.find((m) => m.type === 'rendered' && m.chart === 'curve');
-    assert.equal(curve?.points, data.manifest.curve.length);
-    const magenta = await countColor(page, 'canvas#parity-band_gap', SERIES_RGB);
-    assert.ok(magenta >= nPred * 4, `expected the ${nPred} parity points painted in the series colour, found ${magenta} pixels`);
-    const label = await page.getAttribute('canvas#parity-band_gap', 'aria-label');
+    const fitPoints = data.manifest.curve.filter((p) => p.phase === 'fit').length;
+    assert.equal(curve?.points, fitPoints);
+    assert.deepEqual(curve?.series, ['fit']);
+    await page.$eval('#curve-phase', (el) => {
+      (el as unknown as { value: string }).value = 'cv';
+      el.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction((n) => document.querySelector('canvas#curve')?.getAttribute('data-points') === String(n), data.manifest.curve.length - fitPoints);
+    await page.$eval('#curve-phase', (el) => {
+      (el as unknown as { value: string }).value = 'fit';
+      el.dispatchEvent(new Event('change'));
+    });
+    const magenta = await countColor(page, 'canvas#parity-gap', SERIES_RGB);
+    assert.ok(magenta >= nPred * 3, `expected the ${nPred} parity points painted in the series colour, found ${magenta} pixels`);
+    assert.equal(Number(await page.getAttribute('canvas#relevance', 'data-points')), Math.min(20, data.manifest.model.featureRelevance!.length));
+    const label = await page.getAttribute('canvas#parity-gap', 'aria-label');
     assert.match(label ?? '', new RegExp(`${nPred} out-of-fold predictions`));
     await page.screenshot({ path: join(shotsDir, 'run-overview-dark.png'), fullPage: true });
+    await page.click('vscode-tab-header:has-text("Suggestions")');
+    await page.waitForSelector('#suggestions-table tbody tr');
+    assert.equal((await page.$$('#suggestions-table tbody tr')).length, data.manifest.optimize!.batch);
+    await page.click('vscode-tab-header:has-text("Acquisition landscape")');
+    await page.waitForSelector('canvas#landscape2d[data-points]');
+    await page.waitForSelector('canvas#landscape1d[data-points]');
+    assert.equal(Number(await page.getAttribute('canvas#landscape1d', 'data-points')), data.landscape!.slices[0].x.length);
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(shotsDir, 'run-real-landscape.png'), fullPage: true });
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

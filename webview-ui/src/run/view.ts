@@ -329,28 +329,49 @@ export class RunView {
     const { box, canvas } = this.canvas('curve');
     card.append(box);
     const live = h('p', { class: 'muted', 'aria-live': 'polite' });
+    // phases have different scales (e.g. per-fold CV error vs the final fit's objective): show one at a time
+    const select = h('vscode-single-select', { id: 'curve-phase', 'aria-label': 'Phase of the learning curve' });
+    const bar = h('div', { class: 'toolbar' }, h('label', { for: 'curve-phase' }, 'Phase'), select);
+    card.insertBefore(bar, box);
     card.append(live);
+    let optionKey = '';
+    select.addEventListener('change', () => {
+      this.saveState({ curvePhase: (select as unknown as { value: string }).value });
+      this.charts.get('curve')?.rebuild();
+    });
     this.chart('curve', canvas, () => {
       const th = this.theme;
       const m = this.data.manifest;
-      const phases = [...new Set(m.curve.map((p) => p.phase))];
+      const counts = new Map<string, number>();
+      for (const p of m.curve) counts.set(p.phase, (counts.get(p.phase) ?? 0) + 1);
+      const allPhases = [...counts.keys()];
+      const busiest = allPhases.reduce((a, b) => ((counts.get(b) ?? 0) > (counts.get(a) ?? 0) ? b : a), allPhases[0] ?? '');
+      const current = allPhases.includes(this.state.curvePhase ?? '') ? (this.state.curvePhase as string) : busiest;
+      bar.hidden = allPhases.length < 2;
+      const key = allPhases.join('\u0000') + '\u0001' + current;
+      if (key !== optionKey) {
+        optionKey = key;
+        select.replaceChildren(...allPhases.map((ph) => h('vscode-option', { value: ph, selected: ph === current }, `${ph} (${counts.get(ph)} points)`)));
+      }
+      const phases = current ? [current] : [];
       const datasets = phases.map((ph, i) => {
         const pts = m.curve.filter((p) => p.phase === ph).map((p) => ({ x: p.iteration, y: p.value }));
         return { type: 'line' as const, label: ph, data: pts, borderColor: th.series[i % th.series.length], backgroundColor: th.series[i % th.series.length], pointRadius: pts.length > 60 ? 0 : 2, borderWidth: 1.5 };
       });
       const last = m.curve[m.curve.length - 1];
       live.textContent = m.status === 'running' ? `Running — ${m.curve.length} points so far${last ? `, last ${fmt(last.value)}` : ''}; updates live.` : `${m.curve.length} points${last ? `, final ${fmt(last.value)}` : ''}.`;
-      const yLabel = phases.some((p) => /epoch|loss|mlp/i.test(p)) ? 'loss' : 'objective (e.g. −log marginal likelihood)';
+      const shown = datasets.reduce((a, d) => a + d.data.length, 0);
+      const yLabel = /epoch|loss|mlp/i.test(current) ? 'loss' : /^cv|fold/i.test(current) ? `${current}: value per fold` : 'objective (e.g. −log marginal likelihood)';
       return {
-        points: m.curve.length,
+        points: shown,
         series: phases,
-        label: `Learning curve: ${m.curve.length} points over ${phases.length} phase(s) (${phases.join(', ') || 'none yet'})${last ? `; last value ${fmt(last.value)}` : ''}`,
+        label: `Learning curve (${current || 'no points yet'}): ${shown} points${last ? `; last value ${fmt(last.value)}` : ''}${allPhases.length > 1 ? `; other phases: ${allPhases.filter((p) => p !== current).join(', ')}` : ''}`,
         config: {
           type: 'line',
           data: { datasets },
           options: {
-            plugins: { legend: { display: phases.length > 1, position: 'bottom' } },
-            scales: { x: { type: 'linear', title: axisTitle('iteration / epoch') }, y: { type: 'linear', title: axisTitle(yLabel) } },
+            plugins: { legend: { display: false } },
+            scales: { x: { type: 'linear', title: axisTitle(/^cv|fold/i.test(current) ? 'fold' : 'iteration / epoch') }, y: { type: 'linear', title: axisTitle(yLabel) } },
           },
         },
       };
@@ -495,7 +516,8 @@ export class RunView {
       const select = h('vscode-single-select', { id: 'slice-feature', 'aria-label': 'Feature of the 1-D slice' }, ...features.map((f) => h('vscode-option', { value: f, selected: f === current }, f)));
       card.append(h('div', { class: 'toolbar' }, h('label', { for: 'slice-feature' }, 'Feature'), select));
       const { box, canvas } = this.canvas('landscape1d');
-      const ref = L.reference ? Object.entries(L.reference) : [];
+      const featured = new Set([...features, ...L.grids.flatMap((g) => [g.xLabel, g.yLabel])]);
+      const ref = L.reference ? Object.entries(L.reference).sort((a, b) => Number(featured.has(b[0])) - Number(featured.has(a[0]))) : [];
       const refText = ref.length ? `Other features are held at the reference (incumbent) row: ${ref.slice(0, 6).map(([k, v]) => `${k} = ${fmt(v, 4)}`).join(', ')}${ref.length > 6 ? `, … (${ref.length} features)` : ''}.` : 'Other features are held fixed at a reference row.';
       card.append(box, h('p', { class: 'muted' }, `${refText} Triangles mark suggested candidates (their value of this feature).`));
       const draw = (): void =>

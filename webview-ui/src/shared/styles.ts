@@ -1,6 +1,7 @@
 /** Shared stylesheet of the webviews (adopted as a constructable stylesheet: no inline style attributes under the CSP). */
 export const baseCss = `
 :root { color-scheme: light dark; }
+[hidden] { display: none !important; }
 body { font-family: var(--vscode-font-family, system-ui, sans-serif); font-size: var(--vscode-font-size, 13px);
   color: var(--vscode-foreground, #ccc); background: var(--vscode-editor-background, #1e1e1e); margin: 0; padding: 0 16px 24px; }
 h1 { font-size: 1.4em; font-weight: 600; margin: 14px 0 4px; display: flex; gap: 10px; align-items: center; flex-wrap: wrap; }
