@@ -52,6 +52,17 @@ async function benchGp(n: number, d: number, m: number): Promise<void> {
   let s = 0;
   for (let i = 0; i < m; i++) s += Math.sqrt(p.variance[i]);
   const t2 = performance.now();
+  const stats = { ...model.stats };
+  // float32 accuracy check: the same fitted model predicting a pool subset exactly in float64
+  const exact = GpModel.load(model.save(), { accelerate: false });
+  const sub = { rows: 1000, cols: d, data: pool.data.subarray(0, 1000 * d) };
+  const pe = exact.predict(sub);
+  let maxRel = 0;
+  let maxRelLatent = 0;
+  for (let i = 0; i < 1000; i++) {
+    maxRel = Math.max(maxRel, Math.abs(pe.variance[i] - p.variance[i]) / pe.variance[i]);
+    maxRelLatent = Math.max(maxRelLatent, Math.abs(pe.latentVariance[i] - p.latentVariance[i]) / pe.latentVariance[i]);
+  }
   const test = synthetic(2000, d, 3, 0);
   const pt = model.predict(test.X);
   let se = 0;
@@ -69,6 +80,10 @@ async function benchGp(n: number, d: number, m: number): Promise<void> {
       backend: await getTfBackend(),
       test_rmse: +Math.sqrt(se / 2000).toFixed(4),
       mean_std: +(s / m).toFixed(4),
+      float32_rows: stats.float32Rows,
+      float64_rechecked_rows: stats.rechecked,
+      var_max_rel_err: +maxRel.toExponential(2),
+      latent_var_max_rel_err: +maxRelLatent.toExponential(2),
       nlml: +(model.summary().objective ?? NaN).toFixed(3),
       peak_rss_mb: rssMb(),
     }),

@@ -14,6 +14,8 @@ export interface LbfgsbOptions {
   pgtol?: number;
   /** Stop when the relative decrease of f over an iteration is below this (default 1e-9). */
   ftol?: number;
+  /** Stop when f decreased by less than this over the last 5 iterations (absolute; default 0 = off). */
+  fdecrease5?: number;
   /** Largest step per variable in one iteration (default 2). */
   maxStep?: number;
   /** Called after every accepted iteration; return true to stop early (e.g. cancellation). */
@@ -55,6 +57,8 @@ export function minimizeLbfgsb(fg: ValueAndGradient, x0: ArrayLike<number>, opts
   const free = new Uint8Array(n);
   let converged = false;
   let iter = 0;
+  const history: number[] = [f];
+  const fdec5 = opts.fdecrease5 ?? 0;
   for (; iter < maxIter; iter++) {
     // projected gradient norm and active set
     let pg = 0;
@@ -156,6 +160,12 @@ export function minimizeLbfgsb(fg: ValueAndGradient, x0: ArrayLike<number>, opts
     g.set(gNew);
     f = fNew;
     if (opts.onIteration?.(iter + 1, f, x)) {
+      iter++;
+      break;
+    }
+    history.push(f);
+    if (fdec5 > 0 && history.length > 5 && history[history.length - 6] - f < fdec5) {
+      converged = true;
       iter++;
       break;
     }

@@ -19,7 +19,7 @@ import {
 } from '../linalg/dense';
 import { minimizeLbfgsb } from '../linalg/lbfgsb';
 import { Rng } from '../linalg/random';
-import { kernelCode, kvalGrad, crossKernel, type KernelName, KERNELS } from './kernels';
+import { kernelCode, kvalGrad, crossKernel, crossKernelExpanded, prepareRows, type KernelName, KERNELS } from './kernels';
 import {
   checkAbort,
   checkShapes,
@@ -58,10 +58,8 @@ export interface GpOptions {
 /** Bounds in standardised units. */
 export const GP_BOUNDS = { lengthscale: [1e-2, 1e3], signal: [1e-2, 1e2], noise: [1e-6, 1] } as const;
 const LOG2PI = Math.log(2 * Math.PI);
-let RECHECK = 1e-3;
-export function _setRecheck(v: number): void {
-  RECHECK = v;
-}
+/** Float32 pool variances below this fraction of σf² are recomputed exactly in float64. */
+const RECHECK = 1e-4;
 
 /** Negative log marginal likelihood and its gradient w.r.t. log-hyperparameters [log ℓ (D), log σ², log σn²]. */
 export class GpObjective {
@@ -220,7 +218,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
   {
     const rng = new Rng(a.seed);
     const subsetSize = a.subsetSize ?? 500;
-    const maxIter = a.maxIter ?? 80;
+    const maxIter = a.maxIter ?? 60;
     let objX = X;
     let objY = y;
     let objN = n;
@@ -247,7 +245,8 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
         upper,
         maxIter,
         pgtol: 1e-5,
-        ftol: 1e-8,
+        ftol: 1e-9,
+        fdecrease5: 1e-3,
         onIteration: (_it, f) => {
           report(f);
           if (signal?.aborted) aborted = true;
@@ -266,9 +265,10 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       const polish = minimizeLbfgsb((x, g) => full.evaluate(x, g), best.x, {
         lower,
         upper,
-        maxIter: a.polishIter ?? 20,
+        maxIter: a.polishIter ?? 12,
         pgtol: 1e-4,
-        ftol: 1e-7,
+        ftol: 1e-8,
+        fdecrease5: 1e-3,
         onIteration: (_it, f) => {
           report(f);
           return signal?.aborted === true;
@@ -324,6 +324,8 @@ export class GpModel implements Model {
   private Xs: Float64Array | null = null;
   private d = 0;
   private outputs: GpOutput[] = [];
+  /** Diagnostics of the last predict(): rows computed with float32 matmuls, rows re-done in float64. */
+  readonly stats = { float32Rows: 0, rechecked: 0 };
 
   constructor(opts: GpOptions = {}) {
     this.opts = opts;
@@ -444,6 +446,8 @@ export class GpModel implements Model {
     const m = X.rows;
     const pred = emptyPrediction(m, T);
     const Xq = standardize(X, this.xs).data;
+    this.stats.float32Rows = 0;
+    this.stats.rechecked = 0;
     for (let t = 0; t < T; t++) this.predictOutput(this.outputs[t], Xq, m, t, T, pred);
     return pred;
   }
@@ -454,6 +458,8 @@ export class GpModel implements Model {
     const accel = (this.opts.accelerate ?? true) && n >= 128 && m * n * n > 5e7 ? readyTf() : null;
     const useTf = accel && accel.backend !== 'cpu' ? accel.tf : null;
     const chunk = useTf ? 2048 : 256;
+    if (useTf) this.stats.float32Rows += m;
+    const prepared = d >= 8 && m >= 64 ? prepareRows(Z, n, d) : null;
     const Zq = new Float64Array(chunk * d);
     const Ks = new Float64Array(chunk * n);
     const V = useTf ? null : new Float64Array(chunk * n);
@@ -462,7 +468,8 @@ export class GpModel implements Model {
     for (let r0 = 0; r0 < m; r0 += chunk) {
       const c = Math.min(chunk, m - r0);
       for (let i = 0; i < c; i++) for (let k = 0; k < d; k++) Zq[i * d + k] = Xq[(r0 + i) * d + k] * invLs[k];
-      crossKernel(this.code, Zq, c, Z, n, d, Ks);
+      if (prepared) crossKernelExpanded(this.code, Zq, c, prepared, Ks);
+      else crossKernel(this.code, Zq, c, Z, n, d, Ks);
       for (let i = 0; i < c * n; i++) Ks[i] *= sf2;
       if (useTf) o.norms.sumSquares32(useTf, Ks, c, s);
       else o.norms.sumSquares64(Ks, c, s, V as Float64Array);
@@ -470,6 +477,7 @@ export class GpModel implements Model {
         const mu = dot(Ks, i * n, alpha, 0, n);
         let lat = sf2 - s[i];
         if (useTf && lat < RECHECK * sf2) {
+          this.stats.rechecked++;
           // float32 cancellation guard: recompute close-to-data rows exactly in float64
           const v = Ks.slice(i * n, (i + 1) * n);
           solveLowerInPlace(L, n, v);
