@@ -143,7 +143,8 @@ export async function runFromCli(name: 'run' | 'suggest', args: string[], usage:
     printer.clearBar();
     if (manifest.status === 'failed') printRunError(manifest);
     const code = manifest.status === 'completed' ? 0 : manifest.status === 'cancelled' ? 130 : 1;
-    printer.line(`${manifest.status}: ${relative(process.cwd(), manifestPath) || manifestPath}`);
+    const rel = relative(process.cwd(), manifestPath);
+    printer.line(`${manifest.status}: ${rel && !rel.startsWith('..') ? rel : manifestPath}`);
     return { code, manifest, manifestPath };
   } finally {
     printer.clearBar();
