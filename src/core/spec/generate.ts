@@ -10,10 +10,12 @@ import type { ColumnInfo, Table } from '../data/types';
 /** Words in a column name that mark it as a measured property (a likely target). */
 const PROPERTY_WORDS = new Set([
   'gap', 'bandgap', 'eg', 'tc', 'tg', 'tm', 'energy', 'enthalpy', 'formation', 'ef', 'hf', 'strength', 'hardness',
-  'modulus', 'conductivity', 'resistivity', 'efficiency', 'pce', 'yield', 'target', 'property', 'y', 'value', 'activity',
-  'overpotential', 'capacity', 'density', 'zt', 'seebeck', 'permittivity', 'dielectric', 'stability', 'lifetime', 'loss',
-  'score', 'response', 'output', 'measurement', 'label',
+  'modulus', 'conductivity', 'resistivity', 'efficiency', 'pce', 'yield', 'target', 'property', 'activity',
+  'overpotential', 'capacity', 'zt', 'seebeck', 'permittivity', 'dielectric', 'stability', 'instability', 'lifetime',
+  'loss', 'score', 'response', 'measurement', 'measured', 'experimental', 'exp',
 ]);
+/** Generic names that are a target only when they are the whole name. */
+const TARGET_NAMES = /^(y|value|label|output|outcome|objective|result)$/i;
 const ID_WORDS = /^(id|uid|uuid|key|index|idx|sample|sample_?id|material_?id|mp_?id|name|compound|polymer|label_?id)$/i;
 /** Names that say "identifier" whatever the values look like (`s1` could pass for SMILES). */
 const STRONG_ID = /^(id|uid|uuid|key|index|idx|.*[_ ]id)$/i;
@@ -83,8 +85,13 @@ function plan(table: Table): Plan {
 
   // Target: a numeric column named like a property (the last such), else the last numeric column.
   const numeric = info.filter((c) => c.type === 'numeric' && usable(c) && !ID_WORDS.test(c.name));
-  const named = numeric.filter((c) => words(c.name).some((w) => PROPERTY_WORDS.has(w)));
-  const target = named.length ? named[named.length - 1] : numeric[numeric.length - 1];
+  const score = (c: ColumnInfo): number => (words(c.name).some((w) => PROPERTY_WORDS.has(w)) ? 2 : TARGET_NAMES.test(c.name) ? 1 : 0);
+  let target: ColumnInfo | undefined = numeric[numeric.length - 1];
+  let best = 0;
+  for (const c of numeric) {
+    const sc = score(c);
+    if (sc >= best && sc > 0) { best = sc; target = c; }
+  }
 
   // Id: a complete, unique, non-numeric column with an id-like name (or a unique text column).
   let id: string | undefined;
@@ -118,6 +125,21 @@ function plan(table: Table): Plan {
     if (c.missing > 0) anyMissing = true;
     inputs.push({ column: c.name, info: c, kind });
   });
+  // Nothing else to learn from: fall back to label columns with many levels (one-hot), fewest levels first.
+  if (!inputs.length) {
+    const labels = info
+      .map((c, j) => ({ c, j, levels: distinctCount(table.columns[j]) }))
+      .filter(({ c, levels }) => (c.type === 'categorical' || c.type === 'text') && usable(c) && c !== target && c.name !== id
+        && levels >= 2 && levels < n && !STRONG_ID.test(c.name))
+      .sort((a, b) => a.levels - b.levels)
+      .slice(0, 3);
+    for (const { c } of labels) {
+      inputs.push({ column: c.name, info: c, kind: 'categorical' });
+      const k = skipped.findIndex((x) => x.column === c.name);
+      if (k >= 0) skipped.splice(k, 1);
+      if (c.missing > 0) anyMissing = true;
+    }
+  }
   return { id, inputs, target, skipped, anyMissing };
 }
 

@@ -5,14 +5,15 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { loadTable } from '../../core/data';
+import { SAMPLE_ROWS } from '../../core/spec/dataProbe';
 import { generateSpecFromTable } from '../../core/spec/generate';
 import { Commands } from '../ids';
 import { getLog } from '../log';
 import { writeNewSpec } from './specFiles';
 
 export const NEW_EXPERIMENT_TITLE = 'New experiment from this dataset';
-/** Rows read to guess the spec (type inference needs a sample, not a 100 MB file). */
-const GUESS_ROWS = 20000;
+/** Rows read to guess the spec: the validator's sample size, so both infer the same column types. */
+const GUESS_ROWS = SAMPLE_ROWS;
 const DATA_FILE = /\.(csv|tsv)$/i;
 
 export const DATA_SELECTOR: vscode.DocumentSelector = [
@@ -66,6 +67,9 @@ export async function newExperimentFromDataset(arg?: unknown): Promise<vscode.Ur
     getLog().info(`created ${specPath} from ${csvPath}`);
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(specPath));
     await vscode.window.showTextDocument(doc, { preview: false });
+    if (/^ {4}# no (usable input|numeric) column/m.test(doc.getText())) {
+      void vscode.window.showWarningMessage(`MI Studio: ${basename(csvPath)} has no usable input or numeric target column; edit the spec's inputs/targets (see the comments).`);
+    }
     return doc.uri;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);

@@ -109,3 +109,28 @@ test('a sampled table says so in the header comment', async () => {
   const text = generateSpecFromTable(await loadTable(csv, { maxRows: 10 }), csv, undefined, { sampled: true });
   assert.match(text, /^# MI Studio experiment generated from perovskites\.tsv \(guessed from the first 10 rows, 4 columns\)/);
 });
+
+test('target choice: a property word beats a later column whose name merely ends in y; label columns as fallback inputs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mi-gen-'));
+  try {
+    const csv = join(dir, 'alloy.csv');
+    const rows = ['alloy,target_value,wt%_Ni,wt%_Y'];
+    for (let i = 0; i < 10; i++) rows.push(`A${i % 4},${100 + i},${(50 + i).toFixed(1)},${(i % 3) * 0.1}`);
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const raw = parse(generateSpecFromTable(await loadTable(csv), csv));
+    assert.equal(raw.dataset.targets[0].column, 'target_value');
+    // only a label column with many levels and a numeric column: the labels are one-hot encoded rather than nothing
+    const csv2 = join(dir, 'blocks.csv');
+    const r2 = ['acceptor,so'];
+    for (let i = 0; i < 40; i++) r2.push(`A${i % 25},${(i * 0.37).toFixed(2)}`);
+    writeFileSync(csv2, r2.join('\n') + '\n');
+    const table = await loadTable(csv2);
+    assert.equal(table.info[0].type, 'text'); // 25 levels in 40 rows: too many for "categorical"
+    const text = generateSpecFromTable(table, csv2);
+    const raw2 = parse(text);
+    assert.deepEqual(raw2.dataset.inputs, [{ column: 'acceptor', kind: 'categorical' }]);
+    assert.deepEqual((await validateSpecText(text, defaultSpecPath(csv2))).diagnostics, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
