@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import { MiError, type Diagnostic, type Severity } from '../diagnostics';
+import { ATOMIC_NUMBER, ELEMENT_SYMBOLS } from '../features/periodic';
 import { parseLinearConstraint } from './constraints';
 import type { DataProbe, DataReader } from './dataProbe';
 import { closest, listSome } from './suggest';
@@ -93,7 +94,14 @@ export class SemanticChecker {
       if (isStr(inp.column)) cols.push({ name: inp.column, path: [...base, 'column'], inputIndex: i, kind, multi: false });
       if (Array.isArray(inp.columns)) {
         inp.columns.forEach((c, j) => {
-          if (isStr(c)) cols.push({ name: c, path: [...base, 'columns', j], inputIndex: i, kind, multi: true });
+          if (!isStr(c)) return;
+          cols.push({ name: c, path: [...base, 'columns', j], inputIndex: i, kind, multi: true });
+          if (kind === 'composition' && !ATOMIC_NUMBER.has(c)) {
+            const near = closest(c.replace(/^(wt|at|mol)?[%_\s-]*/i, ''), ELEMENT_SYMBOLS);
+            this.at([...base, 'columns', j], 'value', 'error', 'not-an-element',
+              `composition columns must be named by element symbols, but "${c}" is not one`,
+              `${near !== undefined && near.toLowerCase() === c.replace(/^(wt|at|mol)?[%_\s-]*/i, '').toLowerCase() ? `rename the column to "${near}"; ` : ''}use "column:" for a formula column, or kind: numeric`);
+          }
         });
       }
       const allowed = DESCRIPTORS_BY_KIND[kind];

@@ -120,6 +120,7 @@ const cases: Case[] = [
   { name: 'constraint on an input without bounds', code: 'unknown-column', text: GOOD + 'optimize:\n  space:\n    bounds: {temperature: [300, 900]}\n    constraints: [§"temperature + pressure <= 900"]\n', hint: /give it bounds/ },
   { name: 'space without variables', code: 'missing-key', text: GOOD + 'optimize:\n  §space: {constraints: []}\n' },
   { name: 'infeasible composition bounds', code: 'out-of-range', text: GOOD + 'optimize:\n  space:\n    composition:\n      elements: [temperature, pressure]\n      §bounds: {temperature: [0.7, 0.9], pressure: [0.6, 0.9]}\n', message: /sum to 1/ },
+  { name: 'composition columns that are not elements', code: 'not-an-element', text: HEAD + 'dataset:\n  path: data/train.csv\n  inputs:\n    - columns: [§temperature, pressure]\n      kind: composition\n  targets: [{column: gap}]\n', hint: /formula column/ },
   { name: 'source dataset missing', code: 'dataset-not-found', text: GOOD + 'transfer:\n  sources:\n    - {path: §data/mp.csv, target: gap}\n' },
   // --- warnings ---
   { name: 'formula column declared numeric', code: 'kind-mismatch', severity: 'warning', text: HEAD + 'dataset:\n  path: data/train.csv\n  inputs: [{column: §formula, kind: numeric}]\n  targets: [{column: gap}]\n', hint: /kind: composition/ },
