@@ -177,6 +177,7 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
   } catch {
     throw new MiError(`cannot read dataset "${path}": no such file`, { file: path, code: 'missing-file', hint: 'paths in a spec are relative to the spec file' });
   }
+  if (opts.signal?.aborted) throw new MiError('loading cancelled', { file: name, code: 'cancelled' });
   const { header, delimiter } = await readHeader(abs);
   const ncol = header.length;
   const columns: (string | null)[][] = header.map(() => []);

@@ -112,3 +112,9 @@ test('type inference with evidence', () => {
   const mostly = [...Array.from({ length: 40 }, (_, i) => String(i)), '<0.1'];
   assert.deepEqual(inferColumnType(mostly), { type: 'numeric', evidence: '40/41 values parse as numbers (not: "<0.1")' });
 });
+
+test('an aborted signal cancels loading with a MiError', async () => {
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(loadTable(fx('multiline.csv'), { signal: ac.signal }), (e: unknown) => e instanceof MiError && e.details.code === 'cancelled');
+});
