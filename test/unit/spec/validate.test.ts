@@ -161,3 +161,14 @@ test('CRLF line endings and a byte-order mark give the same positions', async ()
     assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]), [['unknown-column', 5, 14, 21]]);
   }
 });
+
+test('element columns named like "wt%_Ni" get a rename hint', async () => {
+  const text = 'version: 1\ndataset:\n  path: data/train.csv\n  inputs: [{columns: [wt%_Ni, Fe], kind: composition}]\n  targets: [{column: gap}]\n';
+  const r = await validateSpecText(text, fx('el.mi.yaml'));
+  const d = r.diagnostics.find((x) => x.code === 'not-an-element');
+  assert.ok(d);
+  assert.equal(d.range.start.line, 3);
+  assert.equal(d.range.start.character, 22);
+  assert.match(d.hint ?? '', /rename the column to "Ni"/);
+  assert.ok(!r.diagnostics.some((x) => x.code === 'not-an-element' && x.message.includes('"Fe"')));
+});
