@@ -59,7 +59,7 @@ export class DatasetIndex {
   /** Scans the bytes for record boundaries (line breaks outside quotes), yielding every `chunk` bytes. */
   async build(onProgress?: (p: IndexProgress) => void, opts: { chunk?: number; signal?: { cancelled: boolean } } = {}): Promise<void> {
     const b = this.bytes;
-    const chunk = opts.chunk ?? 4 * 1024 * 1024;
+    const chunk = opts.chunk ?? 1024 * 1024;
     let inQuotes = false;
     let pos = this.starts[0];
     this.count = 0;
@@ -119,8 +119,8 @@ export class DatasetIndex {
     const nonNumeric = new Array<number>(ncol).fill(0);
     const distinct: Set<string>[] = Array.from({ length: ncol }, () => new Set());
     const contiguous = idx.length === this.rows;
-    for (let k = 0; k < idx.length; k += 2000) {
-      const block = contiguous ? this.page(k, Math.min(2000, idx.length - k)) : idx.slice(k, k + 2000).map((i) => this.row(i));
+    for (let k = 0; k < idx.length; k += 1000) {
+      const block = contiguous ? this.page(k, Math.min(1000, idx.length - k)) : idx.slice(k, k + 1000).map((i) => this.row(i));
       for (const r of block) {
         for (let j = 0; j < ncol; j++) {
           const v = (r[j] ?? '').trim();
