@@ -305,6 +305,13 @@ export async function hover(text: string, line: number, character: number, env: 
     }
     return undefined;
   }
+  if (isFilePath(tok.path)) {
+    const cols = await env.columns(tok.word);
+    const md = cols
+      ? `\`${tok.word}\` — ${cols.length} column${cols.length === 1 ? '' : 's'}: ${cols.slice(0, 30).map((c) => `\`${c}\``).join(', ')}${cols.length > 30 ? ', …' : ''}`
+      : `\`${tok.word}\` — cannot be read (missing, or not a CSV/TSV file), relative to the spec's folder`;
+    return { markdown: md, start: tok.start, end: tok.end };
+  }
   // An enum value: its own description if the schema has one, else the key's documentation.
   const alts = schemasAt(env.schema, tok.path);
   for (const s of alts) {

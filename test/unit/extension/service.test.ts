@@ -201,3 +201,13 @@ test('quick fix text for "did you mean" diagnostics keeps or adds quotes', async
   assert.equal(didYouMeanReplacement("x (did you mean \"it's\"?)", "'its'"), "'it''s'");
   assert.equal(didYouMeanReplacement('unknown column "zzz"', 'zzz'), undefined);
 });
+
+test('hover on a data file path lists its columns, or says it cannot be read', async () => {
+  const lines = SPEC.split('\n');
+  const l = lines.findIndex((x) => x.includes('path: gaps.csv'));
+  const h = await hover(SPEC, l, lines[l].indexOf('gaps.csv') + 2, env);
+  assert.match(h?.markdown ?? '', /^`gaps\.csv` — 13 columns: `chemicalFormula`, `band_gap_eV`/);
+  const bad = SPEC.replace('gaps.csv', 'nope.csv');
+  const h2 = await hover(bad, l, lines[l].indexOf('gaps.csv') + 2, env);
+  assert.match(h2?.markdown ?? '', /cannot be read/);
+});
