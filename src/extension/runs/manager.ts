@@ -5,6 +5,7 @@
  * run results editor (live on the temp manifest for Train, and on the final manifest at the end), and reports failures.
  */
 import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { RunClient } from '../../worker/client';
 import type { RunHandle, RunOutcome, RunRequest } from '../../worker/client';
@@ -156,36 +157,30 @@ export class RunManager implements vscode.Disposable {
     if (run.runId && run.tempManifest) {
       fireRunFinished({ runId: run.runId, tempManifest: run.tempManifest, manifestPath: o.manifestPath ?? run.tempManifest, status: o.status });
     }
-    if (o.status === 'completed' && o.manifestPath) {
-      if (userStarted || this.liveOpened.has(run.id)) await this.openResults(run, o.manifestPath);
-    } else if (o.status === 'failed') {
-      const actions = o.manifestPath ? ['Show Log', 'Open Run'] : ['Show Log'];
-      const pick = await vscode.window.showErrorMessage(`MI Studio: ${run.request.kind} of ${basename(run.request.specPath)} failed: ${o.error ?? 'see the log'}`, ...actions);
-      if (pick === 'Show Log') log.show(true);
-      else if (pick === 'Open Run' && o.manifestPath) await this.openResults(run, o.manifestPath);
-    } else if (o.status === 'cancelled' && userStarted) {
-      void vscode.window.showInformationMessage(`MI Studio: ${run.request.kind} of ${basename(run.request.specPath)} was cancelled.`);
-    }
+    // Train's live editor (opened on the temp manifest) follows the run to its final folder by itself (onDidFinishRun);
+    // closing and reopening it would make the view flicker and detach anyone looking at it, so it is left in place.
+    const replaced = this.hasLiveTab(run);
     this.liveOpened.delete(run.id);
+    const what = `${run.request.kind} of ${basename(run.request.specPath)}`;
+    if (o.status === 'completed' && o.manifestPath) {
+      if (userStarted && !replaced) await openRunManifest(vscode.Uri.file(o.manifestPath), vscode.ViewColumn.Beside);
+    } else if (o.status === 'failed') {
+      const reason = o.error ?? (o.manifestPath ? await manifestError(o.manifestPath) : undefined) ?? 'see the log';
+      const actions = o.manifestPath && !replaced ? ['Show Log', 'Open Run'] : ['Show Log'];
+      const pick = await vscode.window.showErrorMessage(`MI Studio: ${what} failed: ${reason}`, ...actions);
+      if (pick === 'Show Log') log.show(true);
+      else if (pick === 'Open Run' && o.manifestPath) await openRunManifest(vscode.Uri.file(o.manifestPath), vscode.ViewColumn.Beside);
+    } else if (o.status === 'cancelled' && userStarted) {
+      void vscode.window.showInformationMessage(`MI Studio: ${what} was cancelled.`);
+    }
   }
 
-  /**
-   * Opens the final manifest, unless a results editor opened on the live temp manifest is still there: that editor
-   * follows the run to its final folder by itself (onDidFinishRun), so a second tab would only duplicate it.
-   */
-  private async openResults(run: RunHandle, manifestPath: string): Promise<void> {
-    if (run.tempManifest) {
-      const temp = vscode.Uri.file(run.tempManifest).toString();
-      const final = vscode.Uri.file(manifestPath).toString();
-      for (const g of vscode.window.tabGroups.all) {
-        for (const tab of g.tabs) {
-          const input = tab.input;
-          const uri = input instanceof vscode.TabInputCustom ? input.uri.toString() : undefined;
-          if (uri === temp || uri === final) return;
-        }
-      }
-    }
-    await openRunManifest(vscode.Uri.file(manifestPath), vscode.ViewColumn.Beside);
+  private hasLiveTab(run: RunHandle): boolean {
+    if (!run.tempManifest) return false;
+    const temp = vscode.Uri.file(run.tempManifest).toString();
+    return vscode.window.tabGroups.all.some((g) =>
+      g.tabs.some((tab) => (tab.input instanceof vscode.TabInputCustom || tab.input instanceof vscode.TabInputText) && tab.input.uri.toString() === temp),
+    );
   }
 
   dispose(): void {
@@ -200,5 +195,15 @@ export async function openRunManifest(uri: vscode.Uri, viewColumn?: vscode.ViewC
   } catch (e) {
     getLog().warn(`run results editor unavailable (${String(e)}); opening as text`);
     await vscode.window.showTextDocument(uri, { preview: false });
+  }
+}
+
+/** The error message recorded in a run manifest, if it can be read. */
+async function manifestError(path: string): Promise<string | undefined> {
+  try {
+    const m = JSON.parse(await readFile(path, 'utf8')) as { error?: { message?: string } };
+    return m.error?.message;
+  } catch {
+    return undefined;
   }
 }
