@@ -136,7 +136,19 @@ async function readStart(path: string, bytes: number): Promise<string> {
   try {
     const buf = Buffer.alloc(bytes);
     const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead).toString('utf8');
+    const head = buf.subarray(0, bytesRead);
+    const file = basename(path);
+    if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+      throw new MiError('the file is UTF-16 encoded; MI Studio reads UTF-8 CSV/TSV', {
+        file, line: 1, code: 'encoding', hint: 'save it as "CSV UTF-8" (Excel) or re-encode it to UTF-8',
+      });
+    }
+    if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+      throw new MiError('this is a zip archive (an Excel .xlsx workbook?), not a CSV/TSV text file', {
+        file, line: 1, code: 'not-csv', hint: 'export the sheet as CSV (File > Save As > CSV UTF-8)',
+      });
+    }
+    return head.toString('utf8');
   } finally {
     await fh.close();
   }

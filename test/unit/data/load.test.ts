@@ -118,3 +118,13 @@ test('an aborted signal cancels loading with a MiError', async () => {
   ac.abort();
   await assert.rejects(loadTable(fx('multiline.csv'), { signal: ac.signal }), (e: unknown) => e instanceof MiError && e.details.code === 'cancelled');
 });
+
+test('UTF-16 files and Excel workbooks get a clear error instead of garbage columns', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mi-data-'));
+  const u16 = join(dir, 'u16.csv');
+  writeFileSync(u16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n', 'utf16le')]));
+  await assert.rejects(loadTable(u16), (e: unknown) => e instanceof MiError && e.details.code === 'encoding' && e.details.file === 'u16.csv');
+  const xlsx = join(dir, 'data.xlsx');
+  writeFileSync(xlsx, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]));
+  await assert.rejects(loadTable(xlsx), (e: unknown) => e instanceof MiError && e.details.code === 'not-csv');
+});
