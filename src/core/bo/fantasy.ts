@@ -51,7 +51,23 @@ export interface ProxyKernel {
   lengthscale: number;
 }
 
-export function proxyKernel(trainX: Matrix): ProxyKernel {
+/**
+ * Proxy kernel on the training inputs. When the model reports its lengthscales (`hyperparameters.lengthscales`, in
+ * units of training-standardised features, one per feature or one shared), they are used; otherwise half the median
+ * pairwise distance of the standardised training rows.
+ */
+export function proxyKernel(trainX: Matrix, model?: Model): ProxyKernel {
+  const k = proxyKernelMedian(trainX);
+  const ls = model?.summary().hyperparameters.lengthscales;
+  const arr = Array.isArray(ls) ? ls : typeof ls === 'number' ? [ls] : undefined;
+  if (arr && (arr.length === trainX.cols || arr.length === 1) && arr.every((v) => Number.isFinite(v) && v > 0)) {
+    const scale = k.scale.map((sc, j) => sc / arr[arr.length === 1 ? 0 : j]);
+    return { scale, lengthscale: 1 };
+  }
+  return k;
+}
+
+function proxyKernelMedian(trainX: Matrix): ProxyKernel {
   const { rows, cols, data } = trainX;
   const scale = new Float64Array(cols);
   for (let j = 0; j < cols; j++) {

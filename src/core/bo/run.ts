@@ -71,7 +71,7 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
   const q = Math.max(1, Math.floor(opt.batch ?? 1));
   const strategy = opt.batch_strategy ?? 'kriging-believer';
   const setup = makeSetup(spec, train.Y, { kind: opt.acquisition, beta: opt.beta, seed: spec.seed });
-  const kernel = proxyKernel(train.X);
+  const kernel = proxyKernel(train.X, model);
   const T = setup.targets.length;
   const d = train.X.cols;
   const inputs = specInputColumns(spec);

@@ -131,7 +131,6 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
   const q = Math.max(1, spec.optimize?.batch ?? 1);
   const strategy = spec.optimize?.batch_strategy ?? 'kriging-believer';
   const refitEvery = Math.max(1, opts.refitEvery ?? 5);
-  const kernel = proxyKernel(set.X);
   const yOf = (v: number): number => set.Y.data[valid[v] * T + obj.output];
 
   const summarise = (order: number[]): MethodRepeat => {
@@ -168,6 +167,7 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
     let model: Model | undefined;
     let it = 0;
     let pendingX: number[] = [];
+    let kernel = proxyKernel(set.X);
     while (measured.length < budget) {
       if (opts.signal?.aborted) throw new Error('cancelled');
       const Xm = rows(set.X, measured.map((v) => valid[v]));
@@ -175,6 +175,7 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
       if (!model || it % refitEvery === 0) {
         model = opts.makeModel(seed + it);
         await model.fit(Xm, Ym, { seed: seed + it, signal: opts.signal });
+        kernel = proxyKernel(Xm, model);
       } else if (pendingX.length) {
         model = conditionModel(model, rows(set.X, pendingX.map((v) => valid[v])), rows(set.Y, pendingX.map((v) => valid[v])), kernel);
       }
