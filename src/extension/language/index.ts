@@ -9,6 +9,7 @@ import { Commands, LANGUAGE_ID } from '../ids';
 import { getLog } from '../log';
 import { createEnv, DataCache } from './dataEnv';
 import { SpecValidator } from './diagnostics';
+import { outline, type SymbolData } from './outline';
 import { DidYouMeanFixes } from './quickFix';
 import { DATA_SELECTOR, DatasetCodeLensProvider, newExperimentFromDataset } from './newExperiment';
 import type { JsonSchema } from './schema';
@@ -34,6 +35,21 @@ function toItem(line: number, c: CompletionData): vscode.CompletionItem {
   if (c.sortText) item.sortText = c.sortText;
   if (c.retrigger) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
   return item;
+}
+
+const SYMBOL_KIND: Record<SymbolData['kind'], vscode.SymbolKind> = {
+  section: vscode.SymbolKind.Module,
+  key: vscode.SymbolKind.Property,
+  item: vscode.SymbolKind.Object,
+};
+
+function toSymbol(s: SymbolData): vscode.DocumentSymbol {
+  const r = (x: SymbolData['range']) => new vscode.Range(x.startLine, x.startChar, x.endLine, x.endChar);
+  const range = r(s.range);
+  const sel = r(s.selection);
+  const sym = new vscode.DocumentSymbol(s.name, s.detail ?? '', SYMBOL_KIND[s.kind], range, range.contains(sel) ? sel : range);
+  sym.children = s.children.map(toSymbol);
+  return sym;
 }
 
 export function registerLanguageFeatures(context: vscode.ExtensionContext): { validator: SpecValidator } {
@@ -68,6 +84,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext): { va
     },
   }));
 
+  context.subscriptions.push(vscode.languages.registerDocumentSymbolProvider(SPEC_SELECTOR, {
+    provideDocumentSymbols: (document) => outline(document.getText()).map(toSymbol),
+  }, { label: 'MI Spec' }));
   context.subscriptions.push(vscode.languages.registerCodeActionsProvider(SPEC_SELECTOR, new DidYouMeanFixes(), {
     providedCodeActionKinds: DidYouMeanFixes.kinds,
   }));
