@@ -74,7 +74,7 @@ export function expandGlob(pattern: string, cwd = process.cwd()): string[] {
 
 export const command: Command = {
   summary: 'check experiment specs (*.mi.yaml): syntax, schema, dataset columns',
-  usage: 'mi-studio validate [--json] SPEC... (globs like "examples/**/*.mi.yaml" are expanded)',
+  usage: 'mi-studio validate [--json] SPEC|FOLDER|GLOB... (globs like "examples/**/*.mi.yaml" are expanded; a folder means every *.mi.yaml below it)',
   async main(args) {
     const json = args.includes('--json');
     const unknownFlag = args.find((a) => a.startsWith('-') && a !== '--json');
@@ -90,10 +90,12 @@ export const command: Command = {
     const files: string[] = [];
     let failed = false;
     for (const p of patterns) {
-      let isFile = false;
-      try { isFile = statSync(p).isFile(); } catch { isFile = false; }
-      if (isFile || !hasGlob(p)) { files.push(p); continue; }
-      const matched = expandGlob(p);
+      let kind: 'file' | 'dir' | 'none' = 'none';
+      try { kind = statSync(p).isDirectory() ? 'dir' : 'file'; } catch { kind = 'none'; }
+      if (kind === 'file' || (kind === 'none' && !hasGlob(p))) { files.push(p); continue; }
+      // A folder means every spec below it.
+      const glob = kind === 'dir' ? `${p.replace(/[\\/]+$/, '')}/**/*.mi.yaml` : p;
+      const matched = expandGlob(glob);
       if (matched.length === 0) {
         process.stderr.write(`mi-studio validate: no file matches ${p}\n`);
         failed = true;

@@ -22,6 +22,19 @@ export interface ValidateOptions {
 
 const YAML_CODES: Record<string, string> = { DUPLICATE_KEY: 'duplicate-key' };
 
+/** Plain-language messages and hints for the yaml parser's error codes. */
+const YAML_HINTS: Record<string, { message?: string; hint: string }> = {
+  TAB_AS_INDENT: { hint: 'indent with spaces; YAML does not allow tabs' },
+  BAD_INDENT: { hint: 'check the indentation; a [ or { must be closed with ] or }' },
+  MISSING_CHAR: { hint: 'close the quote or bracket' },
+  BLOCK_AS_IMPLICIT_KEY: { hint: 'put a nested mapping on its own indented lines, or quote a value that contains ": "' },
+  MULTILINE_IMPLICIT_KEY: { hint: 'a key must fit on one line; check the indentation of the line above' },
+  MULTIPLE_DOCS: { message: 'the file holds several YAML documents', hint: 'a spec is one document; remove the "---" line' },
+  BAD_SCALAR_START: { hint: 'quote the value, e.g. "@x"' },
+  UNEXPECTED_TOKEN: { hint: 'check the indentation and that every key is followed by ": "' },
+  DUPLICATE_KEY: { hint: 'each key may appear once per mapping; remove or merge the repeat' },
+};
+
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
@@ -50,15 +63,16 @@ export async function validateSpecText(
         range: sd.rangeOf(s, Math.max(en, s)),
         severity: doc.errors.includes(e) ? 'error' : 'warning',
         code: YAML_CODES[e.code] ?? 'yaml-syntax',
-        message: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+        message: YAML_HINTS[e.code]?.message ?? e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
       };
+      const hint = YAML_HINTS[e.code]?.hint;
+      if (hint) d.hint = hint;
       if (d.code === 'duplicate-key') {
         const key = /^[^\s:,{}[\]#]{1,80}/.exec(text.slice(s))?.[0];
         if (key) {
           d.message = `duplicate key "${key.replace(/^["']|["']$/g, '')}"`;
           d.range = sd.rangeOf(s, s + key.length);
         }
-        d.hint = 'each key may appear once per mapping; remove or merge the repeat';
       }
       diagnostics.push(d);
     }

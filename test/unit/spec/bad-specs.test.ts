@@ -32,7 +32,8 @@ const GOOD = HEAD + DS;
 const cases: Case[] = [
   // --- YAML syntax ---
   { name: 'unclosed flow mapping', code: 'yaml-syntax', text: GOOD + 'model: {type: gp\n§' },
-  { name: 'tab indentation', code: 'yaml-syntax', text: HEAD + 'dataset:\n§\tpath: x.csv\n' },
+  { name: 'tab indentation', code: 'yaml-syntax', text: HEAD + 'dataset:\n§\tpath: x.csv\n', hint: /spaces/ },
+  { name: 'two documents', code: 'yaml-syntax', text: GOOD + '§---\nversion: 1\n', hint: /---/ },
   { name: 'duplicate key', code: 'duplicate-key', text: GOOD + '§name: again\n', hint: /once/, message: /duplicate key "name"/ },
   { name: 'unclosed quote', code: 'yaml-syntax', text: GOOD + 'output: {dir: "runs}\n§' },
   // --- missing keys ---

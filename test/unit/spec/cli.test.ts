@@ -69,6 +69,16 @@ test('several files: warnings alone exit 0, syntax errors exit 1, missing files 
   }
 });
 
+test('a folder argument validates every spec below it', () => {
+  const r = run(['examples']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stderr, /examples\/bandgap\/bandgap\.mi\.yaml: ok/);
+  assert.match(r.stderr, /examples\/superalloy\/superalloy\.mi\.yaml: ok/);
+  const bad = run(['test/fixtures/spec/']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /misspelled-column\.mi\.yaml:6:15: error/);
+});
+
 test('usage errors exit 2', () => {
   assert.equal(run([]).code, 2);
   assert.equal(run(['--bogus', 'x.mi.yaml']).code, 2);
