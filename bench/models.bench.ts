@@ -11,6 +11,7 @@ import { MlpEnsembleModel } from '../src/core/models/mlp';
 import { getTfBackend } from '../src/core/models/tf';
 import { Rng } from '../src/core/linalg/random';
 import type { Matrix } from '../src/core/features/types';
+import * as os from 'node:os';
 
 let peakRss = 0;
 const rssTimer = setInterval(() => {
@@ -45,13 +46,17 @@ async function benchGp(n: number, d: number, m: number): Promise<void> {
   await getTfBackend();
   const model = new GpModel({ kernel: 'matern52', ard: true, restarts: 2 });
   let iterations = 0;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await model.fit(X, Y, { seed: 0, onProgress: () => iterations++ });
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   const p = model.predict(pool);
   let s = 0;
   for (let i = 0; i < m; i++) s += Math.sqrt(p.variance[i]);
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
+  const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number => +((b.user + b.system - a.user - a.system) / 1e6).toFixed(3);
   const stats = { ...model.stats };
   // float32 accuracy check: the same fitted model predicting a pool subset exactly in float64
   const exact = GpModel.load(model.save(), { accelerate: false });
@@ -76,6 +81,9 @@ async function benchGp(n: number, d: number, m: number): Promise<void> {
       fit_s: +((t1 - t0) / 1000).toFixed(3),
       predict_s: +((t2 - t1) / 1000).toFixed(3),
       total_s: +((t2 - t0) / 1000).toFixed(3),
+      fit_cpu_s: cpu(c0, c1),
+      predict_cpu_s: cpu(c1, c2),
+      load_avg_1m: +os.loadavg()[0].toFixed(1),
       iterations,
       backend: await getTfBackend(),
       test_rmse: +Math.sqrt(se / 2000).toFixed(4),

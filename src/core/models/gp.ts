@@ -46,10 +46,10 @@ export interface GpOptions {
   maxIter?: number;
   /**
    * Above this many rows, restarts run on a random subset of this size and the best start is then polished on all
-   * rows (default 500). The final model is always conditioned on every row.
+   * rows (default 400). The final model is always conditioned on every row.
    */
   subsetSize?: number;
-  /** Max L-BFGS iterations of the final polish on all rows when subsetting (default 20). */
+  /** Max L-BFGS iterations of the final polish on all rows when subsetting (default 8). */
   polishIter?: number;
   /** Use the TensorFlow.js float32 matmul for pool variances when a fast backend is ready (default true). */
   accelerate?: boolean;
@@ -217,7 +217,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
   };
   {
     const rng = new Rng(a.seed);
-    const subsetSize = a.subsetSize ?? 500;
+    const subsetSize = a.subsetSize ?? 400;
     const maxIter = a.maxIter ?? 60;
     let objX = X;
     let objY = y;
@@ -246,7 +246,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
         maxIter,
         pgtol: 1e-5,
         ftol: 1e-9,
-        fdecrease5: 1e-3,
+        fdecrease5: 1e-2,
         onIteration: (_it, f) => {
           report(f);
           if (signal?.aborted) aborted = true;
@@ -265,10 +265,10 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       const polish = minimizeLbfgsb((x, g) => full.evaluate(x, g), best.x, {
         lower,
         upper,
-        maxIter: a.polishIter ?? 12,
+        maxIter: a.polishIter ?? 8,
         pgtol: 1e-4,
         ftol: 1e-8,
-        fdecrease5: 1e-3,
+        fdecrease5: 1e-2,
         onIteration: (_it, f) => {
           report(f);
           return signal?.aborted === true;
