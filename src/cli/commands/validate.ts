@@ -13,8 +13,6 @@ export interface JsonDiagnostic {
   file: string;
   line: number;
   column: number;
-  endLine: number;
-  endColumn: number;
   severity: Diagnostic['severity'];
   code: string;
   message: string;
@@ -120,7 +118,6 @@ export const command: Command = {
         if (json) {
           const j: JsonDiagnostic = {
             file: d.file ?? file, line: d.range.start.line + 1, column: d.range.start.character + 1,
-            endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
             severity: d.severity, code: d.code, message: d.message,
           };
           if (d.hint) j.hint = d.hint;

@@ -41,6 +41,7 @@ test('--json prints an array of 1-based diagnostics', () => {
     { file: 'test/fixtures/spec/misspelled-column.mi.yaml', line: 6, column: 15, severity: 'error', code: 'unknown-column', hint: 'did you mean "formula"?' },
   );
   assert.match(String(arr[0].message), /fromula/);
+  assert.deepEqual(Object.keys(arr[0]).sort(), ['code', 'column', 'file', 'hint', 'line', 'message', 'severity']);
   const clean = run(['--json', 'examples/bandgap/bandgap.mi.yaml']);
   assert.equal(clean.code, 0);
   assert.deepEqual(JSON.parse(clean.stdout), []);
