@@ -81,8 +81,9 @@ function isFormulaLike(s: string): boolean {
 }
 
 /**
- * Infers the type of one column from its cells (null = missing). Numeric wins when ≥ 95% of non-missing cells are
- * numbers; then SMILES (≥ 90% SMILES-like and more SMILES markers than formula evidence), composition (≥ 60% parse
+ * Infers the type of one column from its cells (null = missing). Numeric wins when ≥ 80% of non-missing cells are
+ * numbers and the rest are at most max(5, 5%) cells; then SMILES (≥ 90% SMILES-like and more SMILES markers than
+ * formula evidence), composition (≥ 60% parse
  * as formulas and at least one has two elements or an amount), categorical (few distinct values), text otherwise.
  */
 export function inferColumnType(values: (string | null)[]): { type: ColumnType; evidence: string } {
@@ -99,7 +100,9 @@ export function inferColumnType(values: (string | null)[]): { type: ColumnType; 
   }
   if (n === 0) return { type: 'empty', evidence: `all ${values.length} values are missing` };
   if (numeric === n) return { type: 'numeric', evidence: `${numeric}/${n} values parse as numbers` };
-  if (numeric >= 0.95 * n) {
+  // A few stray cells ("n.d.", "<0.1", a typo) keep a column numeric so that they are reported row by row
+  // instead of turning the whole column into text: ≥ 80% numbers and at most max(5, 5%) other cells.
+  if (numeric >= 0.8 * n && n - numeric <= Math.max(5, 0.05 * n)) {
     return { type: 'numeric', evidence: `${numeric}/${n} values parse as numbers (not: ${quote(firstNonNumeric ?? '')})` };
   }
   // Structural checks on a sample of distinct values (bounded cost on large files).

@@ -25,6 +25,13 @@ export { ELEMENT_SYMBOLS, ATOMIC_NUMBER } from './periodic';
 
 export interface DroppedRow { row: number; column: string; message: string }
 
+/** Several invalid cells (on_invalid: error): the message lists them all; `rows` has them structured. */
+export class InvalidRowsError extends MiError {
+  constructor(message: string, details: MiError['details'], readonly rows: DroppedRow[]) {
+    super(message, details);
+  }
+}
+
 export interface TransformResult {
   X: Matrix;
   ids: string[];
@@ -433,9 +440,9 @@ export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: Fe
         hint: 'fix the cell, or set `on_invalid: skip` under dataset to drop invalid rows',
       });
     }
-    throw new MiError(`${raw.errors.length} invalid value(s) in ${badRows} row(s):\n${lines.join('\n')}`, {
-      code: 'invalid-rows', hint: 'fix the cells, or set `on_invalid: skip` under dataset to drop invalid rows',
-    });
+    throw new InvalidRowsError(`${raw.errors.length} invalid value(s) in ${badRows} row(s):\n${lines.join('\n')}`, {
+      file, code: 'invalid-rows', hint: 'fix the cells, or set `on_invalid: skip` under dataset to drop invalid rows',
+    }, raw.errors.map((e) => ({ row: table.rowNumbers[e.index], column: e.column, message: e.message })));
   }
   const keep: number[] = [];
   for (let i = 0; i < n; i++) if (!raw.bad[i]) keep.push(i);

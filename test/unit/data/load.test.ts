@@ -128,3 +128,9 @@ test('UTF-16 files and Excel workbooks get a clear error instead of garbage colu
   writeFileSync(xlsx, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]));
   await assert.rejects(loadTable(xlsx), (e: unknown) => e instanceof MiError && e.details.code === 'not-csv');
 });
+
+test('a small numeric column with one typo stays numeric (the typo is a row error later), many non-numbers do not', () => {
+  assert.deepEqual(inferColumnType(['8.5', '2.2', 'x', '1', '13']), { type: 'numeric', evidence: '4/5 values parse as numbers (not: "x")' });
+  const half = Array.from({ length: 200 }, (_, i) => (i % 10 === 0 ? `n${i}` : String(i)));
+  assert.notEqual(inferColumnType(half).type, 'numeric');
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadTable } from '../../../src/core/data';
-import { buildFeatures, restorePipeline } from '../../../src/core/features';
+import { buildFeatures, restorePipeline, InvalidRowsError } from '../../../src/core/features';
 import { MiError } from '../../../src/core/diagnostics';
 import type { Spec, InputSpec, TargetSpec } from '../../../src/core/spec/types';
 
@@ -32,6 +32,9 @@ test('on_invalid: error lists every invalid cell as file:line: column "x": messa
     assert.ok(e instanceof MiError);
     const lines = e.message.split('\n');
     assert.equal(lines[0], '4 invalid value(s) in 4 row(s):');
+    assert.ok(e instanceof InvalidRowsError);
+    assert.deepEqual(e.rows.map((r) => r.row), [3, 4, 5, 7]);
+    assert.equal(e.details.file, 'gaps_bad.csv');
     assert.deepEqual(lines.slice(1), [
       'gaps_bad.csv:3: column "formula": unknown element "Xy" in "Xy2O3" (at 1)',
       'gaps_bad.csv:4: column "temp": not a number: "abc"',
