@@ -44,6 +44,16 @@ export function closest(word: string, candidates: readonly string[]): string | u
     const sub = candidates.find((c) => norm(c).startsWith(w) || (w.length >= 4 && norm(c).includes(w)));
     if (sub !== undefined) return sub;
   }
+  // a long shared prefix ("evaluate" → "evaluation")
+  let bestPrefix = 0;
+  let byPrefix: string | undefined;
+  for (const c of candidates) {
+    const n = norm(c);
+    let k = 0;
+    while (k < n.length && k < w.length && n[k] === w[k]) k++;
+    if (k > bestPrefix) { bestPrefix = k; byPrefix = c; }
+  }
+  if (bestPrefix >= Math.max(5, Math.ceil(0.6 * w.length))) return byPrefix;
   return undefined;
 }
 

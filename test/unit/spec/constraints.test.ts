@@ -45,5 +45,8 @@ test('edit distance and did-you-mean suggestions', () => {
   assert.equal(closest('GAP', ['id', 'formula', 'gap']), 'gap');
   assert.equal(closest('band_gap', ['id', 'band-gap']), 'band-gap');
   assert.equal(closest('temp', ['temperature', 'pressure']), 'temperature');
+  assert.equal(closest('evaluate', ['evaluation', 'optimize']), 'evaluation');
   assert.equal(closest('xyz', ['formula', 'gap']), undefined);
+  assert.equal(closest('descriptors', ['description', 'dataset']), 'description', 'long shared prefix');
+  assert.equal(closest('colour', ['id', 'formula']), undefined);
 });
