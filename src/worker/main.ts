@@ -84,11 +84,9 @@ function finish(code: number): void {
   process.exitCode = code;
 }
 
-// SIGTERM from the host (cancel escalation): abort cooperatively so the run still ends as `cancelled`.
-process.on('SIGTERM', () => {
-  for (const c of controllers.values()) c.abort();
-  if (active === 0) process.exit(143);
-});
+// No SIGTERM handler on purpose: SIGTERM is the host's second step after a `cancel` message the run did not act on
+// within 3 s, typically because a long synchronous computation blocks the event loop — a JS handler would not run
+// before it finishes either. The default action ends the process at once and the host finalises the run as cancelled.
 // The host went away: nothing will read our results; stop.
 process.on('disconnect', () => {
   for (const c of controllers.values()) c.abort();
