@@ -77,10 +77,10 @@ test('run view draws parity, curve and relevance for a real bandgap run', { skip
     const label = await page.getAttribute('canvas#parity-gap', 'aria-label');
     assert.match(label ?? '', new RegExp(`${nPred} out-of-fold predictions`));
     await page.screenshot({ path: join(shotsDir, 'run-overview-dark.png'), fullPage: true });
-    await page.click('vscode-tab-header:has-text("Suggestions")');
+    await page.click('#tab-suggestions');
     await page.waitForSelector('#suggestions-table tbody tr');
     assert.equal((await page.$$('#suggestions-table tbody tr')).length, data.manifest.optimize!.batch);
-    await page.click('vscode-tab-header:has-text("Acquisition landscape")');
+    await page.click('#tab-landscape');
     await page.waitForSelector('canvas#landscape2d[data-points]');
     await page.waitForSelector('canvas#landscape1d[data-points]');
     assert.equal(Number(await page.getAttribute('canvas#landscape1d', 'data-points')), data.landscape!.slices[0].x.length);
@@ -135,7 +135,7 @@ test('run view tabs: suggestions (sort, append request), landscape, simulation; 
     });
 
     // suggestions: sortable table, append request goes to the host with the selected ranks
-    await page.click('vscode-tab-header:has-text("Suggestions")');
+    await page.click('#tab-suggestions');
     await page.waitForSelector('#suggestions-table tbody tr');
     assert.equal((await page.$$('#suggestions-table tbody tr')).length, data.suggestions!.rows.length);
     await page.click('button.sort:has-text("acquisition")');
@@ -152,9 +152,16 @@ test('run view tabs: suggestions (sort, append request), landscape, simulation; 
     const req = (await posted(page)).find((m) => m.type === 'request' && m.method === 'appendPending');
     assert.deepEqual([...(req?.params?.ranks ?? [])].sort(), [1, 2, 3, 4]);
     await page.screenshot({ path: join(shotsDir, 'run-suggestions.png') });
+    // the host re-sends everything when the run finishes: the view redraws and stays on the chosen tab,
+    // and the stable ids survive vscode-tabs renaming its headers
+    await page.evaluate(() => window.postMessage({ type: 'update', data: (window as unknown as { __data: unknown }).__data }, '*'));
+    await page.waitForTimeout(300);
+    assert.ok(await page.isVisible('#suggestions-table'), 'still on the suggestions tab after an update');
+    assert.equal(await page.locator('#tab-suggestions').count(), 1);
+    assert.equal(await page.locator('#tab-landscape').count(), 1);
 
     // landscape tab: 1-D slice and 2-D map drawn
-    await page.click('vscode-tab-header:has-text("Acquisition landscape")');
+    await page.click('#tab-landscape');
     await page.waitForSelector('canvas#landscape1d[data-points]');
     await page.waitForSelector('canvas#landscape2d[data-points]');
     assert.equal(Number(await page.getAttribute('canvas#landscape1d', 'data-points')), data.landscape!.slices[0].x.length);
@@ -179,7 +186,7 @@ test('run view tabs: suggestions (sort, append request), landscape, simulation; 
     const st = await page.evaluate(() => (window as unknown as { acquireVsCodeApi: () => { getState(): { tab?: string } } }).acquireVsCodeApi().getState());
     assert.equal(st.tab, 'landscape');
 
-    await page.click('vscode-tab-header:has-text("Simulation")');
+    await page.click('#tab-simulation');
     await page.waitForSelector('canvas#simulation[data-points]');
     assert.equal(Number(await page.getAttribute('canvas#simulation', 'data-points')), data.simulation!.series[0].steps.length);
     assert.deepEqual((await posted(page)).find((m) => m.chart === 'simulation')?.series, ['BO (ei, batch 1)', 'random']);
@@ -203,7 +210,7 @@ test('run view: two objectives get a Pareto plot; light and high-contrast themes
     await page.waitForSelector('canvas#parity-mobility[data-points]');
     assert.equal(Number(await page.getAttribute('canvas#parity-mobility', 'data-points')), data.predictions!.rows.length);
     await page.screenshot({ path: join(shotsDir, 'run2-overview-light.png'), fullPage: true });
-    await page.click('vscode-tab-header:has-text("Pareto")');
+    await page.click('#tab-pareto');
     await page.waitForSelector('canvas#pareto[data-points]');
     assert.equal(Number(await page.getAttribute('canvas#pareto', 'data-points')), data.predictions!.rows.length);
     await page.screenshot({ path: join(shotsDir, 'run2-pareto-light.png') });

@@ -169,11 +169,13 @@ export class RunView {
     }
     const tabs = h('vscode-tabs', { 'aria-label': 'Run result views' });
     let selected = Math.max(0, this.sections.findIndex((s) => s.id === this.state.tab));
+    // vscode-tabs assigns its own ids to headers and panels, so the stable ids (#tab-<id>, #panel-<id>, used by
+    // tests and the E2E suite) live on elements inside them; clicks on the inner label still select the tab.
     for (const s of this.sections) {
-      tabs.append(h('vscode-tab-header', { slot: 'header', id: `tab-${s.id}` }, s.title));
-      const panel = h('vscode-tab-panel', { id: `panel-${s.id}`, 'aria-labelledby': `tab-${s.id}` });
-      this.panels.set(s.id, panel);
-      tabs.append(panel);
+      tabs.append(h('vscode-tab-header', { slot: 'header', 'data-tab': s.id }, h('span', { id: `tab-${s.id}` }, s.title)));
+      const body = h('div', { id: `panel-${s.id}`, class: 'panel-body' });
+      this.panels.set(s.id, body);
+      tabs.append(h('vscode-tab-panel', { 'data-tab': s.id }, body));
     }
     tabs.setAttribute('selected-index', String(selected));
     tabs.addEventListener('vsc-tabs-select', (ev: Event) => {
