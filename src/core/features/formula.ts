@@ -8,7 +8,8 @@
  *   amount  := 12 | 0.5 | .5 | 1/3 | 2.5/3
  * A `.` directly after a number is a decimal point (`Al0.5`), except in the hydrate pattern `<int>.<int>H2O`
  * (`CuSO4.5H2O`); a `.` after an element or a bracket is an adduct separator when followed by a digit, a capital
- * letter or a bracket. Unicode subscript digits are accepted. Amounts are normalised to atomic fractions.
+ * letter or a bracket. Unicode subscript digits are accepted; D and T (deuterium, tritium) count as H. Amounts are
+ * normalised to atomic fractions.
  */
 import { ATOMIC_NUMBER, ELEMENT_SYMBOLS } from './periodic';
 
@@ -135,7 +136,8 @@ class Parser {
         this.fail(`unknown element "${this.original.slice(start, k)}"`, start);
       }
     }
-    const z = ATOMIC_NUMBER.get(sym);
+    // Deuterium and tritium (D2O, heavy-water optical data) count as hydrogen.
+    const z = sym === 'D' || sym === 'T' ? 1 : ATOMIC_NUMBER.get(sym);
     if (z === undefined) this.fail(`unknown element "${sym}"`, start);
     this.i = start + sym.length;
     zs.push(z);

@@ -34,6 +34,7 @@ test('known fractions', () => {
   close(parseFormula('CoO'), { Co: 0.5, O: 0.5 });
   close(parseFormula('CO'), { C: 0.5, O: 0.5 });
   close(parseFormula('Fe0Ni'), { Ni: 1 });
+  close(parseFormula('D2O'), { H: 2 / 3, O: 1 / 3 });
   // first-appearance order
   assert.deepEqual([...parseFormula('OFe2O2').keys()], ['O', 'Fe']);
 });
@@ -77,7 +78,8 @@ const MALFORMED: [string, string][] = [
   ['LSCO', 'unknown element "L" in "LSCO" (at 1)'],
   ['YBa2Cu3O6.98:C', 'unexpected character ":" in "YBa2Cu3O6.98:C" (at 13)'],
   ['Fe2O3.', 'unexpected character "." in "Fe2O3." (at 6)'],
-  ['D2O', 'unknown element "D" in "D2O" (at 1)'],
+  ['Q2O', 'unknown element "Q" in "Q2O" (at 1)'],
+  ['Fe2O3Jk', 'unknown element "Jk" in "Fe2O3Jk" (at 6)'],
 ];
 
 test(`${MALFORMED.length} malformed formulas give exact, positioned errors`, () => {
