@@ -29,7 +29,8 @@ function errorDetails(e: unknown): NonNullable<Extract<WorkerToHost, { type: 'er
   return e instanceof Error && e.stack ? { stack: e.stack } : {};
 }
 
-async function start(req: StartRequest): Promise<void> {
+/** Runs one request; resolves false when it ended with an `error` message instead of a `result`. */
+async function start(req: StartRequest): Promise<boolean> {
   const controller = new AbortController();
   controllers.set(req.id, controller);
   active++;
@@ -55,9 +56,11 @@ async function start(req: StartRequest): Promise<void> {
       throttle.flush();
       await post({ type: 'result', id: req.id, manifestPath: r.manifestPath, status: r.manifest.status });
     }
+    return true;
   } catch (e) {
     throttle.flush();
     await post({ type: 'error', id: req.id, message: e instanceof Error ? e.message : String(e), details: errorDetails(e) });
+    return false;
   } finally {
     throttle.dispose();
     controllers.delete(req.id);
@@ -69,9 +72,9 @@ process.on('message', (m: unknown) => {
   if (!isHostToWorker(m)) return;
   const msg: HostToWorker = m;
   if (msg.type === 'start') {
-    void start(msg).then(() => {
-      // One run per process: leave once nothing is running so the host sees a clean exit.
-      if (active === 0) finish(0);
+    void start(msg).then((ok) => {
+      // One run per process: leave once nothing is running (exit 1 when the run could not even start its folder).
+      if (active === 0) finish(ok ? 0 : 1);
     });
   } else if (msg.type === 'cancel') {
     controllers.get(msg.id)?.abort();

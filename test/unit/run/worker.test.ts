@@ -83,5 +83,6 @@ test('a worker error before the run folder exists is reported as failed with the
   const o = await run.done;
   assert.equal(o.status, 'failed');
   assert.match(o.error ?? '', /cannot read spec/);
+  assert.equal(o.exitCode, 1);
   assert.equal(o.manifestPath, undefined);
 });
