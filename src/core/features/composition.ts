@@ -44,40 +44,52 @@ export function xenonpyFeaturizer(): CompositionFeaturizer {
   const { names: props, P, table } = denseTable('xenonpy');
   const names = XENONPY_STATS.flatMap((s) => props.map((p) => `${s}:${p}`));
   const ave = new Float64Array(P);
+  const sum = new Float64Array(P);
+  const mx = new Float64Array(P);
+  const mn = new Float64Array(P);
+  const vr = new Float64Array(P);
   return {
     names,
     compute(c, out, o) {
       const k = c.z.length;
       const w = fractions(c);
-      const oAve = o, oSum = o + P, oVar = o + 2 * P, oMax = o + 3 * P, oMin = o + 4 * P;
-      ave.fill(0);
+      // first element initialises, the others accumulate (no ±Infinity sentinels, no writes into `out` in the loops)
+      let base = (c.z[0] - 1) * P;
+      let wi = w[0];
+      let ni = c.amount[0];
       for (let p = 0; p < P; p++) {
-        out[oSum + p] = 0;
-        out[oVar + p] = 0;
-        out[oMax + p] = -Infinity;
-        out[oMin + p] = Infinity;
+        const x = table[base + p];
+        ave[p] = wi * x;
+        sum[p] = ni * x;
+        mx[p] = x;
+        mn[p] = x;
       }
-      for (let i = 0; i < k; i++) {
-        const base = (c.z[i] - 1) * P;
-        const wi = w[i];
-        const ni = c.amount[i];
+      for (let i = 1; i < k; i++) {
+        base = (c.z[i] - 1) * P;
+        wi = w[i];
+        ni = c.amount[i];
         for (let p = 0; p < P; p++) {
           const x = table[base + p];
           ave[p] += wi * x;
-          out[oSum + p] += ni * x;
-          if (x > out[oMax + p]) out[oMax + p] = x;
-          if (x < out[oMin + p]) out[oMin + p] = x;
+          sum[p] += ni * x;
+          if (x > mx[p]) mx[p] = x;
+          if (x < mn[p]) mn[p] = x;
         }
       }
+      vr.fill(0);
       for (let i = 0; i < k; i++) {
-        const base = (c.z[i] - 1) * P;
-        const wi = w[i];
+        base = (c.z[i] - 1) * P;
+        wi = w[i];
         for (let p = 0; p < P; p++) {
           const d = table[base + p] - ave[p];
-          out[oVar + p] += wi * d * d;
+          vr[p] += wi * d * d;
         }
       }
-      for (let p = 0; p < P; p++) out[oAve + p] = ave[p];
+      out.set(ave, o);
+      out.set(sum, o + P);
+      out.set(vr, o + 2 * P);
+      out.set(mx, o + 3 * P);
+      out.set(mn, o + 4 * P);
     },
   };
 }
