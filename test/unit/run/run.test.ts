@@ -8,6 +8,9 @@ import { join, dirname, basename } from 'node:path';
 import { executeRun, executeSimulate } from '../../../src/core/run';
 import type { RunEvent } from '../../../src/protocol/worker';
 import { PACKAGE_VERSION } from '../../../src/core/version';
+import { loadModel } from '../../../src/core/models';
+import { restorePipeline } from '../../../src/core/features';
+import { loadTable } from '../../../src/core/data';
 
 const root = process.env.MI_ROOT ?? process.cwd();
 const fx = (f: string) => join(root, 'test/fixtures/run', f);
@@ -177,4 +180,18 @@ test('Simulate Campaign runs as a run folder with simulation.json (command: simu
   const bad = await executeSimulate(fx('tiny-ridge.mi.yaml'), { out, budget: 3, initial: 5 });
   assert.equal(bad.manifest.status, 'failed');
   assert.equal(bad.manifest.error?.code, 'usage');
+});
+
+test('model/ restores: loadModel(model.json) + restorePipeline(pipeline.json state) predict new rows with uncertainty', async () => {
+  const { manifestPath } = await executeRun(fx('tiny-gp.mi.yaml'), { out: tmp() });
+  const dir = join(dirname(manifestPath), 'model');
+  const model = loadModel(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')));
+  const info = JSON.parse(readFileSync(join(dir, 'pipeline.json'), 'utf8'));
+  const pipeline = restorePipeline(info.state);
+  assert.deepEqual(pipeline.featureNames, info.featureNames);
+  const pool = await loadTable(fx('candidates.csv'));
+  const { X } = await pipeline.transform(pool);
+  const p = model.predict(X);
+  assert.equal(p.rows, 40);
+  for (let i = 0; i < p.rows; i++) assert.ok(Number.isFinite(p.mean[i]) && p.variance[i] > 0);
 });
