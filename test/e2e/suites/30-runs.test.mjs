@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   openSession, openFile, waitForCodeLens, findWebview, assertCanvasDrew, screenshot, onFailScreenshot, sleep, escape,
-  unlessErrorToast,
+  unlessErrorToast, runCommand,
 } from '../helpers.mjs';
 
 let s;
@@ -34,6 +34,7 @@ t('"Train" shows progress, then the run results editor with a painted parity plo
   assert.ok(existsSync(join(s.ws, SPEC)), `${SPEC} missing from the workspace (examples/bandgap not copied?)`);
   await openFile(s.page, SPEC);
   const lens = await waitForCodeLens(s.page, 'Train', { timeout: 60_000 });
+  assert.match((await lens.innerText()).trim(), /Train$/);
   await screenshot(s.page, 'runs-01-lenses');
   const before = finalRuns();
   // progress: the cancellable notification "MI Studio: Training …" (watch for it from the click on: short runs end fast)
@@ -64,13 +65,16 @@ t('"Train" shows progress, then the run results editor with a painted parity plo
 });
 
 t('"Suggest next experiments" produces a suggestions table with `batch` rows and a painted landscape', async () => {
-  await escape(s.page);
+  // start clean: no editors (the Train results view must not be mistaken for the new one), no old notifications
+  await runCommand(s.page, 'View: Close All Editors');
+  await runCommand(s.page, 'Notifications: Clear All Notifications');
   await openFile(s.page, SPEC);
   const lens = await waitForCodeLens(s.page, 'Suggest next experiments', { timeout: 30_000 });
   const before = finalRuns();
   await lens.click();
-  const view = await unlessErrorToast(s.page, findWebview(s.page, '#tab-suggestions', { timeout: 180_000 }));
-  await view.locator('#tab-suggestions').click();
+  // vscode-tabs rewrites the headers' ids, so find the tabs by their text
+  const view = await unlessErrorToast(s.page, findWebview(s.page, 'vscode-tab-header:has-text("Suggestions")', { timeout: 180_000 }));
+  await view.locator('vscode-tab-header', { hasText: 'Suggestions' }).click();
   const rows = view.locator('#suggestions-table tbody tr');
   await rows.first().waitFor({ timeout: 30_000 });
   const batch = batchOf();
@@ -78,7 +82,7 @@ t('"Suggest next experiments" produces a suggestions table with `batch` rows and
   assert.equal(await rows.count(), batch, `suggestions table rows != batch (${batch})`);
   await screenshot(s.page, 'runs-04-suggestions');
 
-  await view.locator('#tab-landscape').click();
+  await view.locator('vscode-tab-header', { hasText: 'landscape' }).click();
   const canvas = view.locator('canvas[id^="landscape"][data-rendered="true"]').first();
   await canvas.waitFor({ timeout: 30_000 });
   assert.ok(Number(await canvas.getAttribute('data-points')) > 0, 'landscape reports no points');
