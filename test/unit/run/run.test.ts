@@ -195,3 +195,17 @@ test('model/ restores: loadModel(model.json) + restorePipeline(pipeline.json sta
   assert.equal(p.rows, 40);
   for (let i = 0; i < p.rows; i++) assert.ok(Number.isFinite(p.mean[i]) && p.variance[i] > 0);
 });
+
+test('mlp-ensemble (TensorFlow.js): backend recorded, same seed reproduces metrics and predictions within 1e-6', async () => {
+  const a = await executeRun(fx('tiny-mlp.mi.yaml'), { out: tmp() });
+  const b = await executeRun(fx('tiny-mlp.mi.yaml'), { out: tmp() });
+  assert.equal(a.manifest.status, 'completed', JSON.stringify(a.manifest.error));
+  assert.match(a.manifest.backend, /^(wasm|cpu|tensorflow|webgl)$/);
+  const close = (x: number, y: number) => Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x), Math.abs(y));
+  for (const k of ['mae', 'rmse', 'r2', 'nlpd'] as const) assert.ok(close(a.manifest.metrics.cv.y[k], b.manifest.metrics.cv.y[k]), k);
+  const rows = (p: string) => readFileSync(join(dirname(p), 'predictions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(2).map(Number));
+  const ra = rows(a.manifestPath);
+  const rb = rows(b.manifestPath);
+  assert.equal(ra.length, 30);
+  ra.forEach((r, i) => r.forEach((v, j) => assert.ok(close(v, rb[i][j]), `row ${i} col ${j}: ${v} vs ${rb[i][j]}`)));
+});
