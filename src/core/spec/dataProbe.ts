@@ -15,6 +15,8 @@ export interface DataProbe {
   /** True when the sample is the whole file. */
   complete: boolean;
   types: Map<string, ColumnProbe>;
+  /** First repeated value of a column in the sample, with the 1-based file lines of both occurrences. */
+  firstDuplicate(column: string): { value: string; lines: [number, number] } | undefined;
 }
 
 export const SAMPLE_ROWS = 2000;
@@ -56,7 +58,21 @@ export const defaultDataReader: DataReader = {
       const types = new Map<string, ColumnProbe>();
       t.info.forEach((c) => types.set(c.name, { type: c.type, evidence: c.evidence }));
       const rows = t.rowNumbers.length;
-      return { header: t.header, rows, complete: rows < SAMPLE_ROWS, types };
+      const firstDuplicate = (column: string): { value: string; lines: [number, number] } | undefined => {
+        const j = t.header.indexOf(column);
+        if (j < 0) return undefined;
+        const seen = new Map<string, number>();
+        const col = t.columns[j];
+        for (let i = 0; i < col.length; i++) {
+          const v = col[i];
+          if (v === null) continue;
+          const prev = seen.get(v);
+          if (prev !== undefined) return { value: v, lines: [t.rowNumbers[prev], t.rowNumbers[i]] };
+          seen.set(v, i);
+        }
+        return undefined;
+      };
+      return { header: t.header, rows, complete: rows < SAMPLE_ROWS, types, firstDuplicate };
     });
     e.probe.catch(() => cache.delete(path));
     return e.probe;

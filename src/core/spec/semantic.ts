@@ -326,13 +326,21 @@ export class SemanticChecker {
 
     const present = targets.filter((t) => header.includes(t.name));
     const typed = inputs.filter((c) => header.includes(c.name));
-    if (present.length === 0 && typed.length === 0) return undefined;
+    const idCol = isStr(dataset.id) && header.includes(dataset.id) ? dataset.id : undefined;
+    if (present.length === 0 && typed.length === 0 && !idCol) return undefined;
     let probe: DataProbe;
     try {
       probe = await this.reader.probe(abs);
     } catch (err) {
       this.at(['dataset', 'path'], 'value', 'error', 'dataset-unreadable', `cannot read dataset "${rel}": ${this.unreadable(err)}`);
       return undefined;
+    }
+    if (idCol) {
+      const dup = probe.firstDuplicate(idCol);
+      if (dup) {
+        this.at(['dataset', 'id'], 'value', 'warning', 'duplicate-id', `id "${dup.value}" appears more than once in column "${idCol}" (lines ${dup.lines[0]} and ${dup.lines[1]})`,
+          'ids should be unique so predictions and suggestions can be traced back; fix the data or choose another id column');
+      }
     }
     for (const t of present) {
       const info = probe.types.get(t.name);

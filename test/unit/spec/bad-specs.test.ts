@@ -125,6 +125,7 @@ const cases: Case[] = [
   { name: 'source dataset missing', code: 'dataset-not-found', text: GOOD + 'transfer:\n  sources:\n    - {path: §data/mp.csv, target: gap}\n' },
   // --- warnings ---
   { name: 'formula column declared numeric', code: 'kind-mismatch', severity: 'warning', text: HEAD + 'dataset:\n  path: data/train.csv\n  inputs: [{column: §formula, kind: numeric}]\n  targets: [{column: gap}]\n', hint: /kind: composition/ },
+  { name: 'repeated ids', code: 'duplicate-id', severity: 'warning', text: HEAD + 'dataset:\n  path: data/dup-ids.csv\n  id: §id\n  inputs: [{column: x, kind: numeric}]\n  targets: [{column: y}]\n', message: /lines 2 and 4/ },
   { name: 'beta without ucb', code: 'unused-key', severity: 'warning', text: GOOD + 'optimize:\n  candidates: {path: data/candidates.csv}\n  §beta: 2\n' },
   { name: 'radius on a composition', code: 'unused-key', severity: 'warning', text: HEAD + 'dataset:\n  path: data/train.csv\n  inputs: [{column: formula, kind: composition, §radius: 2}]\n  targets: [{column: gap}]\n' },
 ];
