@@ -31,7 +31,7 @@ export class InvFactorNorms {
     const n = this.n;
     if (!this.blocks) {
       const M = invertLower(this.L, n);
-      const nb = n >= 512 ? 4 : n >= 128 ? 2 : 1;
+      const nb = n >= 768 ? 8 : n >= 384 ? 4 : n >= 128 ? 2 : 1;
       const blocks: { start: number; end: number; w: Tensor }[] = [];
       for (let b = 0; b < nb; b++) {
         const start = Math.floor((b * n) / nb);

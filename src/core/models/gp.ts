@@ -46,7 +46,7 @@ export interface GpOptions {
   maxIter?: number;
   /**
    * Above this many rows, restarts run on a random subset of this size and the best start is then polished on all
-   * rows (default 400). The final model is always conditioned on every row.
+   * rows (default 300). The final model is always conditioned on every row.
    */
   subsetSize?: number;
   /** Max L-BFGS iterations of the final polish on all rows when subsetting (default 8). */
@@ -211,13 +211,13 @@ export interface GpHyperSearch {
 export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: Float64Array; f: number }> {
   const { X, n, d, y, report, signal } = a;
   const fastTf = (size: number): Tf | null => {
-    if (!a.accelerate || size < 400) return null;
+    if (!a.accelerate || size < 200) return null;
     const r = readyTf();
     return r && r.backend !== 'cpu' ? r.tf : null;
   };
   {
     const rng = new Rng(a.seed);
-    const subsetSize = a.subsetSize ?? 400;
+    const subsetSize = a.subsetSize ?? 300;
     const maxIter = a.maxIter ?? 60;
     let objX = X;
     let objY = y;
@@ -260,7 +260,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
     if (!best) {
       throw new MiError('GP hyperparameter optimisation failed', { code: 'gp-optimise-failed' });
     }
-    if (objN < n) {
+    if (objN < n && n <= 2000 && (a.polishIter ?? 8) > 0) {
       const full = new GpObjective(X, n, d, y, a.code, a.ard, fastTf(n));
       const polish = minimizeLbfgsb((x, g) => full.evaluate(x, g), best.x, {
         lower,
@@ -350,7 +350,7 @@ export class GpModel implements Model {
       fitOpts.onProgress?.({ phase: 'fit', iteration, value });
     };
     const accelerate = this.opts.accelerate ?? true;
-    if (accelerate && X.rows >= 256) {
+    if (accelerate && X.rows >= 200) {
       try {
         await getTfBackend();
       } catch {
