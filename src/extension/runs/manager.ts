@@ -26,6 +26,7 @@ export class RunManager implements vscode.Disposable {
   /** Fires when a run starts or finishes (code lenses refresh "Open latest run"). */
   readonly onDidChangeRuns = this.changed.event;
   private liveOpened = new Set<string>();
+  private announced = new Set<string>();
   private disposables: vscode.Disposable[] = [];
 
   constructor(context: vscode.ExtensionContext) {
@@ -132,7 +133,12 @@ export class RunManager implements vscode.Disposable {
     if (event) fireRunEvent({ runId, specPath, event });
   }
 
-  private onState(_run: RunHandle): void {
+  private onState(run: RunHandle): void {
+    if (run.state === 'running' && run.pid !== undefined && !this.announced.has(run.id)) {
+      this.announced.add(run.id);
+      getLog().info(`[${this.label(run)}] ${run.request.kind} running in worker pid ${run.pid}`);
+    }
+    if (run.state === 'finished') this.announced.delete(run.id);
     this.updateStatus();
     this.changed.fire();
   }
