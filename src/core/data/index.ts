@@ -131,11 +131,20 @@ function checkHeader(file: string, header: string[]): void {
   }
 }
 
+/** The start of the file: at least `bytes`, and more (up to 64 MB) until it holds a line break after the header,
+ *  so very wide files (spectra with thousands of columns) still get their whole header. */
 async function readStart(path: string, bytes: number): Promise<string> {
   const fh = await fsp.open(path, 'r');
   try {
-    const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    let buf = Buffer.alloc(bytes);
+    let { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    while (bytesRead === buf.length && buf.indexOf(10) < 0 && buf.length < 1 << 26) {
+      const more = Buffer.alloc(buf.length);
+      const r = await fh.read(more, 0, more.length, bytesRead);
+      buf = Buffer.concat([buf, more.subarray(0, r.bytesRead)]);
+      bytesRead += r.bytesRead;
+      if (r.bytesRead === 0) break;
+    }
     const head = buf.subarray(0, bytesRead);
     const file = basename(path);
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {

@@ -134,3 +134,14 @@ test('a small numeric column with one typo stays numeric (the typo is a row erro
   const half = Array.from({ length: 200 }, (_, i) => (i % 10 === 0 ? `n${i}` : String(i)));
   assert.notEqual(inferColumnType(half).type, 'numeric');
 });
+
+test('a very wide header (longer than the first read) is read completely', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mi-data-'));
+  const p = join(dir, 'wide.csv');
+  const names = Array.from({ length: 12000 }, (_, i) => `wavelength_${400 + i}nm`);
+  writeFileSync(p, `${names.join(',')}\n${names.map((_, i) => String(i % 7)).join(',')}\n`);
+  const t = await loadTable(p);
+  assert.equal(t.header.length, 12000);
+  assert.equal(t.header[11999], 'wavelength_12399nm');
+  assert.equal(t.columns[11999][0], String(11999 % 7));
+});
