@@ -221,6 +221,13 @@ async function valueCompletions(text: string, ctx: CursorContext, end: number, e
     return out;
   }
   if (isFilePath(ctx.path)) return fileCompletions(ctx, end, env);
+  if (pathMatches(ctx.path, 'optimize.space.constraints.*')) {
+    // column names inside a linear constraint such as "Ni + Fe <= 0.8": complete the word at the cursor
+    const word = /[A-Za-z_][\w.%-]*$/.exec(ctx.prefix)?.[0] ?? '';
+    const start = ctx.prefixStart + ctx.prefix.length - word.length;
+    const cols = (await columnsFor(text, { from: 'dataset' }, env)) ?? [];
+    return cols.map((c, i) => ({ label: c, kind: 'column' as const, insertText: c, detail: `column ${i + 1}`, start, end, sortText: String(i).padStart(5, '0') }));
+  }
   let values = enumValuesAt(env.schema, ctx.path);
   const last = ctx.path[ctx.path.length - 1];
   const parent = ctx.path[ctx.path.length - 2];
@@ -231,6 +238,25 @@ async function valueCompletions(text: string, ctx: CursorContext, end: number, e
   }
   for (const v of values) {
     out.push({ label: v.value, kind: 'enum', insertText: v.value, documentation: v.description, start: ctx.prefixStart, end });
+  }
+  // A mapping written inline, e.g. `goal: {target: 1.5}` or `candidates: {path: pool.csv}`.
+  if (!ctx.quoted && !ctx.prefix.startsWith('{')) {
+    const seen = new Set<string>();
+    for (const alt of schemasAt(env.schema, ctx.path)) {
+      const req = alt.required ?? [];
+      if (!alt.properties || !req.length || seen.has(req.join())) continue;
+      seen.add(req.join());
+      out.push({
+        label: `{${req.map((r) => `${r}: …`).join(', ')}}`,
+        kind: 'enum',
+        insertText: `{${req.map((r) => `${r}: `).join(', ')}}`,
+        snippet: `{${req.map((r, i) => `${r}: $${i + 1}`).join(', ')}}`,
+        documentation: describe([alt.properties[req[0]] as Exclude<JsonSchema, boolean>].filter((x) => typeof x === 'object')),
+        start: ctx.prefixStart,
+        end,
+        sortText: `~${req.join()}`,
+      });
+    }
   }
   return out;
 }

@@ -69,7 +69,7 @@ test('completion: keys of an input item; required first; inserts "key: "', async
 
 test('completion: enum values for kind, model type and goal', async () => {
   assert.deepEqual(await labels(SPEC.replace('kind: numeric', 'kind: |')), ['composition', 'smiles', 'numeric', 'categorical']);
-  assert.deepEqual(await labels(SPEC.replace('goal: predict', 'goal: |')), ['maximize', 'minimize', 'predict']);
+  assert.deepEqual(await labels(SPEC.replace('goal: predict', 'goal: |')), ['maximize', 'minimize', 'predict', '{target: …}']);
   assert.ok((await labels(SPEC.replace('type: gp', 'type: |'))).includes('mlp-ensemble'));
 });
 
@@ -210,4 +210,19 @@ test('hover on a data file path lists its columns, or says it cannot be read', a
   const bad = SPEC.replace('gaps.csv', 'nope.csv');
   const h2 = await hover(bad, l, lines[l].indexOf('gaps.csv') + 2, env);
   assert.match(h2?.markdown ?? '', /cannot be read/);
+});
+
+test('completion: inline mappings for goal/candidates and column names inside constraints', async () => {
+  const { text, line, character } = at(SPEC.replace('goal: predict', 'goal: |'));
+  const items = await completions(text, line, character, env);
+  const target = items.find((i) => i.label === '{target: …}');
+  assert.equal(target?.snippet, '{target: $1}');
+  assert.deepEqual(items.slice(0, 3).map((i) => i.label), ['maximize', 'minimize', 'predict']);
+  const cand = await labels(SPEC + 'optimize:\n  candidates: |');
+  assert.deepEqual(cand, ['{path: …}']);
+  const c = at(SPEC + 'optimize:\n  space:\n    constraints: ["cond_Temperature + band|"]');
+  const ci = await completions(c.text, c.line, c.character, env);
+  const col = ci.find((i) => i.label === 'band_gap_eV');
+  assert.ok(col);
+  assert.equal(c.text.split('\n')[c.line].slice(col.start, col.end), 'band');
 });
