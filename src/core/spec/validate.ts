@@ -35,6 +35,27 @@ const YAML_HINTS: Record<string, { message?: string; hint: string }> = {
   DUPLICATE_KEY: { hint: 'each key may appear once per mapping; remove or merge the repeat' },
 };
 
+/** Offset of the last `{`/`[` that is never closed (quotes and comments skipped), or -1. */
+export function unclosedBracket(text: string, open: '{' | '['): number {
+  const close = open === '{' ? '}' : ']';
+  const stack: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+      else if (c === '\n' && stack.length === 0) quote = undefined;
+      continue;
+    }
+    if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]))) quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) { while (i < text.length && text[i] !== '\n') i++; }
+    else if (c === open) stack.push(i);
+    else if (c === close) stack.pop();
+  }
+  return stack.length ? stack[stack.length - 1] : -1;
+}
+
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
@@ -67,6 +88,16 @@ export async function validateSpecText(
       };
       const hint = YAML_HINTS[e.code]?.hint;
       if (hint) d.hint = hint;
+      const bracket = /end with a ([}\]])/.exec(e.message)?.[1];
+      if (bracket) {
+        // Point at the bracket that is never closed rather than at the end of the file.
+        const at = unclosedBracket(text, bracket === '}' ? '{' : '[');
+        if (at >= 0) {
+          d.range = sd.rangeOf(at, at + 1);
+          d.message = `this ${bracket === '}' ? '{' : '['} is never closed`;
+          d.hint = `add ${bracket} at the end of the ${bracket === '}' ? 'mapping' : 'list'} (on the same line, or indent the continuation lines)`;
+        }
+      }
       if (d.code === 'duplicate-key') {
         const key = /^[^\s:,{}[\]#]{1,80}/.exec(text.slice(s))?.[0];
         if (key) {

@@ -31,7 +31,8 @@ const GOOD = HEAD + DS;
 
 const cases: Case[] = [
   // --- YAML syntax ---
-  { name: 'unclosed flow mapping', code: 'yaml-syntax', text: GOOD + 'model: {type: gp\n§' },
+  { name: 'unclosed flow mapping', code: 'yaml-syntax', text: GOOD + 'model: §{type: gp\n', message: /never closed/, hint: /add \}/ },
+  { name: 'unclosed flow list', code: 'yaml-syntax', text: HEAD + 'dataset:\n  path: "a[b].csv"  # [x\n  inputs: §[{column: a, kind: numeric}\n  targets: [{column: b}]\n', message: /\[ is never closed/ },
   { name: 'tab indentation', code: 'yaml-syntax', text: HEAD + 'dataset:\n§\tpath: x.csv\n', hint: /spaces/ },
   { name: 'two documents', code: 'yaml-syntax', text: GOOD + '§---\nversion: 1\n', hint: /---/ },
   { name: 'duplicate key', code: 'duplicate-key', text: GOOD + '§name: again\n', hint: /once/, message: /duplicate key "name"/ },
