@@ -172,3 +172,27 @@ test('element columns named like "wt%_Ni" get a rename hint', async () => {
   assert.match(d.hint ?? '', /rename the column to "Ni"/);
   assert.ok(!r.diagnostics.some((x) => x.code === 'not-an-element' && x.message.includes('"Fe"')));
 });
+
+test('skipFiles checks syntax, schema and structure without touching data files', async () => {
+  const text = 'version: 1\ndataset:\n  path: nowhere.csv\n  inputs: [{column: a, kind: numeric, descriptors: [magpie]}]\n  targets: [{column: a}]\noptimize: {candidates: {path: none.csv}}\n';
+  const r = await validateSpecText(text, fx('skip.mi.yaml'), { skipFiles: true });
+  const codes = r.diagnostics.map((d) => d.code).sort();
+  assert.deepEqual(codes, ['column-both-input-and-target', 'descriptor-kind-mismatch', 'no-objective']);
+  const full = await validateSpecText(text, fx('skip.mi.yaml'));
+  assert.ok(full.diagnostics.some((d) => d.code === 'dataset-not-found'));
+  assert.ok(full.diagnostics.some((d) => d.code === 'candidates-not-found'));
+});
+
+test('a custom DataReader is used for the semantic checks', async () => {
+  const text = 'version: 1\ndataset:\n  path: data/train.csv\n  inputs: [{column: q, kind: numeric}]\n  targets: [{column: t}]\n';
+  const reader = {
+    header: async (): Promise<string[]> => ['q', 't'],
+    probe: async () => ({
+      header: ['q', 't'], rows: 3, complete: true,
+      types: new Map([['q', { type: 'numeric' as const, evidence: '' }], ['t', { type: 'text' as const, evidence: '3/3 values are text' }]]),
+      firstDuplicate: () => undefined,
+    }),
+  };
+  const r = await validateSpecText(text, fx('reader.mi.yaml'), { reader });
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line + 1]), [['target-not-numeric', 5]]);
+});
