@@ -14,7 +14,8 @@ function walk(dir, pred, acc = []) {
   return acc;
 }
 const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'bench'];
-rmSync(join(root, 'out'), { recursive: true, force: true });
+// Clear only what this invocation compiles, so partial builds (one test folder) don't wipe the rest.
+for (const d of dirs) rmSync(join(root, 'out', d), { recursive: true, force: true });
 const entryPoints = dirs.flatMap((d) => walk(join(root, d), (p) => /\.(test|bench)\.ts$/.test(p)));
 await esbuild.build({
   entryPoints, outdir: 'out', outbase: '.', absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs',
