@@ -43,6 +43,16 @@ class DatasetDocument implements vscode.CustomDocument {
   }
 }
 
+/**
+ * The file of the active editor tab. A large CSV is not opened as text ("file is very large"), so there is no
+ * activeTextEditor then: read the tab's input instead.
+ */
+function activeResource(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return input.uri;
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
 export class DatasetViewerProvider implements vscode.CustomReadonlyEditorProvider<DatasetDocument> {
   static readonly viewType = Editors.datasetViewer;
 
@@ -54,7 +64,7 @@ export class DatasetViewerProvider implements vscode.CustomReadonlyEditorProvide
         supportsMultipleEditorsPerDocument: true,
       }),
       vscode.commands.registerCommand(Commands.openDatasetViewer, async (uri?: vscode.Uri) => {
-        const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+        const target = uri instanceof vscode.Uri ? uri : activeResource();
         if (!target) {
           void vscode.window.showInformationMessage('MI Studio: select a CSV or TSV file to open in the dataset viewer.');
           return;
