@@ -109,6 +109,14 @@ async function benchMlp(n: number, d: number, m: number): Promise<void> {
   const t1 = performance.now();
   model.predict(pool);
   const t2 = performance.now();
+  const test = synthetic(2000, d, 3, 0);
+  const pt = model.predict(test.X);
+  let se = 0;
+  let cover = 0;
+  for (let i = 0; i < 2000; i++) {
+    se += (pt.mean[i] - test.Y.data[i]) ** 2;
+    if (Math.abs(pt.mean[i] - test.Y.data[i]) <= 1.645 * Math.sqrt(pt.variance[i])) cover++;
+  }
   console.log(
     JSON.stringify({
       bench: 'mlp_ensemble',
@@ -119,6 +127,8 @@ async function benchMlp(n: number, d: number, m: number): Promise<void> {
       fit_s: +((t1 - t0) / 1000).toFixed(3),
       predict_s: +((t2 - t1) / 1000).toFixed(3),
       epochs_total: epochs,
+      test_rmse: +Math.sqrt(se / 2000).toFixed(4),
+      test_coverage90: +(cover / 2000).toFixed(3),
       backend,
       peak_rss_mb: rssMb(),
     }),

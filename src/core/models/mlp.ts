@@ -20,7 +20,7 @@ export interface MlpOptions {
   learning_rate?: number;
   /** Minibatch size (default min(n, 128)). */
   batch?: number;
-  /** Early-stopping patience in epochs (default 25). */
+  /** Early-stopping patience in epochs (default 40). */
   patience?: number;
   seed?: number;
 }
@@ -31,6 +31,7 @@ type Tensor = ReturnType<Tf['tensor']>;
 interface MemberWeights {
   /** Per layer: W (in x out) and b (out), row-major. */
   layers: { W: number[]; b: number[]; inDim: number; outDim: number }[];
+  /** Best held-out mean squared error (standardised units). */
   bestVal: number;
   epochs: number;
 }
@@ -71,7 +72,7 @@ export class MlpEnsembleModel implements Model {
     this.K = Math.max(1, Math.floor(opts.members ?? 5));
     this.hidden = opts.hidden?.length ? opts.hidden.map((h) => Math.max(1, Math.floor(h))) : [64, 64];
     this.epochs = Math.max(1, Math.floor(opts.epochs ?? 300));
-    this.lr = opts.learning_rate ?? 0.005;
+    this.lr = opts.learning_rate ?? 0.01;
   }
 
   async fit(X: Matrix, Y: Matrix, opts: FitOptions): Promise<void> {
@@ -144,9 +145,14 @@ export class MlpEnsembleModel implements Model {
         const nll = tf.mul(tf.add(tf.log(v), tf.div(tf.square(tf.sub(y, mu)), v)), 0.5);
         return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1));
       });
+    const mse = (x: Tensor, y: Tensor, mask: Tensor): Tensor =>
+      tf.tidy(() => {
+        const mu = tf.slice(forward(tf, vars, x), [0, 0], [-1, T]);
+        return tf.div(tf.sum(tf.mul(tf.square(tf.sub(y, mu)), mask)), tf.maximum(tf.sum(mask), 1));
+      });
     const optimizer = tf.train.adam(this.lr);
     const batch = Math.max(1, Math.min(trRows.length, this.opts.batch ?? 128));
-    const patience = this.opts.patience ?? 25;
+    const patience = this.opts.patience ?? 40;
     const val = valRows.length ? toTensors(valRows) : null;
     let best = Infinity;
     let bestWeights: Float32Array[] = vars.map((v) => v.dataSync().slice() as Float32Array);
@@ -175,7 +181,8 @@ export class MlpEnsembleModel implements Model {
         epochs++;
         this.lastLoss = epochLoss;
         opts.onProgress?.({ phase: 'epoch', iteration: nextEpoch(), value: epochLoss });
-        const vl = val ? lossValue(loss(val.x, val.y, val.mask)) : epochLoss;
+        // early stopping on the held-out squared error of the means (the NLL can rise while the mean still improves)
+        const vl = val ? lossValue(mse(val.x, val.y, val.mask)) : epochLoss;
         if (vl < best - 1e-6) {
           best = vl;
           bestWeights = vars.map((v) => v.dataSync().slice() as Float32Array);
@@ -256,7 +263,7 @@ export class MlpEnsembleModel implements Model {
         hidden: this.hidden,
         learning_rate: this.lr,
         epochs_trained: this.members.map((m) => m.epochs),
-        best_val_nll: this.members.map((m) => m.bestVal),
+        best_val_mse: this.members.map((m) => m.bestVal),
       },
       objective: this.members.length ? this.members.reduce((s, m) => s + m.bestVal, 0) / this.members.length : this.lastLoss,
     };
