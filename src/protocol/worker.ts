@@ -16,6 +16,11 @@ export interface RunOptions {
   seed?: number;
   /** Run BO after training (default: true for `suggest`, spec has `optimize` for `train`). */
   optimize?: boolean;
+  /**
+   * Run id to use (`YYYYMMDD-HHMMSS-xxxx`); the host picks it so it knows the temp folder even if the worker dies
+   * before its `started` message.
+   */
+  runId?: string;
   /** Simulate-campaign options (kind `simulate`). */
   simulate?: { budget?: number; initial?: number; repeats?: number; out?: string };
 }

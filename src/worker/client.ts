@@ -7,7 +7,11 @@
 import { fork as nodeFork } from 'node:child_process';
 import type { ChildProcess, ForkOptions } from 'node:child_process';
 import type { RunStatus } from '../core/run/manifest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { finalizeInterruptedRun } from '../core/run/recover';
+import { experimentDirFor, lenientSpec } from '../core/run/experiment';
+import { makeRunId, RUN_ID_PATTERN } from '../core/run/files';
 import type { RunKind, RunOptions, WorkerToHost } from '../protocol/worker';
 import { isWorkerToHost } from '../protocol/worker';
 
@@ -188,6 +192,10 @@ export class RunClient {
     }
     run.child = child;
     run.pid = child.pid;
+    // The host picks the run id, so it can find (and finalise) the temp folder even if the worker dies before `started`.
+    const options = { ...run.request.options };
+    if (!options.runId || !RUN_ID_PATTERN.test(options.runId)) options.runId = makeRunId();
+    run.runId = options.runId;
     run.state = 'running';
     this.emitState(run);
     const pipe = (s: NodeJS.ReadableStream | null, level: 'info' | 'warn') => {
@@ -201,7 +209,7 @@ export class RunClient {
     child.on('message', (m: unknown) => this.onMessage(run, m));
     child.on('error', (e) => this.log(run, 'error', `worker process error: ${e.message}`));
     child.on('exit', (code, signal) => void this.onExit(run, code, signal));
-    this.send(child, { type: 'start', id: run.id, kind: run.request.kind, specPath: run.request.specPath, options: run.request.options });
+    this.send(child, { type: 'start', id: run.id, kind: run.request.kind, specPath: run.request.specPath, options });
   }
 
   private send(child: ChildProcess, m: unknown): void {
@@ -241,9 +249,10 @@ export class RunClient {
     const status = run.cancelRequested ? 'cancelled' : 'failed';
     const reason = run.error ? run.error.message : run.cancelRequested ? `run cancelled (${how})` : `${how} before the run finished`;
     let manifestPath: string | undefined;
-    if (run.tempManifest) {
+    const tempManifest = run.tempManifest ?? (await this.expectedTempManifest(run));
+    if (tempManifest) {
       try {
-        const rec = await finalizeInterruptedRun(run.tempManifest, status, reason);
+        const rec = await finalizeInterruptedRun(tempManifest, status, reason);
         if (rec) {
           manifestPath = rec.manifestPath;
           if (rec.patched) this.log(run, 'warn', `marked run ${run.runId} as ${rec.status}: ${reason}`);
@@ -255,6 +264,19 @@ export class RunClient {
       }
     }
     this.finish(run, { status, manifestPath, error: reason, exitCode: code, signal });
+  }
+
+  /** Where the worker creates the temp folder for the host-chosen run id (when `started` never arrived). */
+  private async expectedTempManifest(run: Internal): Promise<string | undefined> {
+    if (!run.runId) return undefined;
+    try {
+      const o = run.request.options;
+      const out = run.request.kind === 'simulate' ? (o.simulate?.out ?? o.out) : o.out;
+      const dir = experimentDirFor(run.request.specPath, lenientSpec(await readFile(run.request.specPath, 'utf8')), out);
+      return join(dir, `.tmp-${run.runId}`, 'run.mirun.json');
+    } catch {
+      return undefined;
+    }
   }
 
   private finish(run: Internal, outcome: RunOutcome): void {

@@ -50,6 +50,7 @@ async function start(req: StartRequest): Promise<boolean> {
         seed: req.options.seed,
         optimize: req.kind === 'suggest' ? true : req.options.optimize,
         command: req.kind === 'suggest' ? 'suggest' : 'run',
+        runId: req.options.runId,
         signal: controller.signal,
         onEvent,
       });

@@ -15,6 +15,7 @@ export async function runSimulate(
     repeats: o.repeats,
     seed: req.options.seed,
     out: o.out ?? req.options.out,
+    runId: req.options.runId,
     signal,
     onEvent,
   });

@@ -27,6 +27,13 @@ process.on('message', (m) => {
     return;
   }
   const { mode, out, hex } = m.options;
+  if (mode === 'silent') {
+    // dies between creating its folder and announcing it (host-chosen run id)
+    const tmp = path.join(out, '.tmp-' + m.options.runId);
+    fs.mkdirSync(tmp, { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'run.mirun.json'), JSON.stringify({ format: 'mi-studio-run', formatVersion: 1, runId: m.options.runId, status: 'running', files: {} }));
+    process.kill(process.pid, 'SIGKILL');
+  }
   const runId = '20260101-000000-' + hex;
   const tmp = path.join(out, '.tmp-' + runId);
   fs.mkdirSync(tmp, { recursive: true });
@@ -135,4 +142,18 @@ test('runs beyond maxConcurrent wait in a queue; cancelling a queued run drops i
   assert.equal((await a.done).status, 'completed');
   assert.equal((await b.done).status, 'completed');
   assert.equal(c.manifestPath, undefined, 'a run cancelled in the queue never created a folder');
+});
+
+test('a worker that dies before announcing its run folder: the host finds it by the run id it chose and marks it failed', async () => {
+  const { worker, out } = setup();
+  const spec = join(out, '..', 'x.mi.yaml');
+  writeFileSync(spec, 'name: x\n');
+  const client = new RunClient({ workerPath: worker });
+  const run = client.start({ kind: 'train', specPath: spec, options: opts('silent', out, 'ffff') });
+  const o = await run.done;
+  assert.equal(o.status, 'failed');
+  assert.match(run.runId ?? '', /^\d{8}-\d{6}-[0-9a-f]{4}$/);
+  assert.equal(o.manifestPath, join(out, run.runId!, 'run.mirun.json'));
+  assert.equal(JSON.parse(readFileSync(o.manifestPath!, 'utf8')).status, 'failed');
+  assert.deepEqual(readdirSync(out), [run.runId]);
 });
