@@ -100,6 +100,7 @@ const spacer = h('div', { class: 'spacer' });
 viewport.append(vhead, spacer);
 panelTable.append(viewport);
 let widths: number[] = [];
+const maxLen: number[] = [];
 let rnWidth = 60;
 let numericCols = new Set<number>();
 
@@ -110,7 +111,8 @@ function scrollHeight(): number {
 function setupHeader(): void {
   if (!info) return;
   rnWidth = Math.max(50, String(totalRows || 1).length * 8 + 16);
-  widths = info.header.map((name) => Math.min(260, Math.max(70, name.length * 8 + 20)));
+  // widths from the header and the longest value seen so far (they only grow; ~7.5 px per character)
+  widths = info.header.map((name, j) => Math.min(320, Math.max(60, Math.ceil(Math.max(name.length, maxLen[j] ?? 0) * 7.5) + 18)));
   vhead.replaceChildren(
     h('div', { class: 'cell rn', role: 'columnheader' }, '#'),
     ...info.header.map((name, j) => {
@@ -144,6 +146,16 @@ function requestPage(p: number): void {
     .request('page', { start: p * PAGE, count: PAGE })
     .then((r) => {
       pages.set(p, r.rows);
+      let grew = false;
+      for (const row of r.rows.slice(0, PAGE)) {
+        row.forEach((c, j) => {
+          if (c.length > (maxLen[j] ?? 0) && (maxLen[j] ?? 0) < 40) {
+            maxLen[j] = Math.min(40, c.length);
+            grew = true;
+          }
+        });
+      }
+      if (grew) setupHeader();
       if (pages.size > MAX_PAGES) {
         const cur = Math.floor(firstVisibleRow() / PAGE);
         for (const k of pages.keys()) if (Math.abs(k - cur) > 4 && pages.size > MAX_PAGES) pages.delete(k);
