@@ -48,7 +48,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---- state torn down by teardown() ---------------------------------------------------------------------------------
 let R; // run folder (temp): profile, workspaces, logs
 const groups = []; // { name, pid } process-group leaders we started with detached:true (= setsid)
-let tornDown = false;
 
 function groupAlive(pgid) { try { process.kill(-pgid, 0); return true; } catch { return false; } }
 async function killGroup({ name, pid }, graceMs = 5000) {
@@ -78,14 +77,18 @@ function markedProcesses() {
   }
   return found;
 }
-/** Idempotent; returns false when a process of this run had to be force-killed after teardown. */
-async function teardown() {
-  if (tornDown) return true;
-  tornDown = true;
-  for (const g of [...groups].reverse()) await killGroup(g);
-  let left = markedProcesses();
-  for (let i = 0; i < 30 && left.length; i++) { await sleep(100); left = markedProcesses(); }
-  if (left.length) {
+/**
+ * Idempotent and shared: every caller (normal end, signal handler, error path) awaits the SAME teardown, so nobody
+ * proceeds (removing folders, exiting) while process groups are still being killed. Resolves to false when a process
+ * of this run had to be force-killed after the groups were gone.
+ */
+let teardownPromise;
+function teardown() {
+  teardownPromise ??= (async () => {
+    for (const g of [...groups].reverse()) await killGroup(g);
+    let left = markedProcesses();
+    for (let i = 0; i < 30 && left.length; i++) { await sleep(100); left = markedProcesses(); }
+    if (!left.length) return true;
     process.stderr.write(`\n[e2e] ERROR: ${left.length} process(es) of this run survived teardown:\n` +
       left.map((p) => `  pid ${p.pid}: ${p.cmd}`).join('\n') + '\n[e2e] killing them with SIGKILL\n');
     for (const p of left) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
@@ -93,16 +96,22 @@ async function teardown() {
     const still = markedProcesses();
     if (still.length) process.stderr.write(`[e2e] ERROR: still alive after SIGKILL: ${still.map((p) => p.pid).join(', ')}\n`);
     return false;
-  }
-  return true;
+  })();
+  return teardownPromise;
+}
+function removeRunDir() {
+  if (!R || flag('--keep')) return;
+  try { rmSync(R, { recursive: true, force: true, maxRetries: 3 }); } catch (e) { process.stderr.write(`[e2e] could not remove ${R}: ${e.message}\n`); }
 }
 let exiting = false;
 async function emergencyExit(why, code) {
   if (exiting) return;
   exiting = true;
   process.stderr.write(`\n[e2e] ${why}: tearing down\n`);
-  await teardown().catch((e) => process.stderr.write(`[e2e] teardown error: ${e?.stack ?? e}\n`));
+  const clean = await teardown().catch((e) => { process.stderr.write(`[e2e] teardown error: ${e?.stack ?? e}\n`); return false; });
   saveLogs();
+  removeRunDir();
+  if (!clean) process.stderr.write('[e2e] FAIL: processes survived teardown (see above)\n');
   process.exit(code);
 }
 process.on('SIGINT', () => emergencyExit('SIGINT', 130));
@@ -281,12 +290,14 @@ async function main() {
     MI_ROOT: ROOT,
   };
   let output = '';
+  let timedOut = false;
   const rc = await timed('suites', () => new Promise((resolve) => {
     const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...suites.map((s) => join(suitesDir, s))],
       { cwd: ROOT, env: testEnv, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     groups.push({ name: 'node --test', pid: child.pid });
     child.stdout.on('data', (d) => { output += d; process.stdout.write(d); });
     const timer = setTimeout(() => {
+      timedOut = true;
       process.stderr.write(`\n[e2e] suites exceeded ${SUITE_TIMEOUT_MS} ms: killing them\n`);
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
       setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000).unref();
@@ -295,13 +306,16 @@ async function main() {
   }));
 
   const clean = await timed('teardown', teardown);
+  if (exiting) return new Promise(() => {}); // a signal handler owns the exit now
   saveLogs();
-  if (flag('--keep')) log(`kept ${R}`); else rmSync(R, { recursive: true, force: true });
+  if (flag('--keep')) log(`kept ${R}`); else removeRunDir();
   log(`timings ms: ${JSON.stringify(timings)}; total ${Date.now() - T0} ms; artifacts in ${relative(ROOT, RESULTS)}/`);
   if (!clean) process.stderr.write('[e2e] FAIL: processes survived teardown (see above)\n');
   const summary = summaryOf(output);
   if (summary) process.stdout.write(`\n${summary}\n`);
-  return rc !== 0 ? rc : clean ? 0 : 1;
+  if (timedOut) process.stdout.write(`[e2e] FAIL: suites killed after MI_E2E_TIMEOUT_MS=${SUITE_TIMEOUT_MS} ms\n`);
+  else if (!summary) process.stdout.write(`[e2e] FAIL: node --test ended without a summary (exit ${rc})\n`);
+  return rc !== 0 || timedOut ? rc || 1 : clean ? 0 : 1;
 }
 
 main().then(
@@ -309,8 +323,9 @@ main().then(
   async (e) => {
     process.stderr.write(`\n[e2e] FAIL: ${e?.stack ?? e}\n`);
     const clean = await teardown().catch(() => false);
+    if (exiting) return; // a signal handler owns the exit now
     saveLogs();
-    if (R && !flag('--keep')) rmSync(R, { recursive: true, force: true });
+    removeRunDir();
     if (!clean) process.stderr.write('[e2e] FAIL: processes survived teardown (see above)\n');
     process.exit(1);
   },
