@@ -81,7 +81,9 @@ export async function generateReport(runDirArg: string, outArg?: string, bundle 
   }
   const data = await buildRunViewData((rel) => readFile(join(runDir, rel), 'utf8').catch(() => undefined), basename(runDir));
   const html = reportHtml(data, readFileSync(bundle, 'utf8'));
-  const out = resolve(outArg ?? join(runDir, 'report.html'));
+  let out = resolve(outArg ?? join(runDir, 'report.html'));
+  // --out naming a folder (existing, or ending with a slash): write report.html inside it
+  if (outArg && (/[\\/]$/.test(outArg) || (existsSync(out) && statSync(out).isDirectory()))) out = join(out, 'report.html');
   await mkdir(dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   await writeFile(tmp, html);

@@ -61,9 +61,10 @@ export async function loadRunData(dir: string): Promise<RunViewData> {
 
 /** Test colours: the run view's first series colour is --vscode-charts-blue; make it an exact, rare RGB. */
 export const SERIES_RGB: [number, number, number] = [255, 0, 255];
-export const themeVars = (bg = '#1e1e1e', fg = '#d4d4d4'): string =>
+export const themeVars = (bg = '#1e1e1e', fg = '#d4d4d4', border = bg === '#ffffff' ? '#d4d4d4' : '#555555'): string =>
   `:root { --vscode-charts-blue: rgb(${SERIES_RGB.join(',')}); --vscode-editor-background: ${bg}; --vscode-foreground: ${fg}; --vscode-editor-foreground: ${fg}; ` +
-  `--vscode-font-family: 'DejaVu Sans', sans-serif; --vscode-font-size: 13px; --vscode-editorWidget-border: #555; --vscode-descriptionForeground: #9d9d9d; }`;
+  `--vscode-font-family: 'DejaVu Sans', sans-serif; --vscode-font-size: 13px; --vscode-editorWidget-border: ${border}; --vscode-descriptionForeground: #8b8b8b; ` +
+  `--vscode-settings-headerBorder: ${border}; --vscode-panelTitle-activeForeground: ${fg}; --vscode-panelTitle-inactiveForeground: #8b8b8b; --vscode-panel-background: ${bg}; }`;
 
 /** Counts pixels of exactly `rgb` (opaque) on a canvas. */
 export async function countColor(page: Page | import('playwright-core').Frame, selector: string, rgb: [number, number, number]): Promise<number> {

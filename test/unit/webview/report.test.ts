@@ -16,6 +16,13 @@ test('report refuses a folder without run.mirun.json, naming it', async () => {
   await assert.rejects(generateReport(join(root, 'test', 'fixtures', 'webview'), join(outDir, 'x.html'), __filename), /not a run folder \(no run\.mirun\.json or simulation\.json\)/);
 });
 
+test('report --out accepts a folder and writes report.html inside it', async () => {
+  const dir = join(outDir, 'out-folder') + '/';
+  const out = await generateReport(fixture('run1'), dir, __filename);
+  assert.equal(out, join(outDir, 'out-folder', 'report.html'));
+  assert.match(readFileSync(out, 'utf8'), /<script type="application\/json" id="mi-run-data">/);
+});
+
 const skip = skipReason();
 
 for (const run of ['bandgap-run', 'run1']) test(`report of ${run}: one self-contained HTML file whose charts render offline`, { skip }, async () => {
