@@ -69,9 +69,9 @@ for (const run of ['bandgap-run', 'run1']) test(`report of ${run}: one self-cont
   }
 });
 
-test('report of a simulate output folder draws the BO vs random plot', { skip }, async () => {
+for (const [folder, steps] of [['sim1', 30], ['oer-simulation', 20]] as const) test(`report of a simulate output folder (${folder}) draws the BO vs random plot`, { skip }, async () => {
   await buildBundles();
-  const out = await generateReport(fixture('sim1'), join(outDir, 'report-sim1.html'), bundlePath('report'));
+  const out = await generateReport(fixture(folder), join(outDir, `report-${folder}.html`), bundlePath('report'));
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
@@ -79,10 +79,10 @@ test('report of a simulate output folder draws the BO vs random plot', { skip },
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`file://${out}`);
     await page.waitForSelector('canvas#simulation[data-points]');
-    assert.equal(Number(await page.getAttribute('canvas#simulation', 'data-points')), 30);
+    assert.equal(Number(await page.getAttribute('canvas#simulation', 'data-points')), steps);
     assert.ok((await countColor(page, 'canvas#simulation', [0x1a, 0x73, 0xe8])) > 300, 'BO median line painted');
     assert.deepEqual(requests.filter((u) => u !== `file://${out}`), []);
-    await page.screenshot({ path: join(shotsDir, 'report-sim1.png'), fullPage: true });
+    await page.screenshot({ path: join(shotsDir, `report-${folder}.png`), fullPage: true });
   } finally {
     await browser.close();
   }
