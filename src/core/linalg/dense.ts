@@ -136,21 +136,30 @@ export function solveLowerRowsInPlace(L: Float64Array, n: number, B: Float64Arra
   }
 }
 
-/** Inverse of a lower-triangular matrix (result lower-triangular, row-major). */
+/**
+ * Inverse of a lower-triangular matrix (result lower-triangular, row-major).
+ * Row i of M = L⁻¹ is −(1/L_ii) Σ_{k<i} L_ik · (row k of M) (+ 1/L_ii on the diagonal). Done in column panels of 64 so the
+ * rows being combined (n x 64 doubles) stay in cache; the innermost loop is a contiguous axpy.
+ */
 export function invertLower(L: Float64Array, n: number): Float64Array {
-  // Column-oriented on the transpose: compute rows of (L⁻¹)ᵀ = columns of L⁻¹ by solving L x = e_j.
-  // Stored as M = L⁻¹ row-major. Row i of M: M[i][j] = -(sum_{k=j}^{i-1} L[i][k] M[k][j]) / L[i][i] for j < i.
   const M = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    const lii = L[ri + i];
-    // row i of M accumulates -L[i][k] * row k of M (axpy over contiguous rows)
-    for (let k = 0; k < i; k++) {
-      const lik = L[ri + k];
-      if (lik !== 0) axpy(-lik, M, k * n, M, ri, k + 1);
+  const PB = 64;
+  for (let j0 = 0; j0 < n; j0 += PB) {
+    const j1 = Math.min(n, j0 + PB);
+    for (let i = j0; i < n; i++) {
+      const ri = i * n;
+      const lii = L[ri + i];
+      // contributions of rows k in [j0, i) restricted to columns [j0, min(j1, k + 1))
+      for (let k = j0; k < i; k++) {
+        const lik = L[ri + k];
+        if (lik === 0) continue;
+        const len = Math.min(j1, k + 1) - j0;
+        axpy(-lik, M, k * n + j0, M, ri + j0, len);
+      }
+      const end = Math.min(j1, i);
+      for (let j = j0; j < end; j++) M[ri + j] /= lii;
+      if (i < j1) M[ri + i] = 1 / lii;
     }
-    for (let j = 0; j < i; j++) M[ri + j] /= lii;
-    M[ri + i] = 1 / lii;
   }
   return M;
 }

@@ -181,10 +181,10 @@ export class GpObjective {
 
 /** (L⁻¹)ᵀ L⁻¹ with a float32 matmul (gradient only: float32 accuracy is enough to steer the optimiser). */
 function tfInverseFromInvFactor(tf: Tf, M: Float64Array, n: number): Float64Array {
-  const out = tf.tidy(() => {
-    const m = tf.tensor2d(Float32Array.from(M), [n, n]);
-    return tf.matMul(m, m, true, false);
-  });
+  // Mᵀ is built explicitly: the WASM backend's matMul is an order of magnitude slower with transposeA/transposeB
+  const mt = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) mt[j * n + i] = M[i * n + j];
+  const out = tf.tidy(() => tf.matMul(tf.tensor2d(mt, [n, n]), tf.tensor2d(Float32Array.from(M), [n, n])));
   const data = out.dataSync();
   out.dispose();
   return Float64Array.from(data);
@@ -544,7 +544,6 @@ export class GpModel implements Model {
       for (let k = 0; k < this.d; k++) relevance[k] += rel[k] / this.outputs.length;
       objective += o.nlml;
     });
-    hp.kernel_code = this.code;
     return { type: 'gp', hyperparameters: hp, featureRelevance: relevance, objective };
   }
 
