@@ -25,7 +25,8 @@ export class RunManager implements vscode.Disposable {
   private changed = new vscode.EventEmitter<void>();
   /** Fires when a run starts or finishes (code lenses refresh "Open latest run"). */
   readonly onDidChangeRuns = this.changed.event;
-  private liveOpened = new Set<string>();
+  /** Train runs whose results editor was opened on the live temp manifest (the promise settles once it is open). */
+  private liveOpened = new Map<string, { opened: Thenable<unknown>; settled: boolean }>();
   private announced = new Set<string>();
   private disposables: vscode.Disposable[] = [];
 
@@ -107,10 +108,17 @@ export class RunManager implements vscode.Disposable {
         this.updateStatus();
         // Train: open the results editor on the live manifest so the learning curve updates while it trains.
         if (run.request.kind === 'train') {
-          this.liveOpened.add(run.id);
-          void vscode.commands
+          const live = { opened: Promise.resolve() as Thenable<unknown>, settled: false };
+          live.opened = vscode.commands
             .executeCommand('vscode.openWith', vscode.Uri.file(m.tempManifest), Editors.runResults, { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside })
-            .then(undefined, (e: unknown) => getLog().warn(`could not open the live run view: ${String(e)}`));
+            .then(
+              () => (live.settled = true),
+              (e: unknown) => {
+                live.settled = true;
+                getLog().warn(`could not open the live run view: ${String(e)}`);
+              },
+            );
+          this.liveOpened.set(run.id, live);
         }
         break;
       case 'progress':
@@ -165,8 +173,16 @@ export class RunManager implements vscode.Disposable {
     }
     // Train's live editor (opened on the temp manifest) follows the run to its final folder by itself (onDidFinishRun);
     // closing and reopening it would make the view flicker and detach anyone looking at it, so it is left in place.
-    const replaced = this.hasLiveTab(run);
+    // But a fast run can end before that editor even opened (it missed the event and its file is gone): then it is
+    // replaced by the final manifest in the same place.
+    const live = this.liveOpened.get(run.id);
     this.liveOpened.delete(run.id);
+    let replaced = false;
+    if (live) {
+      const openedInTime = live.settled;
+      await Promise.race([live.opened, new Promise((r) => setTimeout(r, 10_000))]);
+      replaced = openedInTime ? this.hasLiveTab(run) : o.manifestPath ? await this.replaceLiveTab(run, o.manifestPath) : false;
+    }
     const what = `${run.request.kind} of ${basename(run.request.specPath)}`;
     if (o.status === 'completed' && o.manifestPath) {
       if (userStarted && !replaced) await openRunManifest(vscode.Uri.file(o.manifestPath), vscode.ViewColumn.Beside);
@@ -181,12 +197,28 @@ export class RunManager implements vscode.Disposable {
     }
   }
 
-  private hasLiveTab(run: RunHandle): boolean {
-    if (!run.tempManifest) return false;
+  private async replaceLiveTab(run: RunHandle, manifestPath: string): Promise<boolean> {
+    const tab = this.liveTab(run);
+    if (!tab) return false;
+    const column = tab.group.viewColumn;
+    await Promise.resolve(vscode.window.tabGroups.close(tab, true)).catch(() => undefined);
+    await openRunManifest(vscode.Uri.file(manifestPath), column);
+    return true;
+  }
+
+  private liveTab(run: RunHandle): vscode.Tab | undefined {
+    if (!run.tempManifest) return undefined;
     const temp = vscode.Uri.file(run.tempManifest).toString();
-    return vscode.window.tabGroups.all.some((g) =>
-      g.tabs.some((tab) => (tab.input instanceof vscode.TabInputCustom || tab.input instanceof vscode.TabInputText) && tab.input.uri.toString() === temp),
-    );
+    for (const g of vscode.window.tabGroups.all) {
+      for (const tab of g.tabs) {
+        if ((tab.input instanceof vscode.TabInputCustom || tab.input instanceof vscode.TabInputText) && tab.input.uri.toString() === temp) return tab;
+      }
+    }
+    return undefined;
+  }
+
+  private hasLiveTab(run: RunHandle): boolean {
+    return this.liveTab(run) !== undefined;
   }
 
   dispose(): void {
