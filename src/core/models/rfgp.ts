@@ -167,7 +167,9 @@ export class RfGpModel implements Model {
     for (let i = 0; i < n; i++) Xt.set(Xs.subarray(rows[i] * d, (rows[i] + 1) * d), i * d);
     const Phi = new Float64Array(n * this.p);
     this.features(Xt, 0, n, { invLs, sf2 }, Phi);
-    const post = fitBlr(Phi, n, this.p, y, { sw2: 1, sn2, evidence: false, primal: true });
+    // The subset GP fixes the kernel (lengthscales, signal); the feature-space amplitude and the noise are then
+    // re-estimated by evidence on all rows (a subset GP in many dimensions can badly underestimate the noise).
+    const post = fitBlr(Phi, n, this.p, y, { sw2: 1, sn2: Math.max(sn2, 1e-4), evidence: true, maxIter: 8, minNoise: 1e-6, primal: true });
     return { rows, y, yMean, yStd, theta, gpNlml, invLs, sf2, sn2, post };
   }
 
@@ -194,7 +196,7 @@ export class RfGpModel implements Model {
           const idx = (r0 + i) * T + t;
           pred.mean[idx] = o.yMean + o.yStd * mean[i];
           pred.latentVariance[idx] = Math.max(lat[i], 1e-12 * o.sf2) * y2;
-          pred.variance[idx] = (Math.max(lat[i], 1e-12 * o.sf2) + o.sn2) * y2;
+          pred.variance[idx] = (Math.max(lat[i], 1e-12 * o.sf2) + o.post.sn2) * y2;
         }
       }
     });
@@ -237,8 +239,9 @@ export class RfGpModel implements Model {
       const ls = Array.from(o.invLs, (v) => 1 / v);
       hp[`lengthscales${sfx}`] = this.ard ? ls : [ls[0]];
       hp[`signal_variance${sfx}`] = o.sf2 * o.yStd * o.yStd;
-      hp[`noise_variance${sfx}`] = o.sn2 * o.yStd * o.yStd;
-      hp[`noise_std${sfx}`] = Math.sqrt(o.sn2) * o.yStd;
+      hp[`noise_variance${sfx}`] = o.post.sn2 * o.yStd * o.yStd;
+      hp[`noise_std${sfx}`] = Math.sqrt(o.post.sn2) * o.yStd;
+      hp[`weight_prior_variance${sfx}`] = o.post.sw2;
       const r = normalise(Array.from(o.invLs));
       for (let k = 0; k < this.d; k++) rel[k] += r[k] / this.outputs.length;
       objective += o.post.nlml;
