@@ -221,6 +221,19 @@ export class RunView {
     if (timings.length) add('Timings', timings.map(([k, v]) => `${k} ${fmt(v, 3)} s`).join(' · '));
     if (m.optimize) add('Optimize', `${m.optimize.acquisition}, batch ${m.optimize.batch}, ${m.optimize.suggestions} suggestions from ${m.optimize.candidatesScored} candidates`);
     if (m.packageVersion) add('Version', `mi-studio ${m.packageVersion}`);
+    const files = Object.entries(m.files ?? {});
+    if (files.length) {
+      const dd = h('span');
+      files.forEach(([name, rel], i) => {
+        if (i) dd.append(' · ');
+        if (this.opts.canEdit && !rel.endsWith('/')) {
+          const b = h('button', { class: 'link', type: 'button', 'aria-label': `Open ${rel}` }, rel);
+          b.addEventListener('click', () => void this.opts.host.request('openFile', { relPath: rel }).catch(() => undefined));
+          dd.append(b);
+        } else dd.append(name === 'model' ? `${rel} (model)` : rel);
+      });
+      add('Files', dd);
+    }
     el.append(h('h2', {}, 'Summary'), kv);
     if (m.error) {
       const e = m.error;

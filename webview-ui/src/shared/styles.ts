@@ -28,6 +28,9 @@ table.data th:first-child, table.data td:first-child { text-align: left; }
 table.data td.text, table.data th.text { text-align: left; }
 table.data thead th { position: sticky; top: 0; background: var(--vscode-editor-background, #1e1e1e); }
 th button.sort { all: unset; cursor: pointer; font-weight: 600; }
+button.link { all: unset; cursor: pointer; color: var(--vscode-textLink-foreground, #3794ff); }
+button.link:hover { text-decoration: underline; }
+button.link:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0078d4); }
 th button.sort:focus-visible, .focusable:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0078d4); outline-offset: 2px; }
 .toolbar { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 8px 0; }
 .toolbar label { color: var(--vscode-descriptionForeground, #9d9d9d); }
