@@ -364,7 +364,20 @@ export class GpModel implements Model {
       if (n === 0) throw new MiError(`target column ${t + 1} has no observed values`, { code: 'no-observations' });
       const Xt = takeRows(Xs, col.rows);
       const theta = await this.optimise(Xt.data, n, col.y, seed + 7919 * t, report, fitOpts.signal);
-      this.outputs.push(this.condition(col.rows, col.y, col.mean, col.std, theta.x, theta.f));
+      let out = this.condition(col.rows, col.y, col.mean, col.std, theta.x, theta.f);
+      if (n > 2000) {
+        // Hyperparameters came from a subset only (no full-data polish at this size): rescale the covariance by its
+        // closed-form maximum-likelihood amplitude c = yᵀK⁻¹y / n (K → cK, i.e. σf² and σn² both × c).
+        const c = dot(col.y, 0, out.alpha, 0, n) / n;
+        if (Number.isFinite(c) && c > 0 && Math.abs(Math.log(c)) > 0.05) {
+          const th = Float64Array.from(theta.x);
+          const D = this.ard ? this.d : 1;
+          th[D] = Math.min(Math.log(GP_BOUNDS.signal[1]), Math.max(Math.log(GP_BOUNDS.signal[0]), th[D] + Math.log(c)));
+          th[D + 1] = Math.min(Math.log(GP_BOUNDS.noise[1]), Math.max(Math.log(GP_BOUNDS.noise[0]), th[D + 1] + Math.log(c)));
+          out = this.condition(col.rows, col.y, col.mean, col.std, th, theta.f);
+        }
+      }
+      this.outputs.push(out);
     }
   }
 
