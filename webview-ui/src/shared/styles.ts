@@ -16,7 +16,7 @@ h3 { font-size: 1em; font-weight: 600; margin: 12px 0 6px; }
 .kv { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 8px 0; }
 .kv dt { color: var(--vscode-descriptionForeground, #9d9d9d); }
 .kv dd { margin: 0; overflow-wrap: anywhere; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 16px; }
+.grid { margin-top: 14px; display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 16px; }
 .card { border: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border, #454545)); border-radius: 4px; padding: 8px 12px 12px; min-width: 0; }
 .chart { position: relative; height: 320px; }
 .chart.tall { height: 420px; }
