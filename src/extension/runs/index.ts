@@ -29,7 +29,7 @@ function isSpec(uri: vscode.Uri): boolean {
 }
 
 /** The spec a command applies to: its argument (explorer, editor title, code lens) or the active editor. */
-async function resolveSpec(arg: unknown): Promise<vscode.Uri | undefined> {
+async function resolveSpec(arg: unknown, saveFirst = true): Promise<vscode.Uri | undefined> {
   let uri = arg instanceof vscode.Uri ? arg : undefined;
   if (!uri) {
     const doc = vscode.window.activeTextEditor?.document;
@@ -51,7 +51,7 @@ async function resolveSpec(arg: unknown): Promise<vscode.Uri | undefined> {
     return undefined;
   }
   // Runs read the file from disk: save pending edits first so what runs is what the user sees.
-  const open = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri!.toString());
+  const open = saveFirst && uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri!.toString()) : undefined;
   if (open?.isDirty) await open.save();
   return uri;
 }
@@ -133,7 +133,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
       if (target) m.cancel(target.id);
     }),
     vscode.commands.registerCommand(Commands.openLatestRun, async (arg?: unknown) => {
-      const uri = await resolveSpec(arg);
+      const uri = await resolveSpec(arg, false);
       if (!uri) return;
       const latest = latestRun(uri.fsPath);
       if (!latest) {
