@@ -43,6 +43,8 @@ export interface LandscapeGrid {
   /** z[j][i] = value at (x[i], y[j]). */
   z: number[][];
   zLabel: string;
+  /** Other quantities on the same grid (e.g. predicted mean and σ), selectable as the colour. */
+  layers?: { label: string; z: number[][] }[];
   /** Suggested candidates projected onto the grid's axes. */
   suggestions: { x: number; y: number; label: string }[];
   /** Measured rows (incumbents) projected onto the grid's axes. */
@@ -461,7 +463,13 @@ export function normalizeLandscape(raw: unknown, manifest: RunManifest): Landsca
     const suggestions = pointList(pick(g, 'suggestions') ?? sugg, xLabel, yLabel);
     const points = pointList(pick(g, 'points', 'observed', 'data') ?? (measured.length ? measured : undefined), xLabel, yLabel);
     const label = String(pick(g, 'label', 'title') ?? (kind === 'pca' ? 'pool PC1 / PC2' : `${xLabel} × ${yLabel}`));
-    if (x.length && y.length && z.length === y.length) grids.push({ kind, label, xLabel, yLabel, x, y, z, zLabel, suggestions, points });
+    const asGrid = (v: unknown): number[][] | undefined => (Array.isArray(v) && v.length === y.length && Array.isArray(v[0]) ? v.map((r) => nums(r)) : undefined);
+    const layers: { label: string; z: number[][] }[] = [];
+    for (const [key, name] of [['acquisition', acquisition], ['mean', `predicted ${target} (mean)`], ['std', `predicted ${target} (σ)`]] as const) {
+      const g2 = asGrid(g[key]);
+      if (g2) layers.push({ label: name, z: g2 });
+    }
+    if (x.length && y.length && z.length === y.length) grids.push({ kind, label, xLabel, yLabel, x, y, z, zLabel, suggestions, points, ...(layers.length > 1 ? { layers } : {}) });
   }
   let reference: Record<string, number> | undefined;
   const ref = isObj(raw.reference) ? raw.reference : undefined;

@@ -41,6 +41,7 @@ test('run folder loader maps landscape.json (core/bo format), simulation.json an
   assert.equal(L.grids[0].z.length, L.grids[0].y.length);
   assert.equal(L.grids[0].suggestions.length, 5);
   assert.equal(L.grids[0].points.length, 21, 'measured rows and the incumbent');
+  assert.deepEqual(L.grids[0].layers?.map((l) => l.label), ['ei', 'predicted band_gap (mean)', 'predicted band_gap (σ)']);
   assert.equal(L.reference?.anneal_T, 905.2);
   assert.equal(L.pool?.total, 300);
   assert.deepEqual(L.pool?.columns, ['x_Ga', 'x_In', 'anneal_T']);

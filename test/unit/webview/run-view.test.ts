@@ -84,6 +84,12 @@ test('run view draws parity, curve and relevance for a real bandgap run', { skip
     await page.waitForSelector('canvas#landscape2d[data-points]');
     await page.waitForSelector('canvas#landscape1d[data-points]');
     assert.equal(Number(await page.getAttribute('canvas#landscape1d', 'data-points')), data.landscape!.slices[0].x.length);
+    // colour the 2-D map by the predicted mean instead of the acquisition
+    await page.$eval('#grid-layer', (el) => {
+      (el as unknown as { value: string }).value = '1';
+      el.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => /predicted gap \(mean\)/.test(document.querySelector('canvas#landscape2d')?.getAttribute('aria-label') ?? ''));
     await page.waitForTimeout(100);
     await page.screenshot({ path: join(shotsDir, 'run-real-landscape.png'), fullPage: true });
     assert.deepEqual(errors, []);

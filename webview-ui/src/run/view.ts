@@ -591,7 +591,17 @@ export class RunView {
       const legendBar = h('span', { class: 'legend-bar', 'aria-hidden': 'true' });
       legendBar.style.background = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${colormap(t).join(',')})`).join(', ')})`;
       const legendText = h('span', { class: 'muted' });
-      card.append(h('div', { class: 'toolbar' }, h('label', { for: 'grid-select' }, 'Axes'), select), h('div', { class: 'toolbar' }, legendText, legendBar));
+      // colour: acquisition, predicted mean or σ on the 2-D grid (when landscape.json has them)
+      let layer = 0;
+      const layerSelect = h('vscode-single-select', { id: 'grid-layer', 'aria-label': 'Quantity shown as colour' });
+      const layerBox = h('span', { class: 'toolbar' }, h('label', { for: 'grid-layer' }, 'Colour'), layerSelect);
+      const syncLayers = (): void => {
+        const ls = gi < L.grids.length ? (L.grids[gi].layers ?? []) : [];
+        layerBox.hidden = ls.length < 2;
+        layer = Math.min(layer, Math.max(0, ls.length - 1));
+        layerSelect.replaceChildren(...ls.map((l, i) => h('vscode-option', { value: String(i), selected: i === layer }, l.label)));
+      };
+      card.append(h('div', { class: 'toolbar' }, h('label', { for: 'grid-select' }, 'Axes'), select, layerBox), h('div', { class: 'toolbar' }, legendText, legendBar));
       const { box, canvas } = this.canvas('landscape2d', true);
       card.append(box);
       const note = h('p', { class: 'muted' });
@@ -631,7 +641,9 @@ export class RunView {
           if (pool && gi >= L.grids.length) return drawPool(pool);
           note.textContent = L.reference ? 'Features not on the axes are held at the reference (incumbent) row.' : '';
           const th = this.theme;
-          const g: LandscapeGrid = L.grids[gi];
+          const base: LandscapeGrid = L.grids[gi];
+          const chosen = base.layers?.[layer];
+          const g: LandscapeGrid = chosen ? { ...base, z: chosen.z, zLabel: chosen.label } : base;
           const [lo, hi] = zRange(g.z);
           legendText.textContent = `${g.zLabel}: ${fmt(lo, 3)} (low)`;
           legendBar.nextSibling?.remove();
@@ -661,8 +673,14 @@ export class RunView {
       select.addEventListener('change', () => {
         gi = Number((select as unknown as { value: string }).value) || 0;
         this.saveState({ grid: gi });
+        syncLayers();
         draw();
       });
+      layerSelect.addEventListener('change', () => {
+        layer = Number((layerSelect as unknown as { value: string }).value) || 0;
+        draw();
+      });
+      syncLayers();
       draw();
     }
   }
