@@ -330,7 +330,10 @@ export async function buildRunViewData(read: RunFileReader, runDirName: string):
   data.suggestions = await readCsv('suggestions', 'suggestions.csv', MAX_VIEW_ROWS);
   const acq = await read(file('acquisition', 'acquisition.csv')).catch(() => undefined);
   let pool: PoolProjection | undefined;
-  if (acq !== undefined) {
+  if (acq !== undefined && acq.length > 30e6) {
+    data.acquisitionRows = Math.max(0, acq.split('\n').filter((l) => l.length).length - 1);
+    warnings.push(`acquisition.csv is large (${(acq.length / 1e6).toFixed(0)} MB): no PC1/PC2 view of the pool`);
+  } else if (acq !== undefined) {
     const t = csvTable(acq);
     data.acquisitionRows = t.totalRows;
     try {
