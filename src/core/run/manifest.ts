@@ -36,6 +36,8 @@ export interface RunManifest {
   command?: 'run' | 'suggest' | 'simulate';
   /** Latest progress while running (phase, 0..1 fraction, message); kept in the final manifest for reference. */
   progress?: { phase: string; fraction?: number; message: string };
+  /** The process writing the run (while `running`): lets a later run recognise a stale `.tmp-` folder. */
+  process?: { pid: number; host: string };
   createdAt: string;
   finishedAt?: string;
   spec: { path: string; sha256: string; content: unknown };

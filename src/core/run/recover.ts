@@ -4,6 +4,7 @@
  * that claims to be running or complete.
  */
 import { promises as fsp, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { RunManifest, RunStatus } from './manifest';
 import { writeFileAtomic } from './files';
@@ -82,4 +83,38 @@ function patch(m: RunManifest | undefined, runId: string, status: RunStatus, mes
     files: {},
   };
   return { ...base, status, finishedAt: now, error: { message, code: status === 'cancelled' ? 'cancelled' : 'worker-died' } };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Finalises `.tmp-<runId>` folders of an experiment whose manifest says `running` but whose writing process (same
+ * host) no longer exists, as `failed`. Runs of live processes, other hosts, or without a recorded process are left alone.
+ * @returns the manifests that were finalised.
+ */
+export async function recoverStaleRuns(experimentDir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await fsp.readdir(experimentDir);
+  } catch {
+    return [];
+  }
+  const done: string[] = [];
+  for (const d of entries) {
+    if (!d.startsWith('.tmp-')) continue;
+    const tm = join(experimentDir, d, 'run.mirun.json');
+    const m = await readManifest(tm);
+    const p = m?.process;
+    if (!m || m.status !== 'running' || !p || p.host !== hostname() || p.pid === process.pid || alive(p.pid)) continue;
+    const r = await finalizeInterruptedRun(tm, 'failed', `the process running it (pid ${p.pid}) ended before the run finished`).catch(() => undefined);
+    if (r) done.push(r.manifestPath);
+  }
+  return done;
 }

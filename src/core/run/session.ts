@@ -4,6 +4,7 @@
  * and finishes by writing the final manifest and renaming the folder to `<runId>/` whatever the outcome.
  */
 import { promises as fsp, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { MiError, formatDiagnostic } from '../diagnostics';
 import type { Diagnostic } from '../diagnostics';
@@ -15,6 +16,7 @@ import type { RunManifest, RunStatus } from './manifest';
 import { LiveManifest } from './live';
 import { makeRunId, sha256, writeFileAtomic } from './files';
 import { experimentDirFor, lenientSpec } from './experiment';
+import { recoverStaleRuns } from './recover';
 
 /** Thrown when the AbortSignal fires; the run ends with status `cancelled`. */
 export class RunCancelled extends Error {
@@ -63,6 +65,7 @@ export class RunSession {
       name: typeof early?.name === 'string' ? early.name : basename(absSpec).replace(/\.mi\.ya?ml$|\.ya?ml$/i, ''),
       status: 'running',
       command: opts.command,
+      process: { pid: process.pid, host: hostname() },
       createdAt: new Date(t0).toISOString(),
       spec: { path: absSpec, sha256: sha256(text), content: early ?? null },
       dataset: { path: '', sha256: '', rows: 0, dropped: 0 },
@@ -102,6 +105,8 @@ export class RunSession {
     const runId = opts.runId ?? makeRunId();
     const tmpDir = join(experimentDir, `.tmp-${runId}`);
     await fsp.mkdir(tmpDir, { recursive: true });
+    // Earlier runs of this experiment whose process died (kill -9, crash, power loss) are finalised as failed.
+    await recoverStaleRuns(experimentDir).catch(() => undefined);
     const s = new RunSession(absSpec, text, experimentDir, runId, tmpDir, opts, t0);
     await s.live.flush();
     s.emit({ type: 'started', runId, runDir: tmpDir, tempManifest: s.live.path, manifestPath: join(s.finalDir, 'run.mirun.json') });

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { finalizeInterruptedRun } from '../../../src/core/run/recover';
+import { executeRun } from '../../../src/core/run';
 
 function tempRun(status: string): { exp: string; tmpManifest: string } {
   const exp = mkdtempSync(join(tmpdir(), 'mi-recover-'));
@@ -51,4 +54,23 @@ test('an unreadable temp manifest is replaced by a minimal failed one', async ()
   const m = JSON.parse(readFileSync(r!.manifestPath, 'utf8'));
   assert.equal(m.status, 'failed');
   assert.equal(m.runId, '20260101-000000-abcd');
+});
+
+test('a stale .tmp- run of a dead process is finalised as failed by the next run; live ones are left alone', async () => {
+  const exp = mkdtempSync(join(tmpdir(), 'mi-stale-'));
+  const dead = spawnSync(process.execPath, ['-e', '']).pid;
+  const mk = (id: string, pid: number) => {
+    mkdirSync(join(exp, `.tmp-${id}`));
+    writeFileSync(join(exp, `.tmp-${id}`, 'run.mirun.json'), JSON.stringify({ format: 'mi-studio-run', runId: id, status: 'running', process: { pid, host: hostname() }, files: {} }));
+  };
+  mk('20260101-000000-dead', dead);
+  mk('20260101-000000-11ve', process.ppid);
+  const root = process.env.MI_ROOT ?? process.cwd();
+  const { manifest } = await executeRun(join(root, 'test/fixtures/run/tiny-ridge.mi.yaml'), { out: exp });
+  assert.equal(manifest.status, 'completed');
+  const stale = JSON.parse(readFileSync(join(exp, '20260101-000000-dead', 'run.mirun.json'), 'utf8'));
+  assert.equal(stale.status, 'failed');
+  assert.match(stale.error.message, new RegExp(`pid ${dead}`));
+  assert.ok(existsSync(join(exp, '.tmp-20260101-000000-11ve')), 'the run of a live process is untouched');
+  assert.equal(manifest.process?.pid, process.pid);
 });
