@@ -50,7 +50,7 @@ export class RunManager implements vscode.Disposable {
   /** Starts a run; with `userStarted`, shows a cancellable progress notification and reports the outcome. */
   start(request: RunRequest, userStarted = true): RunHandle {
     const run = this.client.start(request);
-    getLog().info(`[${this.label(run)}] ${request.kind} queued: ${request.specPath}`);
+    if (run.state === 'queued') getLog().info(`[${this.label(run)}] ${request.kind} queued (waiting for a free worker): ${request.specPath}`);
     if (userStarted) void this.showProgress(run);
     void run.done.then((o) => this.onFinished(run, o, userStarted));
     return run;
@@ -144,7 +144,7 @@ export class RunManager implements vscode.Disposable {
   private onState(run: RunHandle): void {
     if (run.state === 'running' && run.pid !== undefined && !this.announced.has(run.id)) {
       this.announced.add(run.id);
-      getLog().info(`[${this.label(run)}] ${run.request.kind} running in worker pid ${run.pid}`);
+      getLog().info(`[${this.label(run)}] ${run.request.kind} of ${run.request.specPath} running in worker pid ${run.pid}`);
     }
     if (run.state === 'finished') this.announced.delete(run.id);
     this.updateStatus();
