@@ -8,7 +8,10 @@
  *   null with fewer than two features. Matrices are row-major `[iy][ix]`.
  * - `points`: measured rows, the incumbent(s) and the suggestions at their (x, y) on the grid's two features.
  * Mean/std are of the plotted target (the first objective); `acquisition` is the full acquisition (all targets).
- * Numbers are rounded to 6 significant digits; the file stays well under 2 MB (points are capped at 2000).
+ * - `pca`: the first two principal components (power iteration) of the standardised features of the training rows and
+ *   the top-scored candidates, with all points (measured, incumbent, top candidates, suggestions) in PC coordinates.
+ * Numbers are rounded to 6 significant digits; the file stays well under 2 MB (points are capped at 2000 measured
+ * rows and 1000 candidates).
  */
 import type { Goal } from '../spec/types';
 import type { FeatureSet, Matrix } from '../features/types';
@@ -52,6 +55,20 @@ export interface LandscapePoint {
   acquisition?: number;
 }
 
+/**
+ * First two principal components of the standardised features of the training rows and the top-scored candidates
+ * (power iteration with deflation); every point is also given in PC coordinates for a scatter view.
+ */
+export interface LandscapePca {
+  center: number[];
+  scale: number[];
+  /** Two unit vectors over the standardised features. */
+  components: [number[], number[]];
+  /** Fraction of the total variance along each component. */
+  explained: [number, number];
+  points: { kind: LandscapePoint['kind'] | 'candidate'; id: string; pc1: number; pc2: number; value: number; acquisition?: number }[];
+}
+
 export interface Landscape {
   format: 'mi-studio-landscape';
   version: 1;
@@ -66,6 +83,43 @@ export interface Landscape {
   grid2d: LandscapeGrid2d | null;
   points: LandscapePoint[];
   incumbents: { target: string; id: string; value: number }[];
+  /** Present when there are at least two features. */
+  pca?: LandscapePca;
+}
+
+/** Top-2 principal components by power iteration on the covariance of standardised rows. */
+export function principalComponents(rows: number[][], iterations = 200): { center: number[]; scale: number[]; components: [number[], number[]]; explained: [number, number] } {
+  const d = rows[0]?.length ?? 0;
+  const n = rows.length;
+  const center = new Array<number>(d).fill(0);
+  for (const r of rows) r.forEach((v, j) => (center[j] += v / n));
+  const scale = new Array<number>(d).fill(0);
+  for (const r of rows) r.forEach((v, j) => (scale[j] += (v - center[j]) ** 2 / n));
+  for (let j = 0; j < d; j++) scale[j] = Math.sqrt(scale[j]) || 1;
+  const Z = rows.map((r) => r.map((v, j) => (v - center[j]) / scale[j]));
+  const C = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (const z of Z) for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) C[a][b] += (z[a] * z[b]) / Math.max(1, n);
+  const total = C.reduce((s, row, a) => s + row[a], 0) || 1;
+  const comps: number[][] = [];
+  const lambdas: number[] = [];
+  for (let k = 0; k < 2; k++) {
+    let v = Array.from({ length: d }, (_, j) => 1 / Math.sqrt(d) + (j === k ? 0.1 : 0));
+    let lambda = 0;
+    for (let it = 0; it < iterations; it++) {
+      const w = C.map((row) => row.reduce((s, c, b) => s + c * v[b], 0));
+      for (const u of comps) {
+        const dot = w.reduce((s, x, j) => s + x * u[j], 0);
+        for (let j = 0; j < d; j++) w[j] -= dot * u[j];
+      }
+      const norm = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
+      if (!(norm > 1e-300)) break;
+      lambda = norm;
+      v = w.map((x) => x / norm);
+    }
+    comps.push(v);
+    lambdas.push(lambda);
+  }
+  return { center, scale, components: [comps[0], comps[1]], explained: [lambdas[0] / total, lambdas[1] / total] };
 }
 
 const r6 = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(6)) : 0);
@@ -215,7 +269,45 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
     }
     return { target: o.name, id, value: r6(value) };
   });
+  let pca: LandscapePca | undefined;
+  if (d >= 2) {
+    const pcaRows: number[][] = [];
+    for (let i = 0; i < X.rows; i += step) pcaRows.push(Array.from(X.data.subarray(i * d, (i + 1) * d)));
+    const ex = inp.extra && inp.extra.cols === d ? inp.extra : undefined;
+    const exStep = ex ? Math.max(1, Math.ceil(ex.rows / 1000)) : 1;
+    const exRows: number[][] = [];
+    if (ex) for (let i = 0; i < ex.rows; i += exStep) exRows.push(Array.from(ex.data.subarray(i * d, (i + 1) * d)));
+    const pc = principalComponents([...pcaRows, ...exRows]);
+    const proj = (f: number[]): [number, number] => {
+      let a = 0;
+      let b = 0;
+      for (let j = 0; j < d; j++) {
+        const z = (f[j] - pc.center[j]) / pc.scale[j];
+        a += z * pc.components[0][j];
+        b += z * pc.components[1][j];
+      }
+      return [r6(a), r6(b)];
+    };
+    const pts: LandscapePca['points'] = [];
+    for (let i = 0; i < X.rows; i += step) {
+      const [a, b] = proj(Array.from(X.data.subarray(i * d, (i + 1) * d)));
+      pts.push({ kind: i === refRow ? 'incumbent' : 'measured', id: train.ids[i], pc1: a, pc2: b, value: r6(train.Y.data[i * train.Y.cols + ti]) });
+    }
+    if (exRows.length) {
+      const e = evalRows(exRows);
+      exRows.forEach((f, k) => {
+        const [a, b] = proj(f);
+        pts.push({ kind: 'candidate', id: '', pc1: a, pc2: b, value: e.mean[k], acquisition: e.acq[k] });
+      });
+    }
+    for (const s of inp.suggestions) {
+      const [a, b] = proj(s.features);
+      pts.push({ kind: 'suggestion', id: s.id, pc1: a, pc2: b, value: r6(s.mean), acquisition: r6(s.acquisition) });
+    }
+    pca = { center: pc.center.map(r6), scale: pc.scale.map(r6), components: [pc.components[0].map(r6), pc.components[1].map(r6)], explained: [r6(pc.explained[0]), r6(pc.explained[1])], points: pts };
+  }
   return {
+    pca,
     format: 'mi-studio-landscape',
     version: 1,
     runId: inp.runId,

@@ -95,6 +95,10 @@ for (const strategy of ['kriging-believer', 'local-penalization'] as const) {
     assert.ok(land.grid2d && land.grid2d.mean.length === 30 && land.grid2d.mean[0].length === 30);
     assert.equal(land.points.filter((p) => p.kind === 'suggestion').length, 5);
     assert.ok(statSync(join(runDir, 'landscape.json')).size < 2e6);
+    assert.ok(land.pca, 'pca present');
+    assert.equal(land.pca.points.filter((p) => p.kind === 'suggestion').length, 5);
+    assert.ok(land.pca.points.some((p) => p.kind === 'candidate'));
+    assert.ok(land.pca.explained[0] >= land.pca.explained[1]);
     const camp = await readCampaign(expDir);
     assert.equal(camp.length, 1);
     assert.equal(camp[0].type, 'suggested');
