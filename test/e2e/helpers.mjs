@@ -26,7 +26,8 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Copy the workspace template to <run>/ws/<name> (or create it from `files` when `empty` is set), launch Debian's
  * Chromium with a fresh profile and open the workbench on that folder. Call `close()` when done (e.g. in `after`).
  * @param {string} name  unique per suite (folder and screenshot prefix)
- * @param {{ empty?: boolean, files?: Record<string,string> }} [opts]
+ * @param {{ empty?: boolean, files?: Record<string,string>, prepare?: (ws: string) => Promise<void> }} [opts]
+ *   `prepare` runs after the copy and before the window opens (e.g. to generate large files)
  */
 export async function openSession(name, opts = {}) {
   const ws = join(env.runDir, 'ws', name);
@@ -37,6 +38,7 @@ export async function openSession(name, opts = {}) {
     mkdirSync(join(ws, rel, '..'), { recursive: true });
     writeFileSync(join(ws, rel), text);
   }
+  if (opts.prepare) await opts.prepare(ws);
   const chromeProfile = mkdtempSync(join(env.runDir, `chrome-${name}-`));
   const hostsBefore = extensionHostLogs();
   const ctx = await chromium.launchPersistentContext(chromeProfile, {

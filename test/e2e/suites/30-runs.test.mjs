@@ -97,3 +97,32 @@ t('"Suggest next experiments" produces a suggestions table with `batch` rows and
   const sug = readFileSync(join(runs[0], 'suggestions.csv'), 'utf8').trim().split('\n');
   assert.equal(sug.length - 1, batch, 'suggestions.csv rows != batch');
 });
+
+t('Cancel during training leaves no completed run and the extension keeps working', async () => {
+  await runCommand(s.page, 'View: Close All Editors');
+  await runCommand(s.page, 'Notifications: Clear All Notifications');
+  await openFile(s.page, SPEC);
+  const lens = await waitForCodeLens(s.page, 'Train', { timeout: 30_000 });
+  const before = finalRuns();
+  await lens.click();
+  const toast = s.page.locator('.notification-toast', { hasText: 'MI Studio: Training' }).first();
+  await toast.waitFor({ timeout: 60_000 });
+  await sleep(3000); // let the worker start the run (the run folder exists once it has started)
+  await toast.hover();
+  await toast.locator('a.monaco-button, .monaco-button', { hasText: 'Cancel' }).first().click();
+  await s.page.locator('.notification-toast', { hasText: 'was cancelled' }).first().waitFor({ timeout: 60_000 });
+  await screenshot(s.page, 'runs-06-cancelled');
+  // the run ends as <runId>/ with status cancelled; nothing new is marked completed
+  let runs = [];
+  for (let i = 0; i < 50 && !runs.length; i++) { runs = finalRuns().filter((r) => !before.includes(r)); await sleep(200); }
+  for (const r of runs) {
+    const m = JSON.parse(readFileSync(join(r, 'run.mirun.json'), 'utf8'));
+    assert.notEqual(m.status, 'completed', `${r} is marked completed after Cancel`);
+  }
+  assert.equal(runs.length, 1, `expected the cancelled run's folder, got ${runs.length}`);
+  assert.equal(JSON.parse(readFileSync(join(runs[0], 'run.mirun.json'), 'utf8')).status, 'cancelled');
+  // the extension keeps working: the lenses are still served and the "running" status item is gone
+  await openFile(s.page, SPEC);
+  await waitForCodeLens(s.page, 'Suggest next experiments');
+  await s.page.locator('.statusbar-item', { hasText: 'MI Studio: train' }).waitFor({ state: 'detached', timeout: 30_000 });
+});
