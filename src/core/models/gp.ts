@@ -53,6 +53,8 @@ export interface GpOptions {
   polishIter?: number;
   /** Use the TensorFlow.js float32 matmul for pool variances when a fast backend is ready (default true). */
   accelerate?: boolean;
+  /** Log-normal hyperpriors on lengthscales and noise (MAP); false = plain maximum likelihood (default true). */
+  prior?: boolean;
 }
 
 /** Bounds in standardised units. */
@@ -76,6 +78,8 @@ export class GpObjective {
     readonly ard: boolean,
     /** When given (a fast TensorFlow.js backend), K⁻¹ for the gradient is formed with a float32 matmul. */
     readonly tf: Tf | null = null,
+    /** Add the log-normal hyperpriors (MAP instead of maximum likelihood). */
+    readonly usePrior = true,
   ) {
     this.D = ard ? d : 1;
     this.K = new Float64Array(n * n);
@@ -123,7 +127,7 @@ export class GpObjective {
     const alpha = cholSolve(L, n, y);
     let logdet = 0;
     for (let i = 0; i < n; i++) logdet += Math.log(L[i * n + i]);
-    const nlml = 0.5 * dot(y, 0, alpha, 0, n) + logdet + 0.5 * n * LOG2PI;
+    const nlml = 0.5 * dot(y, 0, alpha, 0, n) + logdet + 0.5 * n * LOG2PI + (this.usePrior ? this.prior(theta) : 0);
     if (!grad) return nlml;
     const Kinv = this.tf
       ? tfInverseFromInvFactor(this.tf, invertLower(L, n), n)
@@ -161,7 +165,30 @@ export class GpObjective {
     for (let k = 0; k < D; k++) grad[k] = gl[k];
     grad[D] = gsf + 0.5 * sf2 * trW;
     grad[D + 1] = 0.5 * sn2 * trW;
+    if (this.usePrior) this.prior(theta, grad);
     return nlml;
+  }
+
+  /**
+   * Negative log hyperprior (up to a constant), adding its gradient to `grad` when given. Log-normal priors in the
+   * spirit of BoTorch's current defaults (Hvarfner et al. 2024): log ℓ ~ N(√2 + ½ log d + log √12, 3) — the √12
+   * converts from unit-cube to standardised inputs — and log σn² ~ N(−4, 1) on standardised targets. They keep
+   * high-dimensional ARD fits from interpolating the noise; with enough data the likelihood dominates.
+   */
+  prior(theta: ArrayLike<number>, grad?: Float64Array): number {
+    const { D } = this;
+    const muL = Math.SQRT2 + 0.5 * Math.log(this.d) + 0.5 * Math.log(12);
+    const varL = 3;
+    let p = 0;
+    for (let k = 0; k < D; k++) {
+      const z = theta[k] - muL;
+      p += (0.5 * z * z) / varL;
+      if (grad) grad[k] += z / varL;
+    }
+    const zn = theta[D + 1] + 4;
+    p += 0.5 * zn * zn;
+    if (grad) grad[D + 1] += zn;
+    return p;
   }
 
   bounds(): { lower: Float64Array; upper: Float64Array } {
@@ -203,6 +230,7 @@ export interface GpHyperSearch {
   subsetSize?: number;
   polishIter?: number;
   accelerate: boolean;
+  prior?: boolean;
   report: (v: number) => void;
   signal?: AbortSignal;
 }
@@ -228,7 +256,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       objY = Float64Array.from(perm, (i) => y[i]);
       objN = subsetSize;
     }
-    const obj = new GpObjective(objX, objN, d, objY, a.code, a.ard, fastTf(objN));
+    const obj = new GpObjective(objX, objN, d, objY, a.code, a.ard, fastTf(objN), a.prior ?? true);
     const { lower, upper } = obj.bounds();
     const D = obj.D;
     let best: { x: Float64Array; f: number } | null = null;
@@ -261,7 +289,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       throw new MiError('GP hyperparameter optimisation failed', { code: 'gp-optimise-failed' });
     }
     if (objN < n && n <= 2000 && (a.polishIter ?? 8) > 0) {
-      const full = new GpObjective(X, n, d, y, a.code, a.ard, fastTf(n));
+      const full = new GpObjective(X, n, d, y, a.code, a.ard, fastTf(n), a.prior ?? true);
       const polish = minimizeLbfgsb((x, g) => full.evaluate(x, g), best.x, {
         lower,
         upper,
@@ -402,6 +430,7 @@ export class GpModel implements Model {
       subsetSize: this.opts.subsetSize,
       polishIter: this.opts.polishIter,
       accelerate: this.opts.accelerate ?? true,
+      prior: this.opts.prior ?? true,
       report,
       signal,
     });
