@@ -4,7 +4,7 @@
 //   code-server on a free loopback port in its own process group → `node --test` on test/e2e/suites/*.test.mjs
 //   (sequential) → ALWAYS tear down (TERM the process groups, KILL after a timeout, then verify no process of this
 //   run remains) → copy logs to test-results/e2e/ → exit code = test result.
-// Usage: node test/e2e/run.mjs [--skip-setup] [--skip-build] [--keep] [suite-name-substring ...]
+// Usage: node test/e2e/run.mjs [--skip-setup] [--skip-build] [--keep] [--grep=<test-name-regex>] [suite-name-substring ...]
 //   MI_E2E_TIMEOUT_MS  overall time limit of the suites (default 8 min)
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, openSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
@@ -22,6 +22,8 @@ const CS_BIN = join(ROOT, '.e2e-cache', 'code-server', 'node_modules', '.bin', '
 const argv = process.argv.slice(2);
 const flag = (f) => argv.includes(f);
 const filters = argv.filter((a) => !a.startsWith('--'));
+/** --grep=<regex>: only tests whose name matches (node --test --test-name-pattern) */
+const grep = argv.find((a) => a.startsWith('--grep='))?.slice('--grep='.length);
 /** what may go into the VSIX (then filtered by .vscodeignore): staged for packaging */
 const STAGE_DIRS = ['dist', 'media', 'syntaxes', 'schemas'];
 const STAGE_FILE = /^(package\.json|\.vscodeignore|language-configuration\.json|README(\.md)?|NOTICE(\.md|\.txt)?|LICEN[CS]E(\.md|\.txt)?|CHANGELOG\.md)$/i;
@@ -292,7 +294,7 @@ async function main() {
   let output = '';
   let timedOut = false;
   const rc = await timed('suites', () => new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...suites.map((s) => join(suitesDir, s))],
+    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...(grep ? [`--test-name-pattern=${grep}`] : []), ...suites.map((s) => join(suitesDir, s))],
       { cwd: ROOT, env: testEnv, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     groups.push({ name: 'node --test', pid: child.pid });
     child.stdout.on('data', (d) => { output += d; process.stdout.write(d); });

@@ -111,6 +111,9 @@ t('Cancel during training leaves no completed run and the extension keeps workin
   await toast.hover();
   await toast.locator('a.monaco-button, .monaco-button', { hasText: 'Cancel' }).first().click();
   await s.page.locator('.notification-toast', { hasText: 'was cancelled' }).first().waitFor({ timeout: 60_000 });
+  // the live results view follows the run to its final folder and says so
+  const view = await findWebview(s.page, '.badge.cancelled', { timeout: 30_000 });
+  assert.equal((await view.locator('h1 .badge').first().innerText()).trim().toLowerCase(), 'cancelled');
   await screenshot(s.page, 'runs-06-cancelled');
   // the run ends as <runId>/ with status cancelled; nothing new is marked completed
   let runs = [];
