@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   openSession, openFile, waitForCodeLens, findWebview, assertCanvasDrew, screenshot, onFailScreenshot, sleep, escape,
-  unlessErrorToast, runCommand,
+  unlessErrorToast, runCommand, env,
 } from '../helpers.mjs';
 
 let s;
@@ -128,4 +128,48 @@ t('Cancel during training leaves no completed run and the extension keeps workin
   await openFile(s.page, SPEC);
   await waitForCodeLens(s.page, 'Suggest next experiments');
   await s.page.locator('.statusbar-item', { hasText: 'MI Studio: train' }).waitFor({ state: 'detached', timeout: 30_000 });
+});
+
+/** pids of MI Studio run workers started by this E2E run's extension hosts */
+function workerPids() {
+  const out = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'latin1').split('\0');
+      if (cmd.some((a) => a.startsWith(env.runDir) && a.endsWith('/dist/worker.js'))) out.push(Number(d));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+t('killing the worker shows an error, and the next run works', async () => {
+  await runCommand(s.page, 'View: Close All Editors');
+  await runCommand(s.page, 'Notifications: Clear All Notifications');
+  await openFile(s.page, SPEC);
+  const lens = await waitForCodeLens(s.page, 'Train', { timeout: 30_000 });
+  const before = workerPids();
+  await lens.click();
+  await s.page.locator('.notification-toast', { hasText: 'MI Studio: Training' }).first().waitFor({ timeout: 60_000 });
+  let pids = [];
+  for (let i = 0; i < 100 && !pids.length; i++) { pids = workerPids().filter((p) => !before.includes(p)); await sleep(100); }
+  assert.equal(pids.length, 1, `expected one new worker process, found ${pids.length}`);
+  await sleep(1500);
+  process.kill(pids[0], 'SIGKILL');
+  const err = s.page.locator('.notification-toast', { hasText: /failed/ }).filter({ has: s.page.locator('.codicon-error') }).first();
+  await err.waitFor({ timeout: 60_000 });
+  await screenshot(s.page, 'runs-07-worker-killed');
+
+  // the extension host carries on: a new (small) run completes and shows its parity plot
+  await runCommand(s.page, 'View: Close All Editors');
+  await runCommand(s.page, 'Notifications: Clear All Notifications');
+  await openFile(s.page, 'good.mi.yaml');
+  await (await waitForCodeLens(s.page, 'Train', { timeout: 30_000 })).click();
+  const view = await unlessErrorToast(s.page, (async () => {
+    const v = await findWebview(s.page, '.badge.completed', { timeout: 180_000 });
+    await v.locator('canvas#parity-gap[data-rendered="true"]').waitFor({ timeout: 60_000 });
+    return v;
+  })());
+  assert.equal(Number(await view.locator('canvas#parity-gap').getAttribute('data-points')), 40);
+  await screenshot(s.page, 'runs-08-next-run-after-kill');
 });
