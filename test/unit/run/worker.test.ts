@@ -86,3 +86,27 @@ test('a worker error before the run folder exists is reported as failed with the
   assert.equal(o.exitCode, 1);
   assert.equal(o.manifestPath, undefined);
 });
+
+test('cancel is seen inside a long synchronous fit: the run stops cooperatively (no SIGTERM/SIGKILL needed)', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'mi-worker-'));
+  const client = new RunClient({ workerPath });
+  let t0 = 0;
+  client.on({
+    message: (run, m) => {
+      // cancel well inside the first fold's GP fit (synchronous L-BFGS)
+      if (m.type === 'progress' && m.phase === 'cv' && !t0) {
+        setTimeout(() => {
+          t0 = Date.now();
+          client.cancel(run.id);
+        }, 300);
+      }
+    },
+  });
+  const run = client.start({ kind: 'train', specPath: slowSpec(600), options: { out } });
+  const o = await run.done;
+  assert.equal(o.status, 'cancelled');
+  assert.equal(o.signal, null);
+  assert.equal(o.exitCode, 0, 'the worker exited by itself after writing the cancelled manifest');
+  assert.ok(t0 > 0);
+  assert.equal(JSON.parse(readFileSync(o.manifestPath!, 'utf8')).timings.total > 0, true, 'the manifest was finished by the run itself');
+});
