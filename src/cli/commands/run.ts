@@ -3,9 +3,13 @@
  * `optimize`) suggest. Progress goes to stderr (`[phase] message` lines, or a one-line bar on a TTY); the path of
  * `run.mirun.json` is the last line on stdout. Exit 0 completed, 1 failed, 130 cancelled (Ctrl+C).
  */
-import { relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Command } from '../main';
 import { executeRun } from '../../core/run';
+import type { ExecuteRunResult } from '../../core/run';
+import { MiError } from '../../core/diagnostics';
+import { EngineError, runInThread } from '../../worker/thread';
 import type { RunManifest } from '../../core/run/manifest';
 import type { RunEvent } from '../../protocol/worker';
 
@@ -62,6 +66,8 @@ export class ProgressPrinter {
       if (e.level === 'error' && /^\[\w+\] failed: /.test(e.message)) return;
       this.line(e.level === 'info' || e.level === 'debug' || e.level === 'trace' ? e.message : `${e.level}: ${e.message}`);
     } else if (e.type === 'progress') {
+      // The final progress event only repeats the status, which the summary line prints.
+      if (/^(completed|failed|cancelled)$/.test(e.message)) return;
       if (this.tty) this.bar(e.phase, e.fraction, e.message);
       else if (e.phase !== this.lastPhase || Date.now() - this.lastLine > 2000) {
         // Without a TTY: a progress line at most every 2 s per phase (phase starts are already logged).
@@ -120,26 +126,19 @@ export async function runFromCli(name: 'run' | 'suggest', args: string[], usage:
     return { code: 2 };
   }
   const printer = new ProgressPrinter();
-  const controller = new AbortController();
+  const engine = startEngine(name, parsed, (e) => printer.onEvent(e));
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
       printer.line('interrupted: cancelling the run (Ctrl+C again to quit immediately)');
-      controller.abort();
+      engine.cancel();
     } else process.exit(130);
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const { manifestPath, manifest } = await executeRun(parsed.spec, {
-      out: parsed.out,
-      seed: parsed.seed,
-      optimize: name === 'suggest' ? true : parsed.optimize,
-      command: name,
-      signal: controller.signal,
-      onEvent: (e) => printer.onEvent(e),
-    });
+    const { manifestPath, manifest } = await engine.done;
     printer.clearBar();
     if (manifest.status === 'failed') printRunError(manifest);
     const code = manifest.status === 'completed' ? 0 : manifest.status === 'cancelled' ? 130 : 1;
@@ -151,6 +150,43 @@ export async function runFromCli(name: 'run' | 'suggest', args: string[], usage:
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+/**
+ * Runs the engine in a worker thread (dist/worker.js next to dist/cli.js) so Ctrl+C is handled at once even while
+ * a fit computes synchronously: the shared abort flag is seen at the engine's next check. Falls back to this thread
+ * when the worker bundle is not there (or MI_WORKER_THREADS=0).
+ */
+function startEngine(name: 'run' | 'suggest', a: RunArgs, onEvent: (e: RunEvent) => void): { done: Promise<ExecuteRunResult>; cancel(): void } {
+  const script = typeof __dirname === 'string' ? join(__dirname, 'worker.js') : '';
+  if (process.env.MI_WORKER_THREADS !== '0' && script && existsSync(script)) {
+    try {
+      const t = runInThread(
+        script,
+        { type: 'start', id: 'cli', kind: name === 'suggest' ? 'suggest' : 'train', specPath: a.spec, options: { out: a.out, seed: a.seed, optimize: a.optimize } },
+        onEvent,
+      );
+      const done = t.done.then(
+        (r) => ({ manifestPath: r.manifestPath, manifest: JSON.parse(readFileSync(r.manifestPath, 'utf8')) as RunManifest }),
+        (e: unknown) => {
+          throw e instanceof EngineError ? new MiError(e.message, e.details as MiError['details']) : e;
+        },
+      );
+      return { done, cancel: t.cancel };
+    } catch {
+      /* no worker threads here: run on this thread */
+    }
+  }
+  const controller = new AbortController();
+  const done = executeRun(a.spec, {
+    out: a.out,
+    seed: a.seed,
+    optimize: name === 'suggest' ? true : a.optimize,
+    command: name,
+    signal: controller.signal,
+    onEvent,
+  });
+  return { done, cancel: () => controller.abort() };
 }
 
 const USAGE = 'mi-studio run SPEC [--out DIR] [--seed N] [--no-optimize]';
