@@ -4,7 +4,8 @@
  * the summary (`chosen`, hyperparameters `inner_cv_rmse_<type>`).
  */
 import type { Matrix } from '../features/types';
-import { checkAbort } from './common';
+import { checkAbort, marginalSamples } from './common';
+import { Rng } from '../linalg/random';
 import { crossValidate } from './cv';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
 
@@ -95,7 +96,8 @@ export class AutoModel implements Model {
   }
 
   sample(X: Matrix, count: number, seed: number): Float64Array[] {
-    if (!this.inner?.sample) throw new Error(`auto model: ${this.inner?.type ?? 'unfitted'} model does not support sampling`);
-    return this.inner.sample(X, count, seed);
+    if (!this.inner) throw new Error('auto model: sample() called before fit()');
+    if (this.inner.sample) return this.inner.sample(X, count, seed);
+    return marginalSamples(this.inner.predict(X), count, seed, new Rng(seed));
   }
 }

@@ -93,3 +93,17 @@ export function normalise(v: number[]): number[] {
 export function notFitted(type: string): MiError {
   return new MiError(`${type} model: predict() called before fit()`, { code: 'model-not-fitted' });
 }
+
+/**
+ * Independent (not joint) draws from N(mean, latentVariance) of output 0 — the fallback for models without a joint
+ * posterior (used by `auto` when its pick has no sampler).
+ */
+export function marginalSamples(p: Prediction, count: number, seed: number, rng: { normal(): number }): Float64Array[] {
+  void seed;
+  const T = p.outputs;
+  return Array.from({ length: count }, () => {
+    const s = new Float64Array(p.rows);
+    for (let i = 0; i < p.rows; i++) s[i] = p.mean[i * T] + Math.sqrt(p.latentVariance[i * T]) * rng.normal();
+    return s;
+  });
+}

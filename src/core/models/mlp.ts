@@ -255,6 +255,33 @@ export class MlpEnsembleModel implements Model {
     return pred;
   }
 
+  /** Thompson samples of output 0: each draw is one ensemble member's mean function (members chosen at random). */
+  sample(X: Matrix, count: number, seed: number): Float64Array[] {
+    if (!this.xs || !this.ys || !this.members.length) throw notFitted('mlp-ensemble');
+    const rng = new Rng(seed);
+    const perMember = this.members.map((mem) => {
+      const single = new MlpEnsembleModel({ hidden: this.hidden, members: 1 });
+      single.xs = this.xs;
+      single.ys = this.ys;
+      single.d = this.d;
+      single.T = this.T;
+      single.members = [mem];
+      return single;
+    });
+    const cache = new Map<number, Float64Array>();
+    return Array.from({ length: count }, () => {
+      const k = rng.int(perMember.length);
+      let s = cache.get(k);
+      if (!s) {
+        const p = perMember[k].predict(X);
+        s = new Float64Array(X.rows);
+        for (let i = 0; i < X.rows; i++) s[i] = p.mean[i * this.T];
+        cache.set(k, s);
+      }
+      return Float64Array.from(s);
+    });
+  }
+
   summary(): ModelSummary {
     return {
       type: 'mlp-ensemble',

@@ -6,7 +6,9 @@ import { MiError } from '../diagnostics';
 import type { Matrix } from '../features/types';
 import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
 import { fitBlr, predictBlr, type BlrPosterior } from './blr';
-import { checkAbort, checkShapes, emptyPrediction, f64, normalise, notFitted, outputColumn, takeRows, toArray } from './common';
+import { checkAbort, checkShapes, emptyPrediction, f64, marginalSamples, normalise, notFitted, outputColumn, takeRows, toArray } from './common';
+import { dot, solveUpperTInPlace } from '../linalg/dense';
+import { Rng } from '../linalg/random';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
 
 interface RidgeOutput {
@@ -71,6 +73,25 @@ export class RidgeModel implements Model {
       }
     });
     return pred;
+  }
+
+  /** Thompson samples of output 0: weights from the posterior (weight space), else marginal draws (function space). */
+  sample(X: Matrix, count: number, seed: number): Float64Array[] {
+    if (!this.xs || !this.outputs.length) throw notFitted('ridge');
+    const o = this.outputs[0];
+    const rng = new Rng(seed);
+    if (o.post.mode !== 'primal') return marginalSamples(this.predict(X), count, seed, rng);
+    const d = this.d;
+    const F = standardize(X, this.xs).data;
+    return Array.from({ length: count }, () => {
+      const w = new Float64Array(d);
+      for (let j = 0; j < d; j++) w[j] = rng.normal();
+      solveUpperTInPlace(o.post.L, d, w); // L⁻ᵀ z ~ N(0, A⁻¹)
+      for (let j = 0; j < d; j++) w[j] += o.post.m[j];
+      const s = new Float64Array(X.rows);
+      for (let i = 0; i < X.rows; i++) s[i] = o.yMean + o.yStd * dot(F, i * d, w, 0, d);
+      return s;
+    });
   }
 
   summary(): ModelSummary {

@@ -136,9 +136,33 @@ test('mlp-ensemble (TensorFlow.js): fits, reports epochs, reproducible within 1e
   }
   const r = loadModel(JSON.parse(JSON.stringify(a.save())));
   assert.deepEqual(Array.from(r.predict(Xq).mean), Array.from(pa.mean));
+  // Thompson draws are member mean functions: each equals one member's prediction, finite everywhere
+  const draws = a.sample!(Xq, 4, 2);
+  assert.equal(draws.length, 4);
+  assert.ok(draws.every((dr) => dr.every(Number.isFinite)));
   // it learned something: in-sample error well below the target spread
   const pin = a.predict(X);
   let se = 0;
   for (let i = 0; i < 60; i++) se += (pin.mean[i] - Y.data[i]) ** 2;
   assert.ok(Math.sqrt(se / 60) < 0.8, `rmse ${Math.sqrt(se / 60)}`);
+});
+
+test('ridge weight-posterior samples match the predictive mean and latent variance; auto always samples', async () => {
+  const { X, Y } = data(80, 2, 21);
+  const m = createModel({ type: 'ridge' }, { seed: 0 });
+  await m.fit(X, Y, { seed: 0 });
+  const Xq = data(3, 2, 22).X;
+  const p = m.predict(Xq);
+  const S = m.sample!(Xq, 4000, 3);
+  for (let j = 0; j < 3; j++) {
+    const mu = S.reduce((s, v) => s + v[j], 0) / S.length;
+    const v = S.reduce((s, x) => s + (x[j] - mu) ** 2, 0) / S.length;
+    assert.ok(Math.abs(mu - p.mean[j]) < 5 * Math.sqrt(p.latentVariance[j] / S.length), `mean ${mu} vs ${p.mean[j]}`);
+    assert.ok(Math.abs(v / p.latentVariance[j] - 1) < 0.15, `var ${v} vs ${p.latentVariance[j]}`);
+  }
+  const auto = createModel({ type: 'auto' }, { seed: 0 });
+  await auto.fit(X, Y, { seed: 0 });
+  const draws = auto.sample!(Xq, 5, 1);
+  assert.equal(draws.length, 5);
+  assert.ok(draws.every((d) => d.length === 3 && d.every(Number.isFinite)));
 });
