@@ -157,7 +157,12 @@ export class RunClient {
     this.disposed = true;
     for (const r of this.queue) this.finish(r, { status: 'cancelled', error: 'extension shutting down' });
     this.queue = [];
-    for (const r of this.runs.values()) if (r.child && r.state === 'running') r.child.kill('SIGTERM');
+    for (const r of this.runs.values()) {
+      if (r.child && r.state === 'running') {
+        r.cancelRequested = true; // stopped on purpose: recorded as cancelled, not failed
+        r.child.kill('SIGTERM');
+      }
+    }
   }
 
   private get termMs(): number {
@@ -165,6 +170,11 @@ export class RunClient {
   }
   private get killMs(): number {
     return this.opts.killAfterMs ?? 6000;
+  }
+
+  /** Re-reads the concurrency limit and starts queued runs that now fit (e.g. after a settings change). */
+  reschedule(): void {
+    if (!this.disposed) this.pump();
   }
 
   private pump(): void {

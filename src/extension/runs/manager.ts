@@ -44,7 +44,14 @@ export class RunManager implements vscode.Disposable {
       state: (run) => this.onState(run),
       log: (run, level, message) => getLog()[level](`[${this.label(run)}] ${message}`),
     });
-    this.disposables.push(this.status, this.changed, { dispose: off });
+    this.disposables.push(
+      this.status,
+      this.changed,
+      { dispose: off },
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(MAX_CONCURRENT_SETTING)) this.client.reschedule();
+      }),
+    );
   }
 
   /** Starts a run; with `userStarted`, shows a cancellable progress notification and reports the outcome. */

@@ -157,3 +157,19 @@ test('a worker that dies before announcing its run folder: the host finds it by 
   assert.equal(JSON.parse(readFileSync(o.manifestPath!, 'utf8')).status, 'failed');
   assert.deepEqual(readdirSync(out), [run.runId]);
 });
+
+test('raising the concurrency limit starts queued runs without waiting for one to finish', async () => {
+  const { worker, out } = setup();
+  let limit = 1;
+  const client = new RunClient({ workerPath: worker, maxConcurrent: () => limit });
+  const a = client.start({ kind: 'train', specPath: '/a.mi.yaml', options: opts('hang', out, 'a101') });
+  const b = client.start({ kind: 'train', specPath: '/b.mi.yaml', options: opts('hang', out, 'b102') });
+  assert.equal(b.state, 'queued');
+  limit = 2;
+  client.reschedule();
+  assert.equal(b.state, 'running');
+  await until(() => a.pid !== undefined && b.pid !== undefined);
+  client.dispose();
+  const outcomes = await Promise.all([a.done, b.done]);
+  assert.deepEqual(outcomes.map((o) => o.status), ['cancelled', 'cancelled'], 'runs stopped by shutting down are cancelled, not failed');
+});
