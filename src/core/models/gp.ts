@@ -497,7 +497,8 @@ export class GpModel implements Model {
   private predictOutput(o: GpOutput, Xq: Float64Array, m: number, t: number, T: number, pred: Prediction): void {
     const { n, Z, invLs, sf2, sn2, L, alpha, yMean, yStd } = o;
     const d = this.d;
-    const accel = (this.opts.accelerate ?? true) && n >= 128 && m * n * n > 5e7 ? readyTf() : null;
+    // float32 path only pays off when the pool is larger than the training set (it first inverts L: n³/6)
+    const accel = (this.opts.accelerate ?? true) && n >= 128 && m >= n && m * n * n > 5e7 ? readyTf() : null;
     const useTf = accel && accel.backend !== 'cpu' ? accel.tf : null;
     const chunk = useTf ? 2048 : 256;
     if (useTf) this.stats.float32Rows += m;
