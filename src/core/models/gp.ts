@@ -375,7 +375,9 @@ export class GpModel implements Model {
     let iteration = 0;
     const report = (value: number): void => {
       iteration++;
-      fitOpts.onProgress?.({ phase: 'fit', iteration, value });
+      // fraction: against the iteration budget (starts × max iterations + polish), an upper bound on the work
+      const budget = Y.cols * (this.restarts * (this.opts.maxIter ?? 60) + (this.opts.polishIter ?? 8));
+      fitOpts.onProgress?.({ phase: 'fit', iteration, value, fraction: Math.min(0.99, iteration / budget) });
     };
     const accelerate = this.opts.accelerate ?? true;
     if (accelerate && X.rows >= 200) {
