@@ -8,7 +8,9 @@ import { MiError } from '../diagnostics';
 import { loadTable } from '../data';
 import type { Table } from '../data/types';
 import type { Matrix } from '../features/types';
-import type { AcquisitionKind } from './acquisition';
+import { toUtility, type AcquisitionKind } from './acquisition';
+import type { Goal } from '../spec/types';
+import { rffSampler } from './rff';
 import { selectBatch } from './batch';
 import { appendSuggested, linkMeasurements } from './campaign';
 import { selectPool, specInputColumns, subTable, tableFromRows } from './candidates';
@@ -94,6 +96,14 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
     const sel = selectPool(spec, pool, poolPath, ctx.table);
     ctx.log(`pool ${poolPath}: ${pool.rowNumbers.length} candidates, ${sel.measured} already measured, ${sel.excluded} excluded, ${sel.duplicates} duplicates, ${sel.pinned.length} pinned`);
     const keepTop = Math.max(256, 50 * q);
+    // Thompson sampling on large pools: q joint posterior draws by random features, each draw's best rows tracked
+    const obj0 = setup.objectives[0];
+    const sampler =
+      setup.kind === 'ts' && !setup.mo && obj0.output === 0 && sel.score.length > RFF_POOL_SIZE
+        ? rffSampler(model, train.X, Array.from({ length: train.Y.rows }, (_, i) => train.Y.data[i * train.Y.cols]), q, spec.seed)
+        : undefined;
+    if (sampler) ctx.log(`Thompson sampling with ${q} random-feature posterior draw(s) over the whole pool`);
+    const drawBest: { rec: number; value: number; x: number[] }[][] = Array.from({ length: q }, () => []);
     const scored = await scorePool(
       model,
       setup,
@@ -102,9 +112,26 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
         const recs = sel.score.slice(start, end);
         const f = await featuresOf(pipeline, subTable(pool, recs), d);
         const keep = recs.map((_, i) => i).filter((i) => f.ok[i]);
-        return { X: rowsOf(f.X, keep), index: keep.map((i) => recs[i]) };
+        const X = rowsOf(f.X, keep);
+        if (sampler) {
+          for (let k = 1; k < q; k++) trackBest(drawBest[k], sampler.evaluate(X, k), X, keep.map((i) => recs[i]), obj0.goal, q + 1);
+        }
+        return { X, index: keep.map((i) => recs[i]) };
       },
-      { keepTop, signal: ctx.signal, onProgress: (done, total) => total > 50000 && done % 200000 < 8192 && ctx.log(`scored ${done}/${total}`) },
+      {
+        keepTop,
+        signal: ctx.signal,
+        onProgress: (done, total) => total > 50000 && done % 200000 < 8192 && ctx.log(`scored ${done}/${total}`),
+        tsDraw: sampler
+          ? {
+              output: 0,
+              evaluate: (X: Matrix) => {
+                const v = sampler.evaluate(X, 0);
+                return v;
+              },
+            }
+          : undefined,
+      },
     );
     candidatesScored = scored.count;
     const inIdx = inputs.map((c) => pool.header.indexOf(c));
@@ -122,7 +149,45 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
     const candX = concatRows(scored.top.X.rows ? scored.top.X : { rows: 0, cols: d, data: new Float64Array(0) }, pinF.X);
     const candRec = [...scored.top.index, ...sel.pinned];
     extra = scored.top.X;
-    if (candX.rows === 0) {
+    if (sampler && scored.count > 0) {
+      // draw 0 is the acquisition column itself; draws 1..q-1 were tracked during scoring
+      const best0 = Array.from(scored.acq).map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, q + 1);
+      const chosen: number[] = [...sel.pinned];
+      const pickRows: { rec: number; x: number[] }[] = [];
+      const pinX = pinF;
+      sel.pinned.forEach((r, i) => pickRows.push({ rec: r, x: Array.from(pinX.X.data.subarray(i * d, (i + 1) * d)) }));
+      for (let k = 0; k < q && pickRows.length < Math.max(q, sel.pinned.length); k++) {
+        if (k === 0) {
+          const hit = best0.find((c) => !chosen.includes(scored.index[c.i]));
+          if (!hit) continue;
+          const rec = scored.index[hit.i];
+          const f1 = await featuresOf(pipeline, subTable(pool, [rec]), d);
+          chosen.push(rec);
+          pickRows.push({ rec, x: Array.from(f1.X.data) });
+        } else {
+          const hit = drawBest[k].find((c) => !chosen.includes(c.rec));
+          if (!hit) continue;
+          chosen.push(hit.rec);
+          pickRows.push({ rec: hit.rec, x: hit.x });
+        }
+      }
+      const PX: Matrix = { rows: pickRows.length, cols: d, data: Float64Array.from(pickRows.flatMap((p) => p.x)) };
+      const pr = model.predict(PX);
+      const acqOf = new Map<number, number>();
+      for (let i = 0; i < scored.count; i++) acqOf.set(scored.index[i], scored.acq[i]);
+      pickRows.forEach((p, k) => {
+        suggestions.push({
+          rank: k + 1,
+          id: sel.ids[p.rec],
+          raw: inIdx.map((j) => pool.columns[j][p.rec]),
+          features: p.x,
+          mean: Array.from(pr.mean.subarray(k * T, (k + 1) * T)),
+          std: Array.from(pr.variance.subarray(k * T, (k + 1) * T), (v) => Math.sqrt(Math.max(0, v))),
+          acquisition: acqOf.get(p.rec) ?? NaN,
+          pinned: k < sel.pinned.length,
+        });
+      });
+    } else if (candX.rows === 0) {
       ctx.log('no candidates left to suggest (all measured or excluded)');
     } else {
       const res = selectBatch({ model, setup, X: candX, q: Math.max(q, sel.pinned.length), strategy, kernel, pinned: sel.pinned.map((_, i) => scored.top.index.length + i), seed: spec.seed });
@@ -229,6 +294,20 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
     candidatesScored,
     files: { suggestions: 'suggestions.csv', acquisition: 'acquisition.csv', landscape: 'landscape.json' },
   };
+}
+
+/** Pools larger than this use random-feature Thompson draws (when the model reports its kernel hyperparameters). */
+export const RFF_POOL_SIZE = 2000;
+
+/** Keeps the `keep` best rows of one posterior draw (utility order). */
+function trackBest(list: { rec: number; value: number; x: number[] }[], values: Float64Array, X: Matrix, recs: number[], goal: Goal, keep: number): void {
+  for (let i = 0; i < values.length; i++) {
+    const u = toUtility(goal, values[i]);
+    if (list.length >= keep && u <= list[list.length - 1].value) continue;
+    list.push({ rec: recs[i], value: u, x: Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)) });
+    list.sort((a, b) => b.value - a.value);
+    if (list.length > keep) list.pop();
+  }
 }
 
 /** Raw input values of the best observed row (first objective), used to fill inputs outside a continuous space. */

@@ -3,8 +3,9 @@
  * means/stds (Float32) and acquisition values (Float64, since EI can be far below Float32's range) are stored, plus the
  * features of the current top-M candidates (used for batch selection).
  *
- * Thompson sampling (`ts`): the stored acquisition is one independent marginal posterior draw per candidate; batch
- * picks then use joint draws (`model.sample`) over the top-M rows pre-screened by UCB with beta = 4.
+ * Thompson sampling (`ts`): the stored acquisition is one joint posterior draw when `tsDraw` is given (random
+ * features, rff.ts), else one independent marginal draw per candidate; the top-M rows are pre-screened by UCB with
+ * beta = 4 for batch picks with `model.sample`.
  */
 import type { Matrix } from '../features/types';
 import type { Model } from '../models/types';
@@ -32,6 +33,8 @@ export interface ScoreOptions {
   keepTop?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Thompson sampling: a joint posterior draw of the objective output on a chunk (e.g. random features). */
+  tsDraw?: { output: number; evaluate: (X: Matrix) => Float64Array };
 }
 
 export async function scorePool(
@@ -74,6 +77,7 @@ export async function scorePool(
     d = X.cols;
     if (X.rows === 0) continue;
     const p = model.predict(X);
+    const joint = setup.kind === 'ts' && opts.tsDraw ? opts.tsDraw.evaluate(X) : undefined;
     if (count + X.rows > cap) {
       cap = Math.max(cap * 2, count + X.rows);
       const i2 = new Int32Array(cap);
@@ -98,6 +102,7 @@ export async function scorePool(
         std[count * T + t] = Math.sqrt(Math.max(0, p.variance[i * T + t]));
         if (setup.kind === 'ts') draw[t] = m[t] + Math.sqrt(Math.max(0, v[t])) * rng.normal();
       }
+      if (joint) draw[opts.tsDraw!.output] = joint[i];
       const a = acquisitionOf(setup, m, v, setup.kind === 'ts' ? draw : undefined);
       const s = screenSetup ? acquisitionOf(screenSetup, m, v) : a;
       acq[count] = a;
