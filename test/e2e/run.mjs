@@ -174,6 +174,7 @@ function checkVsix(vsix) {
   if (size > MAX) throw new Error(`VSIX is ${(size / 1e6).toFixed(1)} MB (> ${MAX / 1e6} MB): check .vscodeignore`);
   const biggest = [...entries].sort((a, b) => b.size - a.size).slice(0, 5).map((e) => `${e.name.replace(/^extension\//, '')} ${(e.size / 1e6).toFixed(1)}MB`);
   log(`VSIX ${(size / 1e6).toFixed(1)} MB, ${entries.length} files; largest: ${biggest.join(', ')}`);
+  log(`VSIX files: ${names.filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).join(' ')}`);
 }
 async function waitHealthy(port, child, timeoutMs = 90_000) {
   const end = Date.now() + timeoutMs;
