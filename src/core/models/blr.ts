@@ -45,6 +45,14 @@ export function fitBlr(Phi: Float64Array, n: number, p: number, y: Float64Array,
   const minNoise = opts.minNoise ?? 1e-8;
   const maxIter = opts.evidence ? (opts.maxIter ?? 100) : 0;
   const yy = dot(y, 0, y, 0, n);
+  if (opts.evidence && opts.primal && p > n) {
+    // Evidence iterations are much cheaper in function space (n x n) when features outnumber rows; the weight-space
+    // posterior (needed for sampling) is then built once with the estimated σw², σn².
+    const est = fitBlr(Phi, n, p, y, { ...opts, primal: false });
+    const post = fitBlr(Phi, n, p, y, { ...opts, sw2: est.sw2, sn2: est.sn2, evidence: false });
+    post.iterations = est.iterations;
+    return post;
+  }
   if (p <= n || opts.primal) {
     const PhiT = transpose(Phi, n, p);
     const G = matmulABt(PhiT, PhiT, p, n, p); // ΦᵀΦ
