@@ -166,7 +166,7 @@ function checkVsix(vsix) {
   const must = ['extension/package.json', 'extension/dist/extension.js'];
   for (const m of must) if (!names.includes(m)) throw new Error(`VSIX lacks ${m}`);
   const forbidden = [/^extension\/src\//, /^extension\/test\//, /(^|\/)node_modules\//, /^extension\/\.e2e-cache\//,
-    /^extension\/examples\/.*\/runs\//, /^extension\/test-results\//, /^extension\/out\//, /\.map$/, /\.vsix$/];
+    /^extension\/examples\/.*\/runs\//, /^extension\/(syntaxes|schemas|media)\/.*\.(m?[jt]s|cjs)$/, /^extension\/test-results\//, /^extension\/out\//, /\.map$/, /\.vsix$/];
   const bad = names.filter((n) => forbidden.some((re) => re.test(n)));
   if (bad.length) throw new Error(`VSIX contains files that must stay out (fix .vscodeignore):\n  ${bad.slice(0, 20).join('\n  ')}`);
   // bundles + tfjs/RDKit wasm are a few tens of MB; hundreds of MB means something leaked in
