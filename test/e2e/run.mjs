@@ -39,7 +39,8 @@ async function timed(name, fn) {
   try { return await fn(); } finally { timings[name] = Date.now() - t; log(`${name}: ${timings[name]} ms`); }
 }
 function sh(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+  // a hung build/vsce/install fails the run after 5 min instead of blocking CI forever
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 300_000, killSignal: 'SIGKILL', ...opts });
   if (r.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}${r.signal ? ', ' + r.signal : ''})\n${r.stdout ?? ''}${r.stderr ?? ''}`);
   }
