@@ -120,6 +120,8 @@ export type HostToRunView =
   | { type: 'update'; data: RunViewData }
   /** Live learning-curve points (appended) while status is running. */
   | { type: 'curve'; points: CurvePoint[]; status: RunStatus }
+  /** Live progress of a running run (from the run bus, between manifest rewrites). */
+  | { type: 'progress'; progress: { phase: string; fraction?: number; message: string } }
   | Reply;
 
 export interface RunRequests {

@@ -21,6 +21,7 @@ import {
   type RunViewToHost,
 } from '../../protocol/webview';
 import type { RunManifest } from '../../core/run/manifest';
+import type { RunEvent } from '../../protocol/worker';
 import { makeNonce, webviewHtml } from './html';
 
 const decoder = new TextDecoder();
@@ -57,14 +58,19 @@ export function shellHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bun
 /** Last `rendered` report per chart of each open run view (diagnostics / E2E tests read it through the log). */
 export const renderedReports = new Map<string, { chart: string; points: number; series: string[] }[]>();
 
+/** Debounce for manifest reloads: the run engine rewrites the live manifest at most every 0.5 s. */
+export const RELOAD_DEBOUNCE_MS = 150;
+
 class RunSession implements vscode.Disposable {
   private disposables: vscode.Disposable[] = [];
   private watcher?: vscode.FileSystemWatcher;
   private manifestUri: vscode.Uri;
   private data?: RunViewData;
-  private lastCurve = 0;
   private reloadTimer?: NodeJS.Timeout;
   private ready = false;
+  private disposed = false;
+  /** Text of the manifest last sent to the view (a reload with identical text posts nothing). */
+  private lastText?: string;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -76,16 +82,10 @@ class RunSession implements vscode.Disposable {
     panel.webview.html = shellHtml(panel.webview, extensionUri, 'run', 'MI Run Results');
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: RunViewToHost) => this.onMessage(m)),
-      onDidRunEvent((e) => {
-        if (!this.data || e.runId !== this.data.manifest.runId || e.event.type !== 'curve') return;
-        const { phase, iteration, value } = e.event;
-        this.data.manifest.curve.push({ phase, iteration, value });
-        this.lastCurve = this.data.manifest.curve.length;
-        this.post({ type: 'curve', points: [{ phase, iteration, value }], status: 'running' });
-      }),
+      onDidRunEvent((e) => this.onRunEvent(e.runId, e.event)),
       onDidFinishRun((e) => {
         const current = this.manifestUri.fsPath;
-        if (e.tempManifest === current || e.manifestPath === current || e.runId === this.data?.manifest.runId) {
+        if (e.tempManifest === current || e.manifestPath === current || e.runId === this.runId) {
           this.follow(vscode.Uri.file(e.manifestPath));
         }
       }),
@@ -93,48 +93,82 @@ class RunSession implements vscode.Disposable {
     this.watch();
   }
 
+  /** Run id of the shown run: from the manifest, else from the folder name (`.tmp-<runId>` or `<runId>`). */
+  private get runId(): string | undefined {
+    return this.data?.manifest.runId ?? (this.runDir.path.split('/').pop() ?? '').replace(/^\.tmp-/, '');
+  }
+
   private get runDir(): vscode.Uri {
     return vscode.Uri.joinPath(this.manifestUri, '..');
   }
 
   private post(m: HostToRunView): void {
-    if (this.ready) void this.panel.webview.postMessage(m);
+    if (this.ready && !this.disposed) void this.panel.webview.postMessage(m);
   }
 
+  /** Live bus events of this run: curve points and progress go to the view at once (between manifest rewrites). */
+  private onRunEvent(runId: string, event: RunEvent): void {
+    if (!this.data || runId !== this.runId || this.data.manifest.status !== 'running') return;
+    if (event.type === 'curve') {
+      const { phase, iteration, value } = event;
+      this.data.manifest.curve.push({ phase, iteration, value });
+      this.post({ type: 'curve', points: [{ phase, iteration, value }], status: 'running' });
+    } else if (event.type === 'progress') {
+      const progress = { phase: event.phase, fraction: event.fraction, message: event.message };
+      this.data.manifest.progress = progress;
+      this.post({ type: 'progress', progress });
+    }
+  }
+
+  /**
+   * Watches the run FOLDER for the manifest's name, not the file itself: the engine replaces the manifest atomically
+   * (write temp + rename over it), which file watchers report as delete/create rather than change, and a watch on
+   * the single file's inode can end with the first replace. Every event just schedules a (debounced) reload.
+   */
   private watch(): void {
     this.watcher?.dispose();
-    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.runDir, 'run.mirun.json'));
+    const name = this.manifestUri.path.split('/').pop() ?? 'run.mirun.json';
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.runDir, name));
     w.onDidChange(() => this.scheduleReload());
     w.onDidCreate(() => this.scheduleReload());
-    w.onDidDelete(() => void this.onManifestDeleted());
+    w.onDidDelete(() => this.scheduleReload());
     this.watcher = w;
   }
 
-  /** The temp folder `.tmp-<runId>` was renamed to `<runId>`: follow it even if the bus event was missed. */
-  private async onManifestDeleted(): Promise<void> {
+  /** The shown manifest is gone: if it was in `.tmp-<runId>/`, the run was finalised to `<runId>/` — follow it. */
+  private async findFinal(): Promise<vscode.Uri | undefined> {
     const dirName = this.runDir.path.split('/').pop() ?? '';
     const m = /^\.tmp-(.+)$/.exec(dirName);
-    if (!m) return;
-    const final = vscode.Uri.joinPath(this.runDir, '..', m[1], 'run.mirun.json');
-    for (let i = 0; i < 20; i++) {
-      if (this.manifestUri.fsPath === final.fsPath) return;
-      if (await exists(final)) return this.follow(final);
-      await new Promise((r) => setTimeout(r, 250));
+    if (!m) return undefined;
+    const name = this.manifestUri.path.split('/').pop() ?? 'run.mirun.json';
+    const final = vscode.Uri.joinPath(this.runDir, '..', m[1], name);
+    // the rename of the folder is one step, but the delete event can arrive just before it is visible
+    for (let i = 0; i < 10 && !this.disposed; i++) {
+      if (await exists(final)) return final;
+      if (await exists(this.manifestUri)) return undefined; // an atomic replace, not a move
+      await new Promise((r) => setTimeout(r, 200));
     }
+    return undefined;
   }
 
   private follow(uri: vscode.Uri): void {
+    if (this.disposed) return;
     if (uri.fsPath !== this.manifestUri.fsPath) {
       getLog().info(`run view: following ${this.manifestUri.fsPath} → ${uri.fsPath}`);
+      renderedReports.delete(this.manifestUri.toString());
       this.manifestUri = uri;
       this.watch();
     }
-    this.scheduleReload(true);
+    this.scheduleReload();
   }
 
-  private scheduleReload(full = false): void {
+  private scheduleReload(): void {
+    if (this.disposed) return;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => void this.reload(full), 150);
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = undefined;
+      void this.reload();
+    }, RELOAD_DEBOUNCE_MS);
   }
 
   async load(): Promise<RunViewData> {
@@ -142,29 +176,31 @@ class RunSession implements vscode.Disposable {
     return buildRunViewData((rel) => readText(vscode.Uri.joinPath(dir, rel)), dir.path.split('/').pop() ?? '');
   }
 
-  /** Manifest changed: while running send only the new curve points; otherwise reload everything. */
-  private async reload(full: boolean): Promise<void> {
+  /**
+   * The manifest changed (rewritten, replaced, or its folder moved): read the whole run folder again and send it as
+   * an `update` — status, progress, dataset rows, timings, curve and (once written) predictions all change during a
+   * run. The view keeps its tab, feature and sort state across updates.
+   */
+  private async reload(): Promise<void> {
+    if (this.disposed) return;
     const text = await readText(this.manifestUri);
-    if (text === undefined) return;
-    let manifest: RunManifest;
-    try {
-      manifest = JSON.parse(text) as RunManifest;
-    } catch {
-      return; // a writer mid-rename; the next change event brings the complete file
-    }
-    const prev = this.data?.manifest;
-    if (!full && prev && prev.status === 'running' && manifest.status === 'running' && manifest.runId === prev.runId) {
-      const curve = manifest.curve ?? [];
-      const fresh = curve.slice(Math.min(this.lastCurve, curve.length));
-      prev.curve = curve;
-      this.lastCurve = curve.length;
-      if (fresh.length) this.post({ type: 'curve', points: fresh, status: 'running' });
+    if (text === undefined) {
+      const final = await this.findFinal();
+      if (final) this.follow(final);
       return;
     }
     try {
-      this.data = await this.load();
-      this.lastCurve = this.data.manifest.curve.length;
-      this.post({ type: 'update', data: this.data });
+      JSON.parse(text);
+    } catch {
+      return; // a writer that does not replace atomically, mid-write; the next event brings the complete file
+    }
+    if (text === this.lastText && this.data) return;
+    try {
+      const data = await this.load();
+      if (this.disposed) return;
+      this.data = data;
+      this.lastText = text;
+      this.post({ type: 'update', data });
     } catch (e) {
       getLog().warn(`run view: ${(e as Error).message}`);
     }
@@ -175,8 +211,16 @@ class RunSession implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         try {
+          this.lastText = await readText(this.manifestUri);
+          if (this.lastText === undefined) {
+            // opened on a live manifest whose run already ended (the temp folder was renamed): show the final one
+            const final = await this.findFinal();
+            if (final) {
+              this.follow(final);
+              this.lastText = await readText(this.manifestUri);
+            }
+          }
           this.data = await this.load();
-          this.lastCurve = this.data.manifest.curve.length;
           this.post({ type: 'init', data: this.data, canEdit: true });
         } catch (e) {
           void vscode.window.showErrorMessage(`MI Studio: cannot open run: ${(e as Error).message}`);
@@ -299,6 +343,7 @@ class RunSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.watcher?.dispose();
     for (const d of this.disposables) d.dispose();

@@ -115,23 +115,125 @@ test('live run: curve points are forwarded, then the view follows the temp folde
   const curve = await waitFor(() => p.posted.find((m) => m.type === 'curve'), 'curve');
   assert.deepEqual(curve.points, [{ phase: 'final-fit', iteration: 3, value: 42 }]);
 
-  // the manifest is rewritten with more points: only the new ones are sent
+  // the manifest is rewritten with more points: the view gets the new manifest
   writeFileSync(join(tmp, 'run.mirun.json'), JSON.stringify({ ...final, status: 'running', curve: final.curve.slice(0, 6), files: {} }));
   const w = state.watchers.filter((x) => x.pattern.base.path === tmp).at(-1)!;
   w.change.fire(Uri.file(join(tmp, 'run.mirun.json')));
-  await waitFor(() => p.posted.filter((m) => m.type === 'curve').length >= 2, 'second curve message', 3000);
+  const mid = await waitFor(() => p.posted.find((m) => m.type === 'update'), 'update after rewrite', 3000);
+  assert.equal((mid.data as { manifest: { curve: unknown[] } }).manifest.curve.length, 6);
 
   // the run ends: the folder is renamed and the bus says where the manifest is now
   cpSync(join(dir, 'run1'), tmp, { recursive: true });
   const finalDir = join(exp, runId);
   renameSync(tmp, finalDir);
   bus.fireRunFinished({ runId, tempManifest: join(tmp, 'run.mirun.json'), manifestPath: join(finalDir, 'run.mirun.json'), status: 'completed' });
-  const update = await waitFor(() => p.posted.find((m) => m.type === 'update'), 'update after finish');
+  const update = await waitFor(() => p.posted.find((m) => m.type === 'update' && (m.data as { manifest: { status: string } }).manifest.status !== 'running'), 'update after finish');
   const data = update.data as { manifest: { status: string }; runDir: string; suggestions: { rows: unknown[] } };
   assert.equal(data.manifest.status, 'completed');
   assert.equal(data.runDir, runId);
   assert.equal(data.suggestions.rows.length, 5);
   assert.ok(state.watchers.some((x) => x.pattern.base.path === finalDir && !x.disposed), 'now watching the final manifest');
+  p.dispose();
+});
+
+type Posted = { type: string; [k: string]: unknown };
+type LiveData = { manifest: { status: string; progress?: { phase: string; fraction?: number }; dataset?: { rows: number }; curve: unknown[] }; runDir: string };
+const updates = (posted: Posted[]): LiveData[] => posted.filter((m) => m.type === 'update').map((m) => m.data as LiveData);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the run engine does: write a sibling temp file, then rename it over the manifest. */
+function atomicWrite(path: string, value: unknown, n: number): void {
+  writeFileSync(`${path}.tmp-${process.pid}-${n}`, JSON.stringify(value));
+  renameSync(`${path}.tmp-${process.pid}-${n}`, path);
+}
+
+test('live run: every atomic replace of the manifest (create/delete or change events) updates the view', async () => {
+  const dir = workspace();
+  const runId = '20261125-003000-beef';
+  const exp = join(dir, 'runs', 'demo');
+  const tmp = join(exp, `.tmp-${runId}`);
+  const manifest = join(tmp, 'run.mirun.json');
+  mkdirSync(tmp, { recursive: true });
+  const base = JSON.parse(readFileSync(join(dir, 'run1', 'run.mirun.json'), 'utf8'));
+  const live = (rows: number, phase: string, fraction: number, points: number) => ({
+    ...base, runId, status: 'running', finishedAt: undefined, metrics: { cv: {} }, files: {},
+    dataset: { ...base.dataset, rows }, progress: { phase, fraction, message: `${phase} ${fraction}` }, curve: base.curve.slice(0, points),
+  });
+  writeFileSync(manifest, JSON.stringify(live(0, 'spec', 0, 0)));
+  const p = open(manifest);
+  p.send({ type: 'ready' });
+  const init = await waitFor(() => p.posted.find((m) => m.type === 'init'), 'init');
+  assert.equal((init.data as LiveData).manifest.dataset?.rows, 0);
+  const watcher = () => state.watchers.filter((x) => x.pattern.base.path === tmp && !x.disposed).at(-1);
+  const w = watcher();
+  assert.ok(w, 'the run FOLDER is watched (rename-over replaces the file itself)');
+  assert.equal(w.pattern.pattern, 'run.mirun.json');
+
+  // 1) rename-over reported as delete + create (how file watchers usually see an atomic replace)
+  atomicWrite(manifest, live(250, 'cv', 0.4, 3), 1);
+  w.del.fire(Uri.file(manifest));
+  w.create.fire(Uri.file(manifest));
+  let u = await waitFor(() => updates(p.posted).find((d) => d.manifest.progress?.phase === 'cv'), 'update after delete+create', 3000);
+  assert.equal(u.manifest.status, 'running');
+  assert.equal(u.manifest.dataset?.rows, 250, 'the new dataset row count reaches the view');
+  assert.equal(u.manifest.progress?.fraction, 0.4);
+  assert.equal(u.manifest.curve.length, 3);
+
+  // 2) the same reported as a change event
+  atomicWrite(manifest, live(250, 'fit', 0.8, 6), 2);
+  w.change.fire(Uri.file(manifest));
+  u = await waitFor(() => updates(p.posted).find((d) => d.manifest.progress?.phase === 'fit'), 'update after change', 3000);
+  assert.equal(u.manifest.curve.length, 6);
+
+  // 3) only a create event (some watchers drop the delete); a burst of events gives ONE reload (debounced)
+  const before = updates(p.posted).length;
+  atomicWrite(manifest, live(250, 'optimize', 0.9, 7), 3);
+  w.create.fire(Uri.file(manifest));
+  w.change.fire(Uri.file(manifest));
+  w.change.fire(Uri.file(manifest));
+  u = await waitFor(() => updates(p.posted).find((d) => d.manifest.progress?.phase === 'optimize'), 'update after create', 3000);
+  await sleep(400);
+  assert.equal(updates(p.posted).length, before + 1, 'one update for a burst of events');
+  assert.equal(watcher(), w, 'the watcher survives the replaces');
+
+  // 4) progress from the run bus between manifest rewrites
+  bus.fireRunEvent({ runId, specPath: '/x.mi.yaml', event: { type: 'progress', phase: 'write', fraction: 0.95, message: 'writing' } });
+  const prog = await waitFor(() => p.posted.find((m) => m.type === 'progress'), 'progress message');
+  assert.deepEqual(prog.progress, { phase: 'write', fraction: 0.95, message: 'writing' });
+  bus.fireRunEvent({ runId: 'another-run', specPath: '/x.mi.yaml', event: { type: 'progress', phase: 'cv', fraction: 0.1, message: 'other' } });
+  await sleep(50);
+  assert.equal(p.posted.filter((m) => m.type === 'progress').length, 1, 'events of other runs are ignored');
+
+  // 5) the run ends and the bus event is missed: the temp folder's delete is enough to find <runId>/
+  cpSync(join(dir, 'run1'), tmp, { recursive: true });
+  atomicWrite(manifest, { ...base, runId, status: 'completed' }, 4);
+  const finalDir = join(exp, runId);
+  renameSync(tmp, finalDir);
+  w.del.fire(Uri.file(manifest));
+  u = await waitFor(() => updates(p.posted).find((d) => d.manifest.status === 'completed'), 'update after the folder moved', 4000);
+  assert.equal(u.runDir, runId, 'the view shows the final folder');
+  assert.ok(state.watchers.some((x) => x.pattern.base.path === finalDir && !x.disposed), 'now watching the final folder');
+  assert.ok(w.disposed, 'the temp folder watcher is disposed');
+
+  // "open file" links resolve in the final folder
+  p.send({ type: 'request', id: 11, method: 'openFile', params: { relPath: 'predictions.csv' } });
+  const r = await waitFor(() => p.posted.find((m) => m.type === 'reply' && m.id === 11), 'openFile reply');
+  assert.equal(r.ok, true);
+  assert.equal(state.shown.at(-1)?.path, join(finalDir, 'predictions.csv'));
+  p.dispose();
+});
+
+test('live run view opened after the run already ended shows the final folder', async () => {
+  const dir = workspace();
+  const runId = '20261125-003100-cafe';
+  const exp = join(dir, 'runs', 'demo');
+  mkdirSync(exp, { recursive: true });
+  cpSync(join(dir, 'run1'), join(exp, runId), { recursive: true });
+  const p = open(join(exp, `.tmp-${runId}`, 'run.mirun.json'));
+  p.send({ type: 'ready' });
+  const init = await waitFor(() => p.posted.find((m) => m.type === 'init'), 'init');
+  assert.equal((init.data as LiveData).runDir, runId);
+  assert.equal(state.errors.length, 0, `no error shown: ${state.errors.join('; ')}`);
   p.dispose();
 });
 

@@ -66,6 +66,8 @@ export const state = {
   errors: [] as string[],
   clipboard: '',
   saveTarget: undefined as Uri | undefined,
+  /** Documents opened with showTextDocument (e.g. the view's "open file" links). */
+  shown: [] as Uri[],
 };
 
 const noop = (): void => undefined;
@@ -115,7 +117,7 @@ export const fake = {
     },
     showInformationMessage: async () => undefined,
     showSaveDialog: async () => state.saveTarget,
-    showTextDocument: async () => undefined,
+    showTextDocument: async (u: Uri) => void state.shown.push(u),
     registerCustomEditorProvider: () => ({ dispose: noop }),
     tabGroups: { activeTabGroup: { activeTab: undefined } },
     activeTextEditor: undefined,
