@@ -231,3 +231,51 @@ test('run view: two objectives get a Pareto plot; light and high-contrast themes
     await browser.close();
   }
 });
+
+test('run view, live run: manifest updates refresh status/progress/rows in place; progress messages; then the final run', { skip }, async () => {
+  await buildBundles();
+  mkdirSync(shotsDir, { recursive: true });
+  const done = await loadRunData(fixture('run1'));
+  const live = (rows: number, phase: string, fraction: number, points: number): RunViewData => ({
+    kind: 'run',
+    runDir: `.tmp-${done.manifest.runId}`,
+    warnings: [],
+    manifest: { ...done.manifest, status: 'running', finishedAt: undefined, metrics: { cv: {} }, files: {}, dataset: { ...done.manifest.dataset, rows }, progress: { phase, fraction, message: `${phase} step` }, curve: done.manifest.curve.slice(0, points) },
+  });
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 500 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${writeRunPage('run-live', live(0, 'spec', 0, 0))}`);
+    await page.waitForSelector('#run-progress');
+    assert.match(await page.textContent('#panel-overview') ?? '', /— 0 rows/);
+    await page.evaluate(() => window.scrollTo(0, 200));
+    const scrolled = await page.evaluate(() => document.scrollingElement!.scrollTop);
+
+    const update = (d: RunViewData) => page.evaluate((data) => window.postMessage({ type: 'update', data }, '*'), d as unknown as Record<string, unknown>);
+    await update(live(250, 'cv', 0.4, 5));
+    await page.waitForFunction(() => document.querySelector('#run-progress')?.getAttribute('data-phase') === 'cv');
+    assert.equal(await page.getAttribute('#run-progress', 'data-fraction'), '40');
+    assert.match(await page.textContent('#panel-overview') ?? '', /— 250 rows/);
+    await page.waitForFunction(() => Number(document.querySelector('canvas#curve')?.getAttribute('data-points')) === 5);
+    assert.equal(await page.evaluate(() => document.scrollingElement!.scrollTop), scrolled, 'scroll position kept');
+    assert.equal(await page.locator('vscode-tabs').count(), 1);
+
+    // progress from the run bus between rewrites
+    await page.evaluate(() => window.postMessage({ type: 'progress', progress: { phase: 'fit', fraction: 0.8, message: 'final fit' } }, '*'));
+    await page.waitForFunction(() => document.querySelector('#run-progress')?.getAttribute('data-phase') === 'fit');
+    assert.match(await page.textContent('#run-progress') ?? '', /fit 80% — final fit/);
+    await page.screenshot({ path: join(shotsDir, 'run-live.png') });
+
+    // the run ends in its final folder: progress gone, results and tabs appear, folder name is the final one
+    await update(done);
+    await page.waitForSelector('#tab-suggestions');
+    assert.equal(await page.locator('#run-progress').count(), 0);
+    assert.equal(await page.textContent('.badge'), 'completed');
+    assert.match(await page.textContent('#run-folder') ?? '', new RegExp(`· ${done.runDir}$`));
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -26,6 +26,9 @@ window.addEventListener('message', (ev: MessageEvent) => {
       case 'curve':
         view?.appendCurve(m.points, m.status);
         break;
+      case 'progress':
+        view?.setProgress(m.progress);
+        break;
     }
   } catch (e) {
     root.append(h('p', { class: 'error', role: 'alert' }, `Could not render the run: ${(e as Error).message}`));

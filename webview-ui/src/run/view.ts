@@ -82,10 +82,41 @@ export class RunView {
     this.opts.host.api.setState(this.state);
   }
 
-  /** Replace all data (manifest changed / run finished) and redraw, keeping the view state. */
+  /**
+   * Replace all data (manifest changed / run finished) and redraw, keeping the view state. When the same tabs remain
+   * (a live run's manifest rewrite), the tab strip stays in place and only the header and the already built panels are
+   * rebuilt, at the same scroll position, so the view does not jump every half second while a run trains.
+   */
   update(data: RunViewData): void {
+    const prevIds = this.sections.map((s) => s.id).join(',');
     this.data = data;
-    this.render();
+    const tabs = this.root.querySelector('vscode-tabs');
+    if (this.opts.mode !== 'tabs' || !tabs || this.computeSections().map((s) => s.id).join(',') !== prevIds) {
+      this.render();
+      return;
+    }
+    const scroller = document.scrollingElement;
+    const top = scroller?.scrollTop ?? 0;
+    this.sections = this.computeSections();
+    for (const { chart } of this.charts.values()) chart.destroy();
+    this.charts.clear();
+    const rebuild = [...this.built];
+    this.built.clear();
+    this.root.querySelector('header')?.replaceWith(this.header());
+    for (const s of this.sections) {
+      const label = this.root.querySelector(`#tab-${s.id}`);
+      if (label && label.textContent !== s.title) label.textContent = s.title;
+      this.panels.get(s.id)?.replaceChildren();
+    }
+    for (const id of rebuild) this.ensureBuilt(id);
+    if (scroller) scroller.scrollTop = top;
+  }
+
+  /** Live progress between manifest rewrites (phase, fraction, message). */
+  setProgress(progress: { phase: string; fraction?: number; message: string }): void {
+    if (this.data.manifest.status !== 'running') return;
+    this.data.manifest.progress = progress;
+    this.root.querySelector('header')?.replaceWith(this.header());
   }
 
   /** Append live learning-curve points. */
@@ -141,21 +172,8 @@ export class RunView {
     this.built.clear();
     this.panels.clear();
     this.root.replaceChildren();
-    const d = this.data;
-    const m = d.manifest;
-    this.sections = [{ id: 'overview', title: d.kind === 'simulation' ? 'About' : 'Overview', build: (el) => this.buildOverview(el) }];
-    if (d.suggestions) this.sections.push({ id: 'suggestions', title: `Suggestions (${d.suggestions.rows.length})`, build: (el) => this.buildSuggestions(el) });
-    if (d.landscape && (d.landscape.slices.length || d.landscape.grids.length)) this.sections.push({ id: 'landscape', title: 'Acquisition landscape', build: (el) => this.buildLandscape(el) });
-    if (this.objectives().length >= 2) this.sections.push({ id: 'pareto', title: 'Pareto', build: (el) => this.buildPareto(el) });
-    if (d.simulation && d.simulation.series.length) {
-      const sim: Section = { id: 'simulation', title: 'Simulation', build: (el) => this.buildSimulation(el) };
-      if (d.kind === 'simulation') this.sections.unshift(sim);
-      else this.sections.push(sim);
-    }
-
-    const title = h('h1', {}, m.name || m.runId, h('span', { class: `badge ${m.status}`, role: 'status' }, m.status));
-    const sub = h('div', { class: 'muted' }, `run ${m.runId} · ${d.runDir}`);
-    this.root.append(h('header', {}, title, sub));
+    this.sections = this.computeSections();
+    this.root.append(this.header());
 
     if (this.opts.mode === 'page') {
       for (const s of this.sections) {
@@ -189,6 +207,40 @@ export class RunView {
     requestAnimationFrame(() => this.ensureBuilt(this.sections[selected].id));
   }
 
+  private computeSections(): Section[] {
+    const d = this.data;
+    const sections: Section[] = [{ id: 'overview', title: d.kind === 'simulation' ? 'About' : 'Overview', build: (el) => this.buildOverview(el) }];
+    if (d.suggestions) sections.push({ id: 'suggestions', title: `Suggestions (${d.suggestions.rows.length})`, build: (el) => this.buildSuggestions(el) });
+    if (d.landscape && (d.landscape.slices.length || d.landscape.grids.length)) sections.push({ id: 'landscape', title: 'Acquisition landscape', build: (el) => this.buildLandscape(el) });
+    if (this.objectives().length >= 2) sections.push({ id: 'pareto', title: 'Pareto', build: (el) => this.buildPareto(el) });
+    if (d.simulation && d.simulation.series.length) {
+      const sim: Section = { id: 'simulation', title: 'Simulation', build: (el) => this.buildSimulation(el) };
+      if (d.kind === 'simulation') sections.unshift(sim);
+      else sections.push(sim);
+    }
+    return sections;
+  }
+
+  /** Title, status badge, run id and folder; while running also the current phase and progress. */
+  private header(): HTMLElement {
+    const d = this.data;
+    const m = d.manifest;
+    const title = h('h1', {}, m.name || m.runId, h('span', { class: `badge ${m.status}`, role: 'status' }, m.status));
+    const sub = h('div', { class: 'muted', id: 'run-folder' }, `run ${m.runId} · ${d.runDir}`);
+    const header = h('header', {}, title, sub);
+    if (m.status === 'running' && m.progress) {
+      const p = m.progress;
+      const pct = p.fraction !== undefined && Number.isFinite(p.fraction) ? Math.round(Math.min(1, Math.max(0, p.fraction)) * 100) : undefined;
+      const bar = h('progress', { max: 100, 'aria-label': 'Run progress' });
+      if (pct !== undefined) bar.value = pct;
+      header.append(
+        h('div', { class: 'run-progress', id: 'run-progress', role: 'status', 'aria-live': 'polite', 'data-phase': p.phase, 'data-fraction': pct === undefined ? '' : String(pct) },
+          bar, ` ${p.phase}${pct !== undefined ? ` ${pct}%` : ''}${p.message ? ` — ${p.message}` : ''}`),
+      );
+    }
+    return header;
+  }
+
   /** Builds a tab's content the first time it is shown (charts need a visible, sized container). */
   ensureBuilt(id: string): void {
     if (this.built.has(id)) return;
@@ -209,6 +261,7 @@ export class RunView {
       kv.append(h('dt', {}, k), h('dd', {}, v));
     };
     add('Status', m.status + (m.finishedAt ? ` (finished ${m.finishedAt})` : ''));
+    if (m.status === 'running' && m.progress) add('Progress', `${m.progress.phase}${m.progress.fraction !== undefined ? ` ${Math.round(m.progress.fraction * 100)}%` : ''} — ${m.progress.message}`);
     add('Created', m.createdAt ?? '–');
     const sha = (v: unknown): string => (v ? ` (sha256 ${String(v).slice(0, 12)}…)` : '');
     add('Spec', `${m.spec?.path || '–'}${sha(m.spec?.sha256)}`);

@@ -13,6 +13,8 @@ h3 { font-size: 1em; font-weight: 600; margin: 12px 0 6px; }
 .badge.completed { background: var(--vscode-testing-iconPassed, #388a34); color: #fff; }
 .badge.failed, .badge.cancelled { background: var(--vscode-errorForeground, #f14c4c); color: #fff; }
 .badge.running { background: var(--vscode-progressBar-background, #0e70c0); color: #fff; }
+.run-progress { margin: 6px 0 2px; font-size: 0.95em; }
+.run-progress progress { vertical-align: middle; width: 180px; height: 8px; accent-color: var(--vscode-progressBar-background, #0e70c0); }
 .kv { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 8px 0; }
 .kv dt { color: var(--vscode-descriptionForeground, #9d9d9d); }
 .kv dd { margin: 0; overflow-wrap: anywhere; }
