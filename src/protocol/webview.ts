@@ -102,6 +102,9 @@ export interface RunViewData {
   manifest: RunManifest;
   /** Display name of the run folder (last path segment). */
   runDir: string;
+  /** Where the run folder is (workspace-relative or absolute; set by the editor host, which follows a live run's
+   * temp folder to the final one — the tab's own title/breadcrumb keep the path it was opened with). */
+  location?: string;
   predictions?: CsvTable;
   suggestions?: CsvTable;
   /** Row count of acquisition.csv (the file itself can be large, it is not shipped to the view). */

@@ -173,7 +173,9 @@ class RunSession implements vscode.Disposable {
 
   async load(): Promise<RunViewData> {
     const dir = this.runDir;
-    return buildRunViewData((rel) => readText(vscode.Uri.joinPath(dir, rel)), dir.path.split('/').pop() ?? '');
+    const data = await buildRunViewData((rel) => readText(vscode.Uri.joinPath(dir, rel)), dir.path.split('/').pop() ?? '');
+    data.location = vscode.workspace.asRelativePath(dir, false);
+    return data;
   }
 
   /**

@@ -137,7 +137,7 @@ test('live run: curve points are forwarded, then the view follows the temp folde
 });
 
 type Posted = { type: string; [k: string]: unknown };
-type LiveData = { manifest: { status: string; progress?: { phase: string; fraction?: number }; dataset?: { rows: number }; curve: unknown[] }; runDir: string };
+type LiveData = { manifest: { status: string; progress?: { phase: string; fraction?: number }; dataset?: { rows: number }; curve: unknown[] }; runDir: string; location?: string };
 const updates = (posted: Posted[]): LiveData[] => posted.filter((m) => m.type === 'update').map((m) => m.data as LiveData);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -160,6 +160,7 @@ test('live run: every atomic replace of the manifest (create/delete or change ev
     dataset: { ...base.dataset, rows }, progress: { phase, fraction, message: `${phase} ${fraction}` }, curve: base.curve.slice(0, points),
   });
   writeFileSync(manifest, JSON.stringify(live(0, 'spec', 0, 0)));
+  state.relativeTo = dir; // the workspace folder
   const p = open(manifest);
   p.send({ type: 'ready' });
   const init = await waitFor(() => p.posted.find((m) => m.type === 'init'), 'init');
@@ -178,6 +179,7 @@ test('live run: every atomic replace of the manifest (create/delete or change ev
   assert.equal(u.manifest.dataset?.rows, 250, 'the new dataset row count reaches the view');
   assert.equal(u.manifest.progress?.fraction, 0.4);
   assert.equal(u.manifest.curve.length, 3);
+  assert.equal(u.location, `runs/demo/.tmp-${runId}`);
 
   // 2) the same reported as a change event
   atomicWrite(manifest, live(250, 'fit', 0.8, 6), 2);
@@ -212,6 +214,7 @@ test('live run: every atomic replace of the manifest (create/delete or change ev
   w.del.fire(Uri.file(manifest));
   u = await waitFor(() => updates(p.posted).find((d) => d.manifest.status === 'completed'), 'update after the folder moved', 4000);
   assert.equal(u.runDir, runId, 'the view shows the final folder');
+  assert.equal(u.location, `runs/demo/${runId}`, 'and its workspace path');
   assert.ok(state.watchers.some((x) => x.pattern.base.path === finalDir && !x.disposed), 'now watching the final folder');
   assert.ok(w.disposed, 'the temp folder watcher is disposed');
 
@@ -220,6 +223,7 @@ test('live run: every atomic replace of the manifest (create/delete or change ev
   const r = await waitFor(() => p.posted.find((m) => m.type === 'reply' && m.id === 11), 'openFile reply');
   assert.equal(r.ok, true);
   assert.equal(state.shown.at(-1)?.path, join(finalDir, 'predictions.csv'));
+  state.relativeTo = undefined;
   p.dispose();
 });
 

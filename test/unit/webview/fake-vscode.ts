@@ -68,6 +68,8 @@ export const state = {
   saveTarget: undefined as Uri | undefined,
   /** Documents opened with showTextDocument (e.g. the view's "open file" links). */
   shown: [] as Uri[],
+  /** Workspace folder path for asRelativePath. */
+  relativeTo: undefined as string | undefined,
 };
 
 const noop = (): void => undefined;
@@ -103,7 +105,8 @@ export const fake = {
     },
     textDocuments: [] as unknown[],
     workspaceFolders: undefined as unknown,
-    asRelativePath: (u: Uri) => u.path.split('/').pop(),
+    /** Like VS Code outside any workspace folder: the full path (tests set `relativeTo` to mimic a folder). */
+    asRelativePath: (u: Uri) => (state.relativeTo && u.path.startsWith(state.relativeTo + '/') ? u.path.slice(state.relativeTo.length + 1) : u.path),
   },
   window: {
     createOutputChannel: () => log,

@@ -239,6 +239,7 @@ test('run view, live run: manifest updates refresh status/progress/rows in place
   const live = (rows: number, phase: string, fraction: number, points: number): RunViewData => ({
     kind: 'run',
     runDir: `.tmp-${done.manifest.runId}`,
+    location: `runs/demo/.tmp-${done.manifest.runId}`,
     warnings: [],
     manifest: { ...done.manifest, status: 'running', finishedAt: undefined, metrics: { cv: {} }, files: {}, dataset: { ...done.manifest.dataset, rows }, progress: { phase, fraction, message: `${phase} step` }, curve: done.manifest.curve.slice(0, points) },
   });
@@ -269,11 +270,12 @@ test('run view, live run: manifest updates refresh status/progress/rows in place
     await page.screenshot({ path: join(shotsDir, 'run-live.png') });
 
     // the run ends in its final folder: progress gone, results and tabs appear, folder name is the final one
-    await update(done);
+    assert.match(await page.textContent('#run-folder') ?? '', /· runs\/demo\/\.tmp-/);
+    await update({ ...done, location: `runs/demo/${done.runDir}` });
     await page.waitForSelector('#tab-suggestions');
     assert.equal(await page.locator('#run-progress').count(), 0);
     assert.equal(await page.textContent('.badge'), 'completed');
-    assert.match(await page.textContent('#run-folder') ?? '', new RegExp(`· ${done.runDir}$`));
+    assert.match(await page.textContent('#run-folder') ?? '', new RegExp(`· runs/demo/${done.runDir}$`));
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -226,7 +226,7 @@ export class RunView {
     const d = this.data;
     const m = d.manifest;
     const title = h('h1', {}, m.name || m.runId, h('span', { class: `badge ${m.status}`, role: 'status' }, m.status));
-    const sub = h('div', { class: 'muted', id: 'run-folder' }, `run ${m.runId} · ${d.runDir}`);
+    const sub = h('div', { class: 'muted', id: 'run-folder', title: d.location ?? d.runDir }, `run ${m.runId} · ${d.location ?? d.runDir}`);
     const header = h('header', {}, title, sub);
     if (m.status === 'running' && m.progress) {
       const p = m.progress;
