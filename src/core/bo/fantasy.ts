@@ -10,6 +10,7 @@
  */
 import type { Matrix } from '../features/types';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from '../models/types';
+import { choleskyOrThrow, solveLowerInPlace } from '../linalg';
 
 export interface ConditionableModel extends Model {
   conditionOn(X: Matrix, Y: Matrix): Model;
@@ -17,32 +18,6 @@ export interface ConditionableModel extends Model {
 
 export function hasCondition(m: Model): m is ConditionableModel {
   return typeof (m as Partial<ConditionableModel>).conditionOn === 'function';
-}
-
-function cholesky(A: Float64Array, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let s = A[j * n + j];
-    for (let k = 0; k < j; k++) s -= L[j * n + k] ** 2;
-    const d = Math.sqrt(Math.max(s, 1e-12 * Math.max(1, Math.abs(A[j * n + j]))));
-    L[j * n + j] = d;
-    for (let i = j + 1; i < n; i++) {
-      let t = A[i * n + j];
-      for (let k = 0; k < j; k++) t -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = t / d;
-    }
-  }
-  return L;
-}
-
-function solveL(L: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
-  const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= L[i * n + k] * x[k];
-    x[i] = s / L[i * n + i];
-  }
-  return x;
 }
 
 /** Feature scaling + lengthscale for the proxy correlation, derived from training inputs. */
@@ -119,7 +94,7 @@ export class ApproxConditioned implements Model {
         const noise = Math.max(0, this.Fp.variance[a * T + t] - this.Fp.latentVariance[a * T + t]);
         C[a * k + a] += noise + 1e-9 * this.Fp.latentVariance[a * T + t] + 1e-300;
       }
-      const L = cholesky(C, k);
+      const L = choleskyOrThrow(C, k, 'fantasy covariance').L;
       this.Ls.push(L);
       const r = new Float64Array(k);
       for (let a = 0; a < k; a++) {
@@ -127,7 +102,8 @@ export class ApproxConditioned implements Model {
         r[a] = Number.isFinite(y) ? y - this.Fp.mean[a * T + t] : 0;
       }
       // store L^{-1} r
-      this.resid.push(solveL(L, k, r));
+      solveLowerInPlace(L, k, r);
+      this.resid.push(r);
     }
   }
   async fit(X: Matrix, Y: Matrix, opts: FitOptions): Promise<void> {
@@ -147,7 +123,8 @@ export class ApproxConditioned implements Model {
       for (let t = 0; t < T; t++) {
         const v = p.latentVariance[i * T + t];
         for (let a = 0; a < k; a++) c[a] = rho[a] * Math.sqrt(v * this.Fp.latentVariance[a * T + t]);
-        const w = solveL(this.Ls[t], k, c);
+        solveLowerInPlace(this.Ls[t], k, c);
+        const w = c;
         let dm = 0;
         let dv = 0;
         for (let a = 0; a < k; a++) {

@@ -10,23 +10,8 @@
 import type { Matrix } from '../features/types';
 import { fitStandardizer } from '../features/standardize';
 import type { Model } from '../models/types';
+import { choleskyOrThrow, solveLowerInPlace, solveUpperTInPlace } from '../linalg';
 import { Rng } from './rng';
-
-function cholesky(A: Float64Array, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let s = A[j * n + j];
-    for (let k = 0; k < j; k++) s -= L[j * n + k] ** 2;
-    const d = Math.sqrt(Math.max(s, 1e-12));
-    L[j * n + j] = d;
-    for (let i = j + 1; i < n; i++) {
-      let t = A[i * n + j];
-      for (let k = 0; k < j; k++) t -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = t / d;
-    }
-  }
-  return L;
-}
 
 function gamma(rng: Rng, shape: number): number {
   // Marsaglia–Tsang (shape >= 1)
@@ -98,33 +83,17 @@ export function rffSampler(model: Model, trainX: Matrix, y: ArrayLike<number>, d
     A[a * D + a] += 1;
     for (let c = 0; c < a; c++) A[c * D + a] = A[a * D + c];
   }
-  const L = cholesky(A, D);
-  // mean = A^{-1} r ; sample = mean + L^{-T} z
-  const solveL = (v: Float64Array): Float64Array => {
-    const x = new Float64Array(D);
-    for (let i = 0; i < D; i++) {
-      let s = v[i];
-      for (let k = 0; k < i; k++) s -= L[i * D + k] * x[k];
-      x[i] = s / L[i * D + i];
-    }
-    return x;
-  };
-  const solveLT = (v: Float64Array): Float64Array => {
-    const x = new Float64Array(D);
-    for (let i = D - 1; i >= 0; i--) {
-      let s = v[i];
-      for (let k = i + 1; k < D; k++) s -= L[k * D + i] * x[k];
-      x[i] = s / L[i * D + i];
-    }
-    return x;
-  };
-  const mean = solveLT(solveL(r));
+  const L = choleskyOrThrow(A, D, 'random-feature weight precision').L;
+  // mean = A^{-1} r = L^{-T} L^{-1} r ; sample = mean + L^{-T} z
+  const mean = r;
+  solveLowerInPlace(L, D, mean);
+  solveUpperTInPlace(L, D, mean);
   const weights: Float64Array[] = [];
   for (let k = 0; k < draws; k++) {
     const z = new Float64Array(D);
     for (let a = 0; a < D; a++) z[a] = rng.normal();
-    const e = solveLT(z);
-    weights.push(mean.map((m, a) => m + e[a]));
+    solveUpperTInPlace(L, D, z);
+    weights.push(mean.map((m, a) => m + z[a]));
   }
   return {
     draws,
