@@ -21,6 +21,7 @@ import { minimizeLbfgsb } from '../linalg/lbfgsb';
 import { Rng } from '../linalg/random';
 import { kernelCode, kvalGrad, crossKernel, crossKernelExpanded, prepareRows, type KernelName, KERNELS } from './kernels';
 import {
+  assertFiniteX,
   checkAbort,
   checkShapes,
   emptyPrediction,
@@ -327,6 +328,8 @@ interface GpOutput {
   alpha: Float64Array;
   jitter: number;
   norms: InvFactorNorms;
+  /** Calibration scale s (predictive and latent std are multiplied by s; 1 = uncalibrated). */
+  cal: number;
 }
 
 interface GpState {
@@ -337,7 +340,7 @@ interface GpState {
   xs: { mean: number[]; std: number[] };
   d: number;
   X: number[];
-  outputs: { rows: number[]; y: number[]; yMean: number; yStd: number; theta: number[]; nlml: number }[];
+  outputs: { rows: number[]; y: number[]; yMean: number; yStd: number; theta: number[]; nlml: number; cal?: number }[];
 }
 
 export class GpModel implements Model {
@@ -479,7 +482,86 @@ export class GpModel implements Model {
       alpha,
       jitter: ch.jitter,
       norms: new InvFactorNorms(ch.L, n),
+      cal: 1,
     };
+  }
+
+  /**
+   * A new GP conditioned on the training rows plus (X, Y) with the same hyperparameters, standardisation and
+   * calibration scale: exact posterior update by extending the Cholesky factor block-wise
+   * (L' = [[L, 0], [B, C]], B = K₂₁L⁻ᵀ, CCᵀ = K₂₂ − BBᵀ; O(n²k) instead of refactorising). The receiver is unchanged.
+   */
+  conditionOn(X: Matrix, Y: Matrix): GpModel {
+    if (!this.xs || !this.Xs || !this.outputs.length) throw notFitted('gp');
+    if (X.cols !== this.d)
+      throw new MiError(`gp conditionOn: expected ${this.d} features, got ${X.cols}`, { code: 'shape-mismatch' });
+    if (Y.rows !== X.rows || Y.cols !== this.outputs.length)
+      throw new MiError(
+        `gp conditionOn: Y must be ${X.rows} x ${this.outputs.length}, got ${Y.rows} x ${Y.cols}`,
+        { code: 'shape-mismatch' },
+      );
+    assertFiniteX(X);
+    const d = this.d;
+    const n0 = this.Xs.length / d;
+    const m = new GpModel({ ...this.opts, kernel: this.kernel, ard: this.ard, restarts: this.restarts, seed: this.seed });
+    m.xs = this.xs;
+    m.d = d;
+    const Xn = standardize(X, this.xs).data;
+    const Xs = new Float64Array(this.Xs.length + Xn.length);
+    Xs.set(this.Xs);
+    Xs.set(Xn, this.Xs.length);
+    m.Xs = Xs;
+    const T = this.outputs.length;
+    m.outputs = this.outputs.map((o, t) => {
+      const idx: number[] = [];
+      for (let i = 0; i < X.rows; i++) if (Number.isFinite(Y.data[i * T + t])) idx.push(i);
+      const k = idx.length;
+      if (k === 0) return o; // nothing new for this output: share the (immutable) factorisation
+      const n = o.n;
+      const N = n + k;
+      const Zn = new Float64Array(k * d);
+      for (let a = 0; a < k; a++) for (let j = 0; j < d; j++) Zn[a * d + j] = Xn[idx[a] * d + j] * o.invLs[j];
+      // B rows: L⁻¹ k(x_new, X_train)
+      const B = new Float64Array(k * n);
+      crossKernel(this.code, Zn, k, o.Z, n, d, B);
+      for (let i = 0; i < k * n; i++) B[i] *= o.sf2;
+      solveLowerRowsBlocked(o.L, n, B, k);
+      const S = new Float64Array(k * k);
+      crossKernel(this.code, Zn, k, Zn, k, d, S);
+      for (let a = 0; a < k; a++) {
+        for (let b = 0; b < k; b++) S[a * k + b] = o.sf2 * S[a * k + b] - dot(B, a * n, B, b * n, n);
+        S[a * k + a] += o.sn2 + o.jitter;
+      }
+      const C = choleskyOrThrow(S, k, 'GP covariance matrix (conditioned rows)').L;
+      const L = new Float64Array(N * N);
+      for (let i = 0; i < n; i++) L.set(o.L.subarray(i * n, i * n + i + 1), i * N);
+      for (let a = 0; a < k; a++) {
+        L.set(B.subarray(a * n, (a + 1) * n), (n + a) * N);
+        L.set(C.subarray(a * k, a * k + a + 1), (n + a) * N + n);
+      }
+      const rows = new Int32Array(N);
+      rows.set(o.rows);
+      const y = new Float64Array(N);
+      y.set(o.y);
+      const Z = new Float64Array(N * d);
+      Z.set(o.Z);
+      Z.set(Zn, n * d);
+      for (let a = 0; a < k; a++) {
+        rows[n + a] = n0 + idx[a];
+        y[n + a] = (Y.data[idx[a] * T + t] - o.yMean) / o.yStd;
+      }
+      return {
+        ...o,
+        rows,
+        y,
+        n: N,
+        Z,
+        L,
+        alpha: cholSolve(L, N, y),
+        norms: new InvFactorNorms(L, N),
+      };
+    });
+    return m;
   }
 
   predict(X: Matrix): Prediction {
@@ -510,6 +592,7 @@ export class GpModel implements Model {
     const V = useTf ? null : new Float64Array(chunk * n);
     const s = new Float64Array(chunk);
     const y2 = yStd * yStd;
+    const c2 = o.cal * o.cal;
     for (let r0 = 0; r0 < m; r0 += chunk) {
       const c = Math.min(chunk, m - r0);
       for (let i = 0; i < c; i++) for (let k = 0; k < d; k++) Zq[i * d + k] = Xq[(r0 + i) * d + k] * invLs[k];
@@ -531,8 +614,8 @@ export class GpModel implements Model {
         lat = Math.max(lat, 1e-12 * sf2);
         const idx = (r0 + i) * T + t;
         pred.mean[idx] = yMean + yStd * mu;
-        pred.latentVariance[idx] = lat * y2;
-        pred.variance[idx] = (lat + sn2) * y2;
+        pred.latentVariance[idx] = lat * y2 * c2;
+        pred.variance[idx] = (lat + sn2) * y2 * c2;
       }
     }
   }
@@ -567,7 +650,7 @@ export class GpModel implements Model {
       const z = new Float64Array(c);
       for (const smp of samples) {
         for (let i = 0; i < c; i++) z[i] = rng.normal();
-        for (let i = 0; i < c; i++) smp[r0 + i] = yMean + yStd * (mu[i] + dot(ch.L, i * c, z, 0, i + 1));
+        for (let i = 0; i < c; i++) smp[r0 + i] = yMean + yStd * (mu[i] + o.cal * dot(ch.L, i * c, z, 0, i + 1));
       }
     }
     return samples;
@@ -609,6 +692,7 @@ export class GpModel implements Model {
         yStd: o.yStd,
         theta: toArray(o.theta),
         nlml: o.nlml,
+        cal: o.cal,
       })),
     };
     return { type: 'gp', version: 1, state };
@@ -622,9 +706,10 @@ export class GpModel implements Model {
     m.xs = { mean: f64(s.xs.mean), std: f64(s.xs.std) };
     m.Xs = f64(s.X);
     m.d = s.d;
-    m.outputs = s.outputs.map((o) =>
-      m.condition(Int32Array.from(o.rows), f64(o.y), o.yMean, o.yStd, f64(o.theta), o.nlml),
-    );
+    m.outputs = s.outputs.map((o) => ({
+      ...m.condition(Int32Array.from(o.rows), f64(o.y), o.yMean, o.yStd, f64(o.theta), o.nlml),
+      cal: o.cal ?? 1,
+    }));
     return m;
   }
 }

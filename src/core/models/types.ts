@@ -59,4 +59,10 @@ export interface Model {
   save(): SavedModel;
   /** Joint posterior samples for Thompson sampling (optional): returns `count` samples of length X.rows per output 0. */
   sample?(X: Matrix, count: number, seed: number): Float64Array[];
+  /**
+   * Optional: a NEW model conditioned on extra rows (X: m x d, Y: m x T in original units, NaN = missing) with the
+   * same hyperparameters, input/output standardisation and calibration scale (exact posterior update, no refit).
+   * The receiver is left unchanged. Used for kriging-believer fantasies and cheap updates between refits.
+   */
+  conditionOn?(X: Matrix, Y: Matrix): Model;
 }
