@@ -6,8 +6,7 @@ import { loadSpec, resolveSpecPath } from '../../core/spec';
 import type { ModelType } from '../../core/spec/types';
 import { loadTable } from '../../core/data';
 import { buildFeatures } from '../../core/features';
-import { createModel } from '../../core/models';
-import { SimpleGP } from '../../core/bo/gp';
+import { MODEL_TYPES, createModel } from '../../core/models';
 import { simulate } from '../../core/bo/simulate';
 
 const USAGE = `mi-studio simulate SPEC --budget N --initial K --repeats R [--seed S] [--model TYPE] [--refit-every M] [--out PATH]
@@ -15,7 +14,7 @@ const USAGE = `mi-studio simulate SPEC --budget N --initial K --repeats R [--see
 Retrospective BO: treats the spec's dataset as a fully measured pool (targets = oracle), starts from K random rows and
 runs the spec's BO loop until N rows are measured, R times, plus random search with the same seeds.
 Writes <output.dir>/<name>/simulation-<timestamp>/simulation.json (or PATH: a .json file or a folder) and prints its path.
-  --model TYPE      override the spec's model type (gp, rf-gp, ridge, mlp-ensemble, auto; bo-gp = BO's small internal GP)
+  --model TYPE      override the spec's model type (gp, rf-gp, ridge, mlp-ensemble, auto)
   --refit-every M   refit hyperparameters every M iterations (default 5); in between, condition on new rows`;
 
 function intArg(args: string[], name: string, def?: number): number {
@@ -66,8 +65,11 @@ export const command: Command = {
     const recordOf = new Map<number, number>();
     table.rowNumbers.forEach((line, r) => recordOf.set(line, r));
     const dataRow = set.rowNumbers.map((line) => (recordOf.get(line) ?? -1) + 1);
-    const modelSpec = modelType && modelType !== 'bo-gp' ? { ...spec.model, type: modelType as ModelType } : spec.model;
-    const makeModel = modelType === 'bo-gp' ? () => new SimpleGP() : (s: number) => createModel(modelSpec, { seed: s });
+    if (modelType !== undefined && !(MODEL_TYPES as readonly string[]).includes(modelType)) {
+      throw new MiError(`--model must be one of ${MODEL_TYPES.join(', ')}, got "${modelType}"`, { code: 'usage', hint: USAGE.split('\n')[0] });
+    }
+    const modelSpec = modelType ? { ...spec.model, type: modelType as ModelType } : spec.model;
+    const makeModel = (s: number) => createModel(modelSpec, { seed: s });
     process.stderr.write(`simulate: ${set.X.rows} rows x ${set.X.cols} features, model ${modelType ?? spec.model.type}, budget ${budget}, initial ${initial}, repeats ${repeats}\n`);
     const result = await simulate(spec, specPath, { set, dataRow, path: dataPath, sha256: table.sha256, tableRows: table.rowNumbers.length }, {
       budget,

@@ -27,6 +27,5 @@ export { selectPool, specInputColumns } from './candidates';
 export { readCampaign, linkMeasurements, campaignPath, type CampaignEntry } from './campaign';
 export type { Landscape, LandscapeSlice, LandscapeGrid2d, LandscapePoint } from './landscape';
 export { buildLandscape } from './landscape';
-export { SimpleGP } from './gp';
 export { runOptimize } from './run';
 export type { OptimizeContext, OptimizeResult, PipelineLike } from './types';

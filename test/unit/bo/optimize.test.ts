@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Table } from '../../../src/core/data/types';
 import type { FeatureSet, Matrix } from '../../../src/core/features/types';
 import type { Spec } from '../../../src/core/spec/types';
-import { SimpleGP } from '../../../src/core/bo/gp';
+import { createModel } from '../../../src/core/models';
 import { runOptimize } from '../../../src/core/bo/run';
 import { readCampaign } from '../../../src/core/bo/campaign';
 import type { Landscape } from '../../../src/core/bo/landscape';
@@ -60,7 +60,7 @@ async function setupPool(dir: string, opts: { pin?: string[]; exclude?: string[]
   const X: Matrix = { rows: data.length, cols: 2, data: Float64Array.from(data.flatMap((r) => [Number(r[1]), Number(r[2])])) };
   const Y: Matrix = { rows: data.length, cols: 1, data: Float64Array.from(data.map((r) => Number(r[3]))) };
   const train: FeatureSet = { X, Y, featureNames: ['x1', 'x2'], targetNames: ['y'], ids: data.map((r) => String(r[0])), rowNumbers: table.rowNumbers, dropped: [] };
-  const model = new SimpleGP();
+  const model = createModel({ type: 'gp', kernel: 'matern52', ard: false, restarts: 1 }, { seed: 1 });
   await model.fit(X, Y, { seed: 1 });
   return { spec, table, train, model, data, pool };
 }

@@ -27,7 +27,7 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; out: 
 test('simulate CLI writes simulation.json with 1-based data-row orders and prints its path last', async () => {
   const spec = join(process.env.MI_ROOT ?? '.', 'test/unit/bo/fixtures/bump.mi.yaml');
   const outDir = mkdtempSync(join(tmpdir(), 'bo-simcli-'));
-  const { code, out } = await capture(() => command.main([spec, '--budget', '24', '--initial', '4', '--repeats', '2', '--seed', '5', '--model', 'bo-gp', '--out', outDir]));
+  const { code, out } = await capture(() => command.main([spec, '--budget', '24', '--initial', '4', '--repeats', '2', '--seed', '5', '--model', 'gp', '--out', outDir]));
   assert.equal(code, 0);
   const last = out.trim().split('\n').pop()!;
   assert.match(last, /simulation-\d{8}-\d{6}(-\d+)?\/simulation\.json$/);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FeatureSet } from '../../../src/core/features/types';
 import type { Spec } from '../../../src/core/spec/types';
-import { SimpleGP } from '../../../src/core/bo/gp';
+import { createModel } from '../../../src/core/models';
 import { simulate } from '../../../src/core/bo/simulate';
 import { Rng } from '../../../src/core/bo/rng';
 
@@ -29,7 +29,7 @@ test('simulate on a small synthetic pool: BO reaches a top-1% row in fewer exper
     model: { type: 'gp' }, evaluation: { cv: { folds: 3, repeats: 1 } }, optimize: { acquisition: 'ei', batch: 2 }, output: { dir: 'runs' },
   };
   const res = await simulate(spec, 'syn.mi.yaml', { set, dataRow: Y.map((_, i) => i + 1), path: 'x.csv', sha256: '', tableRows: n }, {
-    budget: 60, initial: 5, repeats: 6, seed: 1, makeModel: () => new SimpleGP(), modelName: 'bo-gp', refitEvery: 3,
+    budget: 60, initial: 5, repeats: 6, seed: 1, makeModel: (seed: number) => createModel({ type: 'gp', kernel: 'matern52', ard: false, restarts: 1 }, { seed }), modelName: 'gp', refitEvery: 3,
   });
   assert.equal(res.runs.length, 6);
   for (const r of res.runs) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Table } from '../../../src/core/data/types';
 import type { FeatureSet, Matrix } from '../../../src/core/features/types';
 import type { Spec } from '../../../src/core/spec/types';
-import { SimpleGP } from '../../../src/core/bo/gp';
+import { createModel } from '../../../src/core/models';
 import { runOptimize } from '../../../src/core/bo/run';
 import { tableFromRows } from '../../../src/core/bo/candidates';
 import { Rng } from '../../../src/core/bo/rng';
@@ -26,7 +26,7 @@ async function run(space: NonNullable<Spec['optimize']>['space'], batch: number)
   const X: Matrix = { rows: 20, cols: 4, data: Float64Array.from(rows.flatMap((r) => r.slice(0, 4).map(Number))) };
   const Y: Matrix = { rows: 20, cols: 1, data: Float64Array.from(rows.map((r) => Number(r[4]))) };
   const train: FeatureSet = { X, Y, featureNames: els, targetNames: ['y'], ids: rows.map((_, i) => String(i + 1)), rowNumbers: table.rowNumbers, dropped: [] };
-  const model = new SimpleGP();
+  const model = createModel({ type: 'gp', kernel: 'matern52', ard: false, restarts: 1 }, { seed: 1 });
   await model.fit(X, Y, { seed: 1 });
   const spec: Spec = {
     version: 1, name: 'comp', seed: 2,
