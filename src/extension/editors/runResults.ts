@@ -71,6 +71,7 @@ class RunSession implements vscode.Disposable {
   private disposed = false;
   /** Text of the manifest last sent to the view (a reload with identical text posts nothing). */
   private lastText?: string;
+  private reloadSeq = 0;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -118,6 +119,20 @@ class RunSession implements vscode.Disposable {
       this.data.manifest.progress = progress;
       this.post({ type: 'progress', progress });
     }
+  }
+
+  /**
+   * A running run's manifest on disk can lag behind the bus (the engine writes it between long synchronous fits), so a
+   * reload must not take the view back: keep the further progress and the curve points already received from the bus.
+   */
+  private keepLiveEvents(next: RunViewData): void {
+    const prev = this.data?.manifest;
+    const m = next.manifest;
+    if (!prev || m.status !== 'running' || prev.status !== 'running' || prev.runId !== m.runId) return;
+    if (prev.progress && (m.progress?.fraction ?? -1) < (prev.progress.fraction ?? 0)) m.progress = prev.progress;
+    const key = (p: { phase: string; iteration: number }) => `${p.phase}:${p.iteration}`;
+    const have = new Set(m.curve.map(key));
+    for (const p of prev.curve) if (!have.has(key(p))) m.curve.push(p);
   }
 
   /**
@@ -185,6 +200,7 @@ class RunSession implements vscode.Disposable {
    */
   private async reload(): Promise<void> {
     if (this.disposed) return;
+    const seq = ++this.reloadSeq;
     const text = await readText(this.manifestUri);
     if (text === undefined) {
       const final = await this.findFinal();
@@ -199,7 +215,8 @@ class RunSession implements vscode.Disposable {
     if (text === this.lastText && this.data) return;
     try {
       const data = await this.load();
-      if (this.disposed) return;
+      if (this.disposed || seq !== this.reloadSeq) return; // a newer reload started meanwhile: it posts the newer state
+      this.keepLiveEvents(data);
       this.data = data;
       this.lastText = text;
       this.post({ type: 'update', data });

@@ -206,6 +206,16 @@ test('live run: every atomic replace of the manifest (create/delete or change ev
   await sleep(50);
   assert.equal(p.posted.filter((m) => m.type === 'progress').length, 1, 'events of other runs are ignored');
 
+  // a manifest rewrite that lags behind the bus (written before the last events) does not take the view back
+  bus.fireRunEvent({ runId, specPath: '/x.mi.yaml', event: { type: 'curve', phase: 'fit', iteration: 99, value: 1.5 } });
+  const n = updates(p.posted).length;
+  atomicWrite(manifest, live(251, 'optimize', 0.9, 7), 5);
+  w.change.fire(Uri.file(manifest));
+  u = await waitFor(() => updates(p.posted)[n], 'update after a stale rewrite', 3000);
+  assert.equal(u.manifest.dataset?.rows, 251, 'the rewrite itself is shown');
+  assert.equal(u.manifest.progress?.phase, 'write', 'but not older progress than the bus already gave');
+  assert.equal(u.manifest.curve.length, 8, 'and the curve keeps the point from the bus');
+
   // 5) the run ends and the bus event is missed: the temp folder's delete is enough to find <runId>/
   cpSync(join(dir, 'run1'), tmp, { recursive: true });
   atomicWrite(manifest, { ...base, runId, status: 'completed' }, 4);
