@@ -12,9 +12,8 @@ import type { Matrix } from '../features/types';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from '../models/types';
 import { choleskyOrThrow, solveLowerInPlace } from '../linalg';
 
-export interface ConditionableModel extends Model {
-  conditionOn(X: Matrix, Y: Matrix): Model;
-}
+/** A model whose optional `conditionOn` (declared on `Model` in models/types.ts) is present. */
+export type ConditionableModel = Model & Required<Pick<Model, 'conditionOn'>>;
 
 export function hasCondition(m: Model): m is ConditionableModel {
   return typeof (m as Partial<ConditionableModel>).conditionOn === 'function';
@@ -157,7 +156,7 @@ export class ApproxConditioned implements Model {
   }
 }
 
-/** Conditions `model` on (X, Y): exact via `condition` when the model has it, else the proxy approximation. */
+/** Conditions `model` on (X, Y): exact via `conditionOn` when the model has it, else the proxy approximation. */
 export function conditionModel(model: Model, X: Matrix, Y: Matrix, kernel: ProxyKernel): Model {
   if (hasCondition(model)) return model.conditionOn(X, Y);
   if (model instanceof ApproxConditioned) {
