@@ -10,7 +10,8 @@
 import type { Matrix } from '../features/types';
 import { fitStandardizer } from '../features/standardize';
 import type { Model } from '../models/types';
-import { choleskyOrThrow, solveLowerInPlace, solveUpperTInPlace } from '../linalg';
+import { solveUpperTInPlace } from '../linalg';
+import { fitBlr } from '../models/blr';
 import { Rng } from './rng';
 
 function gamma(rng: Rng, shape: number): number {
@@ -68,31 +69,25 @@ export function rffSampler(model: Model, trainX: Matrix, y: ArrayLike<number>, d
   for (let i = 0; i < trainX.rows; i++) if (Number.isFinite(y[i])) rows.push(i);
   if (rows.length === 0) return undefined;
   const ym = rows.reduce((s, i) => s + y[i], 0) / rows.length;
-  const A = new Float64Array(D * D);
-  const r = new Float64Array(D);
+  // Bayesian linear regression on the features, w ~ N(0, I), noise variance σn²: posterior N(m, A⁻¹),
+  // A = ΦᵀΦ/σn² + I (the models' BLR, weight space so its Cholesky factor of A serves for sampling)
+  const n = rows.length;
+  const Phi = new Float64Array(n * D);
+  const yc = new Float64Array(n);
   const p = new Float64Array(D);
-  const noise = Math.max(nv, 1e-10 * sv);
-  for (const i of rows) {
+  rows.forEach((i, a) => {
     phi(trainX, i, p);
-    for (let a = 0; a < D; a++) {
-      r[a] += (p[a] * (y[i] - ym)) / noise;
-      for (let c = 0; c <= a; c++) A[a * D + c] += (p[a] * p[c]) / noise;
-    }
-  }
-  for (let a = 0; a < D; a++) {
-    A[a * D + a] += 1;
-    for (let c = 0; c < a; c++) A[c * D + a] = A[a * D + c];
-  }
-  const L = choleskyOrThrow(A, D, 'random-feature weight precision').L;
-  // mean = A^{-1} r = L^{-T} L^{-1} r ; sample = mean + L^{-T} z
-  const mean = r;
-  solveLowerInPlace(L, D, mean);
-  solveUpperTInPlace(L, D, mean);
+    Phi.set(p, a * D);
+    yc[a] = y[i] - ym;
+  });
+  const post = fitBlr(Phi, n, D, yc, { sw2: 1, sn2: Math.max(nv, 1e-10 * sv), evidence: false, primal: true });
+  const L = post.L;
+  const mean = post.m;
   const weights: Float64Array[] = [];
   for (let k = 0; k < draws; k++) {
     const z = new Float64Array(D);
     for (let a = 0; a < D; a++) z[a] = rng.normal();
-    solveUpperTInPlace(L, D, z);
+    solveUpperTInPlace(L, D, z); // L⁻ᵀ z ~ N(0, A⁻¹)
     weights.push(mean.map((m, a) => m + z[a]));
   }
   return {
