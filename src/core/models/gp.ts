@@ -33,6 +33,7 @@ import {
   toArray,
   yieldToEventLoop,
 } from './common';
+import { calibrationScale, CALIBRATION_MIN_ROWS } from './calibrate';
 import { InvFactorNorms, solveLowerRowsBlocked } from './fastvar';
 import { readyTf, getTfBackend, type Tf } from './tf';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
@@ -56,6 +57,8 @@ export interface GpOptions {
   accelerate?: boolean;
   /** Log-normal hyperpriors on lengthscales and noise (MAP); false = plain maximum likelihood (default true). */
   prior?: boolean;
+  /** Scale the predictive std so leave-one-out 90% intervals on the training rows cover 90% (default true). */
+  calibrate?: boolean;
 }
 
 /** Bounds in standardised units. */
@@ -310,6 +313,24 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
   }
 }
 
+/**
+ * Closed-form leave-one-out standardised residuals of a conditioned GP (Rasmussen & Williams eq. 5.12):
+ * y_i − μ_{−i} = [K⁻¹y]_i / [K⁻¹]_ii and σ²_{−i} = 1 / [K⁻¹]_ii, so z_i = [K⁻¹y]_i / √[K⁻¹]_ii; [K⁻¹]_ii is the
+ * squared norm of column i of L⁻¹ (O(n³/6) for the triangular inverse).
+ */
+export function looResiduals(o: { n: number; L: Float64Array; alpha: Float64Array }): Float64Array {
+  const { n, L, alpha } = o;
+  const M = invertLower(L, n);
+  const diag = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const rk = k * n;
+    for (let i = 0; i <= k; i++) diag[i] += M[rk + i] * M[rk + i];
+  }
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) z[i] = alpha[i] / Math.sqrt(diag[i]);
+  return z;
+}
+
 /** Everything needed to predict for one output column. */
 interface GpOutput {
   rows: Int32Array;
@@ -410,6 +431,7 @@ export class GpModel implements Model {
           out = this.condition(col.rows, col.y, col.mean, col.std, th, theta.f);
         }
       }
+      if ((this.opts.calibrate ?? true) && n >= CALIBRATION_MIN_ROWS) out.cal = calibrationScale(looResiduals(out));
       this.outputs.push(out);
     }
   }
@@ -668,6 +690,7 @@ export class GpModel implements Model {
       hp[`noise_variance${sfx}`] = o.sn2 * o.yStd * o.yStd;
       hp[`noise_std${sfx}`] = Math.sqrt(o.sn2) * o.yStd;
       if (o.jitter > 0) hp[`jitter${sfx}`] = o.jitter;
+      hp[`calibration_scale${sfx}`] = o.cal;
       const rel = normalise(Array.from(o.invLs));
       for (let k = 0; k < this.d; k++) relevance[k] += rel[k] / this.outputs.length;
       objective += o.nlml;

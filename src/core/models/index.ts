@@ -29,14 +29,15 @@ export function createModel(spec: ModelSpec, opts: { seed: number }): Model {
   const seed = opts.seed;
   const kernel = (spec.kernel ?? 'matern52') as KernelName;
   const ard = spec.ard ?? true;
+  const calibrate = spec.calibrate ?? true;
   const factory: ModelFactory = (type, s) => createModel({ ...spec, type: type as ModelSpec['type'] }, { seed: s });
   switch (spec.type) {
     case 'gp':
-      return new GpModel({ kernel, ard, restarts: spec.restarts ?? 3, seed });
+      return new GpModel({ kernel, ard, restarts: spec.restarts ?? 3, seed, calibrate });
     case 'rf-gp':
-      return new RfGpModel({ kernel, ard, features: spec.features ?? 1000, restarts: Math.min(spec.restarts ?? 2, 3), seed });
+      return new RfGpModel({ kernel, ard, features: spec.features ?? 1000, restarts: Math.min(spec.restarts ?? 2, 3), seed, calibrate });
     case 'ridge':
-      return new RidgeModel();
+      return new RidgeModel({ calibrate });
     case 'mlp-ensemble':
       return new MlpEnsembleModel({
         members: spec.members,
@@ -44,6 +45,7 @@ export function createModel(spec: ModelSpec, opts: { seed: number }): Model {
         epochs: spec.epochs,
         learning_rate: spec.learning_rate,
         seed,
+        calibrate,
       });
     case 'auto':
       return new AutoModel(factory, seed);

@@ -9,7 +9,8 @@ import { MiError } from '../diagnostics';
 import type { Matrix } from '../features/types';
 import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
 import { Rng } from '../linalg/random';
-import { checkAbort, checkShapes, emptyPrediction, f64, notFitted, toArray, yieldToEventLoop } from './common';
+import { calibrationScale } from './calibrate';
+import { checkAbort, checkShapes, emptyPrediction, f64, notFitted, takeRows, toArray, yieldToEventLoop } from './common';
 import { getTfBackend, readyTf, type Tf } from './tf';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
 
@@ -23,6 +24,8 @@ export interface MlpOptions {
   /** Early-stopping patience in epochs (default 40). */
   patience?: number;
   seed?: number;
+  /** Scale predictive std so the members' held-out (early-stopping) 90% intervals cover 90% (default true). */
+  calibrate?: boolean;
 }
 
 type Variable = ReturnType<Tf['variable']>;
@@ -43,6 +46,8 @@ interface MlpState {
   ys: { mean: number[]; std: number[] };
   d: number;
   T: number;
+  /** Calibration scale per output (absent in older saves = 1). */
+  cal?: number[];
 }
 
 function tfOrThrow(): Tf {
@@ -66,6 +71,8 @@ export class MlpEnsembleModel implements Model {
   private T = 0;
   private members: MemberWeights[] = [];
   private lastLoss = NaN;
+  /** Calibration scale per output (std multiplier). */
+  private cal: number[] = [];
 
   constructor(opts: MlpOptions = {}) {
     this.opts = opts;
@@ -88,6 +95,8 @@ export class MlpEnsembleModel implements Model {
     const Xs = standardize(X, this.xs).data;
     const Ys = standardize(Y, this.ys).data;
     this.members = [];
+    this.cal = new Array<number>(Y.cols).fill(1);
+    const heldOut: number[][] = [];
     let epochCounter = 0;
     for (let k = 0; k < this.K; k++) {
       checkAbort(opts.signal);
@@ -98,7 +107,46 @@ export class MlpEnsembleModel implements Model {
       const trRows = Array.from(perm.subarray(nVal));
       const member = await this.trainMember(tf, rng, Xs, Ys, trRows, valRows, opts, () => ++epochCounter);
       this.members.push(member);
+      heldOut.push(valRows);
     }
+    if (this.opts.calibrate ?? true) this.calibrate(X, Y, heldOut);
+  }
+
+  /**
+   * Calibration on the early-stopping splits: for each member k and each row i it held out, the standardised residual
+   * z = (y_i − μ_k(x_i)) / √(v_k(x_i) + spread(x_i)), with v_k the member's predicted noise variance and spread the
+   * ensemble's variance of member means at x_i; s = calibrationScale(z) per output.
+   */
+  private calibrate(X: Matrix, Y: Matrix, heldOut: number[][]): void {
+    const T = this.T;
+    const all = this.predict(X);
+    const z: number[][] = Array.from({ length: T }, () => []);
+    this.members.forEach((mem, k) => {
+      const rows = heldOut[k];
+      if (!rows.length) return;
+      const single = this.single(mem);
+      const p = single.predict(takeRows(X, rows));
+      rows.forEach((r, i) => {
+        for (let t = 0; t < T; t++) {
+          const y = Y.data[r * T + t];
+          if (!Number.isFinite(y)) continue;
+          const v = p.variance[i * T + t] + all.latentVariance[r * T + t];
+          z[t].push((y - p.mean[i * T + t]) / Math.sqrt(v));
+        }
+      });
+    });
+    this.cal = z.map((zt) => calibrationScale(zt));
+  }
+
+  private single(mem: MemberWeights): MlpEnsembleModel {
+    const single = new MlpEnsembleModel({ hidden: this.hidden, members: 1 });
+    single.xs = this.xs;
+    single.ys = this.ys;
+    single.d = this.d;
+    single.T = this.T;
+    single.members = [mem];
+    single.cal = new Array<number>(this.T).fill(1);
+    return single;
   }
 
   private async trainMember(
@@ -246,7 +294,7 @@ export class MlpEnsembleModel implements Model {
         const mu = sumMu[idx] / K;
         const spread = Math.max(sumMu2[idx] / K - mu * mu, 0);
         const noise = sumVar[idx] / K;
-        const s2 = this.ys.std[t] ** 2;
+        const s2 = this.ys.std[t] ** 2 * (this.cal[t] ?? 1) ** 2;
         pred.mean[idx] = this.ys.mean[t] + this.ys.std[t] * mu;
         pred.latentVariance[idx] = Math.max(spread, 1e-12) * s2;
         pred.variance[idx] = (spread + noise) * s2;
@@ -259,15 +307,7 @@ export class MlpEnsembleModel implements Model {
   sample(X: Matrix, count: number, seed: number): Float64Array[] {
     if (!this.xs || !this.ys || !this.members.length) throw notFitted('mlp-ensemble');
     const rng = new Rng(seed);
-    const perMember = this.members.map((mem) => {
-      const single = new MlpEnsembleModel({ hidden: this.hidden, members: 1 });
-      single.xs = this.xs;
-      single.ys = this.ys;
-      single.d = this.d;
-      single.T = this.T;
-      single.members = [mem];
-      return single;
-    });
+    const perMember = this.members.map((mem) => this.single(mem));
     const cache = new Map<number, Float64Array>();
     return Array.from({ length: count }, () => {
       const k = rng.int(perMember.length);
@@ -291,6 +331,7 @@ export class MlpEnsembleModel implements Model {
         learning_rate: this.lr,
         epochs_trained: this.members.map((m) => m.epochs),
         best_val_mse: this.members.map((m) => m.bestVal),
+        ...Object.fromEntries(this.cal.map((c, t) => [`calibration_scale${t === 0 ? '' : `#${t + 1}`}`, c])),
       },
       objective: this.members.length ? this.members.reduce((s, m) => s + m.bestVal, 0) / this.members.length : this.lastLoss,
     };
@@ -305,6 +346,7 @@ export class MlpEnsembleModel implements Model {
       ys: { mean: toArray(this.ys.mean), std: toArray(this.ys.std) },
       d: this.d,
       T: this.T,
+      cal: this.cal,
     };
     return { type: 'mlp-ensemble', version: 1, state };
   }
@@ -317,6 +359,7 @@ export class MlpEnsembleModel implements Model {
     m.d = s.d;
     m.T = s.T;
     m.members = s.members;
+    m.cal = s.cal ?? new Array<number>(s.T).fill(1);
     return m;
   }
 }

@@ -6,6 +6,7 @@ import { MiError } from '../diagnostics';
 import type { Matrix } from '../features/types';
 import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
 import { fitBlr, predictBlr, type BlrPosterior } from './blr';
+import { blrLooResiduals, calibrationScale } from './calibrate';
 import { checkAbort, checkShapes, emptyPrediction, f64, marginalSamples, normalise, notFitted, outputColumn, takeRows, toArray } from './common';
 import { dot, solveUpperTInPlace } from '../linalg/dense';
 import { Rng } from '../linalg/random';
@@ -17,13 +18,20 @@ interface RidgeOutput {
   yMean: number;
   yStd: number;
   post: BlrPosterior;
+  /** Calibration scale (std multiplier; 1 = uncalibrated). */
+  cal: number;
 }
 
 interface RidgeState {
   xs: { mean: number[]; std: number[] };
   d: number;
   X: number[];
-  outputs: { rows: number[]; y: number[]; yMean: number; yStd: number }[];
+  outputs: { rows: number[]; y: number[]; yMean: number; yStd: number; cal?: number }[];
+}
+
+export interface RidgeOptions {
+  /** Scale predictive std so hat-matrix leave-one-out 90% intervals on the training rows cover 90% (default true). */
+  calibrate?: boolean;
 }
 
 export class RidgeModel implements Model {
@@ -32,6 +40,7 @@ export class RidgeModel implements Model {
   private Xs: Float64Array | null = null;
   private d = 0;
   private outputs: RidgeOutput[] = [];
+  constructor(private readonly opts: RidgeOptions = {}) {}
 
   async fit(X: Matrix, Y: Matrix, opts: FitOptions): Promise<void> {
     checkShapes(X, Y);
@@ -43,15 +52,23 @@ export class RidgeModel implements Model {
       checkAbort(opts.signal);
       const col = outputColumn(Y, t);
       if (col.rows.length === 0) throw new MiError(`target column ${t + 1} has no observed values`, { code: 'no-observations' });
-      this.outputs.push(this.condition(Array.from(col.rows), col.y, col.mean, col.std));
+      this.outputs.push(this.condition(Array.from(col.rows), col.y, col.mean, col.std, this.opts.calibrate ?? true));
       opts.onProgress?.({ phase: 'fit', iteration: t + 1, value: this.outputs[t].post.nlml });
     }
   }
 
-  private condition(rows: number[], y: Float64Array, yMean: number, yStd: number): RidgeOutput {
+  private condition(rows: number[], y: Float64Array, yMean: number, yStd: number, calibrate = false): RidgeOutput {
+    const n = rows.length;
     const Phi = takeRows({ rows: this.Xs!.length / this.d, cols: this.d, data: this.Xs! }, rows).data;
-    const post = fitBlr(Phi, rows.length, this.d, y, { sw2: 1 / Math.max(1, this.d), sn2: 0.5, evidence: true, minNoise: 1e-6 });
-    return { rows, y, yMean, yStd, post };
+    const post = fitBlr(Phi, n, this.d, y, { sw2: 1 / Math.max(1, this.d), sn2: 0.5, evidence: true, minNoise: 1e-6 });
+    let cal = 1;
+    if (calibrate) {
+      const fitted = new Float64Array(n);
+      const lat = new Float64Array(n);
+      predictBlr(post, Phi, n, fitted, lat, null);
+      cal = calibrationScale(blrLooResiduals(y, fitted, lat, post.sn2));
+    }
+    return { rows, y, yMean, yStd, post, cal };
   }
 
   predict(X: Matrix): Prediction {
@@ -65,7 +82,7 @@ export class RidgeModel implements Model {
     const lat = new Float64Array(m);
     this.outputs.forEach((o, t) => {
       predictBlr(o.post, F, m, mean, lat, null);
-      const y2 = o.yStd * o.yStd;
+      const y2 = o.yStd * o.yStd * o.cal * o.cal;
       for (let i = 0; i < m; i++) {
         pred.mean[i * T + t] = o.yMean + o.yStd * mean[i];
         pred.latentVariance[i * T + t] = lat[i] * y2;
@@ -87,7 +104,7 @@ export class RidgeModel implements Model {
       const w = new Float64Array(d);
       for (let j = 0; j < d; j++) w[j] = rng.normal();
       solveUpperTInPlace(o.post.L, d, w); // L⁻ᵀ z ~ N(0, A⁻¹)
-      for (let j = 0; j < d; j++) w[j] += o.post.m[j];
+      for (let j = 0; j < d; j++) w[j] = o.post.m[j] + o.cal * w[j]; // calibrated spread
       const s = new Float64Array(X.rows);
       for (let i = 0; i < X.rows; i++) s[i] = o.yMean + o.yStd * dot(F, i * d, w, 0, d);
       return s;
@@ -105,6 +122,7 @@ export class RidgeModel implements Model {
       hp[`weight_prior_variance${sfx}`] = o.post.sw2 * o.yStd * o.yStd;
       hp[`noise_variance${sfx}`] = o.post.sn2 * o.yStd * o.yStd;
       hp[`noise_std${sfx}`] = Math.sqrt(o.post.sn2) * o.yStd;
+      hp[`calibration_scale${sfx}`] = o.cal;
       const r = normalise(w.map(Math.abs));
       for (let k = 0; k < this.d; k++) rel[k] += r[k] / this.outputs.length;
       objective += o.post.nlml;
@@ -118,7 +136,7 @@ export class RidgeModel implements Model {
       xs: { mean: toArray(this.xs.mean), std: toArray(this.xs.std) },
       d: this.d,
       X: toArray(this.Xs),
-      outputs: this.outputs.map((o) => ({ rows: o.rows, y: toArray(o.y), yMean: o.yMean, yStd: o.yStd })),
+      outputs: this.outputs.map((o) => ({ rows: o.rows, y: toArray(o.y), yMean: o.yMean, yStd: o.yStd, cal: o.cal })),
     };
     return { type: 'ridge', version: 1, state };
   }
@@ -129,7 +147,7 @@ export class RidgeModel implements Model {
     m.xs = { mean: f64(s.xs.mean), std: f64(s.xs.std) };
     m.Xs = f64(s.X);
     m.d = s.d;
-    m.outputs = s.outputs.map((o) => m.condition(o.rows, f64(o.y), o.yMean, o.yStd));
+    m.outputs = s.outputs.map((o) => ({ ...m.condition(o.rows, f64(o.y), o.yMean, o.yStd), cal: o.cal ?? 1 }));
     return m;
   }
 }

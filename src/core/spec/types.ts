@@ -44,6 +44,8 @@ export interface ModelSpec {
   type: ModelType;
   kernel?: KernelType;
   ard?: boolean;
+  /** Scale predictive std so leave-one-out 90% intervals on the training rows cover 90% (default true). */
+  calibrate?: boolean;
   /** GP: optimiser restarts. */
   restarts?: number;
   /** rf-gp: number of random features. */
