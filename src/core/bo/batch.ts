@@ -11,6 +11,7 @@
  * feature space) to a pick are never picked again, so a batch never holds duplicates or near-duplicates.
  */
 import type { Matrix } from '../features/types';
+import { takeRows } from '../models/common';
 import type { Model, Prediction } from '../models/types';
 import { toUtility } from './acquisition';
 import { conditionModel, type ProxyKernel } from './fantasy';
@@ -40,12 +41,6 @@ export interface BatchResult {
   prediction: Prediction;
 }
 
-function subMatrix(X: Matrix, rows: number[]): Matrix {
-  const out = new Float64Array(rows.length * X.cols);
-  rows.forEach((r, i) => out.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
-  return { rows: rows.length, cols: X.cols, data: out };
-}
-
 function stdDist(k: ProxyKernel, X: Matrix, i: number, j: number): number {
   let s = 0;
   for (let c = 0; c < X.cols; c++) s += ((X.data[i * X.cols + c] - X.data[j * X.cols + c]) * k.scale[c]) ** 2;
@@ -72,7 +67,7 @@ export function selectBatch(inp: BatchInput): BatchResult {
     const y = new Float64Array(T);
     for (let t = 0; t < T; t++) y[t] = pred.mean[idx * T + t];
     updateIncumbent(setupCopy, Array.from(y));
-    if (inp.strategy === 'kriging-believer' && setupCopy.kind !== 'ts') model = conditionModel(model, subMatrix(X, [p]), { rows: 1, cols: T, data: y }, kernel);
+    if (inp.strategy === 'kriging-believer' && setupCopy.kind !== 'ts') model = conditionModel(model, takeRows(X, [p]), { rows: 1, cols: T, data: y }, kernel);
   };
   for (const p of inp.pinned ?? []) {
     if (picks.includes(p)) continue;
@@ -108,7 +103,7 @@ export function selectBatch(inp: BatchInput): BatchResult {
     const free: number[] = [];
     for (let i = 0; i < n; i++) if (!blocked[i]) free.push(i);
     if (free.length === 0) break;
-    const Xf = subMatrix(X, free);
+    const Xf = takeRows(X, free);
     const pred = model === inp.model ? undefined : model.predict(Xf);
     const mean = new Float64Array(T);
     const vari = new Float64Array(T);

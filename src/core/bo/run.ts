@@ -8,6 +8,7 @@ import { MiError } from '../diagnostics';
 import { loadTable } from '../data';
 import type { Table } from '../data/types';
 import type { Matrix } from '../features/types';
+import { takeRows } from '../models/common';
 import { toUtility, type AcquisitionKind } from './acquisition';
 import type { Goal } from '../spec/types';
 import { rffSampler } from './rff';
@@ -32,12 +33,6 @@ interface Suggestion {
   std: number[];
   acquisition: number;
   pinned: boolean;
-}
-
-function rowsOf(M: Matrix, rows: number[]): Matrix {
-  const data = new Float64Array(rows.length * M.cols);
-  rows.forEach((r, i) => data.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), i * M.cols));
-  return { rows: rows.length, cols: M.cols, data };
 }
 
 function concatRows(a: Matrix, b: Matrix): Matrix {
@@ -112,7 +107,7 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
         const recs = sel.score.slice(start, end);
         const f = await featuresOf(pipeline, subTable(pool, recs), d);
         const keep = recs.map((_, i) => i).filter((i) => f.ok[i]);
-        const X = rowsOf(f.X, keep);
+        const X = takeRows(f.X, keep);
         if (sampler) {
           for (let k = 1; k < q; k++) trackBest(drawBest[k], sampler.evaluate(X, k), X, keep.map((i) => recs[i]), obj0.goal, q + 1);
         }
@@ -236,7 +231,7 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
       await acqWriter.row(cells);
     }
     const okIdx = res.points.map((_, i) => i).filter((i) => ev.ok[i]);
-    const candX = rowsOf(ev.X, okIdx);
+    const candX = takeRows(ev.X, okIdx);
     extra = candX;
     const b = selectBatch({ model, setup, X: candX, q, strategy, kernel, seed: spec.seed, minDistance: 1e-6 });
     b.picks.forEach((p, k) => {

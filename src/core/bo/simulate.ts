@@ -11,7 +11,8 @@
  * top-p%" counts measured rows (the K initial ones included) up to and including the first such row, or null when
  * not found within the budget (medians then treat it as larger than the budget and report null if the median is).
  */
-import type { FeatureSet, Matrix } from '../features/types';
+import type { FeatureSet } from '../features/types';
+import { takeRows } from '../models/common';
 import type { Model } from '../models/types';
 import type { Spec } from '../spec/types';
 import { toUtility } from './acquisition';
@@ -94,12 +95,6 @@ export function quartiles(values: (number | null)[]): Quartiles {
   return { median: f(0.5), q1: f(0.25), q3: f(0.75) };
 }
 
-function rows(X: Matrix, idx: number[]): Matrix {
-  const data = new Float64Array(idx.length * X.cols);
-  idx.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
-  return { rows: idx.length, cols: X.cols, data };
-}
-
 export interface SimulationPool {
   set: FeatureSet;
   /** 1-based data-row number of each row of set. */
@@ -170,21 +165,21 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
     let kernel = proxyKernel(set.X);
     while (measured.length < budget) {
       if (opts.signal?.aborted) throw new Error('cancelled');
-      const Xm = rows(set.X, measured.map((v) => valid[v]));
-      const Ym = rows(set.Y, measured.map((v) => valid[v]));
+      const Xm = takeRows(set.X, measured.map((v) => valid[v]));
+      const Ym = takeRows(set.Y, measured.map((v) => valid[v]));
       if (!model || it % refitEvery === 0) {
         model = opts.makeModel(seed + it);
         await model.fit(Xm, Ym, { seed: seed + it, signal: opts.signal });
         kernel = proxyKernel(Xm, model);
       } else if (pendingX.length) {
-        model = conditionModel(model, rows(set.X, pendingX.map((v) => valid[v])), rows(set.Y, pendingX.map((v) => valid[v])), kernel);
+        model = conditionModel(model, takeRows(set.X, pendingX.map((v) => valid[v])), takeRows(set.Y, pendingX.map((v) => valid[v])), kernel);
       }
       pendingX = [];
       const setup = makeSetup(spec, Ym, { seed: seed + it });
       const rest: number[] = [];
       for (let v = 0; v < n; v++) if (!isMeasured[v]) rest.push(v);
       // score all remaining rows, keep the top ones for the batch
-      const Xr = rows(set.X, rest.map((v) => valid[v]));
+      const Xr = takeRows(set.X, rest.map((v) => valid[v]));
       const p = model.predict(Xr);
       const score = new Float64Array(rest.length);
       const screen = setup.kind === 'ts' ? { ...setup, kind: 'ucb' as const, beta: 4 } : setup;
@@ -192,7 +187,7 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
       const M = Math.min(rest.length, Math.max(64, 20 * q));
       const top = Array.from(rest.keys()).sort((a, b) => (score[b] || -Infinity) - (score[a] || -Infinity)).slice(0, M);
       const take = Math.min(q, budget - measured.length);
-      const sel = selectBatch({ model, setup, X: rows(Xr, top), q: take, strategy, kernel, seed: seed + it });
+      const sel = selectBatch({ model, setup, X: takeRows(Xr, top), q: take, strategy, kernel, seed: seed + it });
       for (const pk of sel.picks) {
         const v = rest[top[pk]];
         if (isMeasured[v]) continue;
