@@ -225,7 +225,8 @@ async function main() {
       if (STAGE_DIRS.includes(f) || STAGE_FILE.test(f)) cpSync(join(ROOT, f), join(stage, f), { recursive: true });
     }
     const vsce = join(ROOT, 'node_modules', '.bin', 'vsce');
-    const args = ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix];
+    // --no-rewrite-relative-links: the README links docs/*.md relatively; vsce would need a repository URL to rewrite them
+    const args = ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix];
     // without a LICENSE file vsce asks "continue? [y/N]" on stdin; stdin is /dev/null, so skip that question explicitly
     if (!readdirSync(stage).some((f) => /^LICEN[CS]E/i.test(f))) args.push('--skip-license');
     sh(vsce, args, { cwd: stage }); // stdin is /dev/null ('ignore'): vsce must never wait for an answer
