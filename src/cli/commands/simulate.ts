@@ -7,7 +7,7 @@ import type { ModelType } from '../../core/spec/types';
 import { loadTable } from '../../core/data';
 import { buildFeatures } from '../../core/features';
 import { MODEL_TYPES, createModel } from '../../core/models';
-import { simulate } from '../../core/bo/simulate';
+import { simulate, simulationPool } from '../../core/bo/simulate';
 
 const USAGE = `mi-studio simulate SPEC --budget N --initial K --repeats R [--seed S] [--model TYPE] [--refit-every M] [--out PATH]
 
@@ -62,16 +62,13 @@ export const command: Command = {
     process.stderr.write(`simulate: loading ${dataPath}\n`);
     const table = await loadTable(dataPath);
     const { set } = await buildFeatures(spec, table);
-    const recordOf = new Map<number, number>();
-    table.rowNumbers.forEach((line, r) => recordOf.set(line, r));
-    const dataRow = set.rowNumbers.map((line) => (recordOf.get(line) ?? -1) + 1);
     if (modelType !== undefined && !(MODEL_TYPES as readonly string[]).includes(modelType)) {
       throw new MiError(`--model must be one of ${MODEL_TYPES.join(', ')}, got "${modelType}"`, { code: 'usage', hint: USAGE.split('\n')[0] });
     }
     const modelSpec = modelType ? { ...spec.model, type: modelType as ModelType } : spec.model;
     const makeModel = (s: number) => createModel(modelSpec, { seed: s });
     process.stderr.write(`simulate: ${set.X.rows} rows x ${set.X.cols} features, model ${modelType ?? spec.model.type}, budget ${budget}, initial ${initial}, repeats ${repeats}\n`);
-    const result = await simulate(spec, specPath, { set, dataRow, path: dataPath, sha256: table.sha256, tableRows: table.rowNumbers.length }, {
+    const result = await simulate(spec, specPath, simulationPool(set, table, dataPath), {
       budget,
       initial,
       repeats,

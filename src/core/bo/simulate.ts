@@ -11,6 +11,7 @@
  * top-p%" counts measured rows (the K initial ones included) up to and including the first such row, or null when
  * not found within the budget (medians then treat it as larger than the budget and report null if the median is).
  */
+import type { Table } from '../data/types';
 import type { FeatureSet } from '../features/types';
 import { takeRows } from '../models/common';
 import type { Model } from '../models/types';
@@ -102,6 +103,17 @@ export interface SimulationPool {
   path: string;
   sha256: string;
   tableRows: number;
+}
+
+/**
+ * The pool for `simulate` from a loaded table and its feature set: maps each feature row (file line) back to its
+ * 1-based data-row number (data row 1 = first record after the header).
+ */
+export function simulationPool(set: FeatureSet, table: Pick<Table, 'rowNumbers' | 'sha256'>, path: string): SimulationPool {
+  const recordOf = new Map<number, number>();
+  table.rowNumbers.forEach((line, r) => recordOf.set(line, r));
+  const dataRow = set.rowNumbers.map((line) => (recordOf.get(line) ?? -1) + 1);
+  return { set, dataRow, path, sha256: table.sha256, tableRows: table.rowNumbers.length };
 }
 
 export async function simulate(spec: Spec, specPath: string, pool: SimulationPool, opts: SimulateOptions): Promise<SimulationResult> {
