@@ -7,11 +7,8 @@ export function tmpName(path: string): string {
   return `${path}.tmp-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 }
 
-export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tmpName(path);
-  await fsp.writeFile(tmp, data);
-  await fsp.rename(tmp, path);
-}
+/** Temp file + rename: the run engine's writer (one implementation for every run-folder file). */
+export { writeFileAtomic as writeAtomic } from '../run/files';
 
 /** Quoted when the cell holds a delimiter, a quote, CR/LF, or leading/trailing spaces. */
 export function csvCell(v: string | number | null | undefined): string {
