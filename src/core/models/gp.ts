@@ -53,6 +53,11 @@ export interface GpOptions {
   subsetSize?: number;
   /** Max L-BFGS iterations of the final polish on all rows when subsetting (default 8). */
   polishIter?: number;
+  /**
+   * The full-data polish runs only up to this many rows (default 1000; each full evaluation costs O(n³)); above it the
+   * covariance is instead rescaled by its closed-form maximum-likelihood amplitude.
+   */
+  polishMaxRows?: number;
   /** Use the TensorFlow.js float32 matmul for pool variances when a fast backend is ready (default true). */
   accelerate?: boolean;
   /** Log-normal hyperpriors on lengthscales and noise (MAP); false = plain maximum likelihood (default true). */
@@ -60,6 +65,9 @@ export interface GpOptions {
   /** Scale the predictive std so leave-one-out 90% intervals on the training rows cover 90% (default true). */
   calibrate?: boolean;
 }
+
+/** Default largest n for the full-data hyperparameter polish (see GpOptions.polishMaxRows). */
+export const POLISH_MAX_ROWS = 1000;
 
 /** Bounds in standardised units. */
 export const GP_BOUNDS = { lengthscale: [1e-2, 1e3], signal: [1e-2, 1e2], noise: [1e-6, 1] } as const;
@@ -233,6 +241,7 @@ export interface GpHyperSearch {
   maxIter?: number;
   subsetSize?: number;
   polishIter?: number;
+  polishMaxRows?: number;
   accelerate: boolean;
   prior?: boolean;
   report: (v: number) => void;
@@ -292,7 +301,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
     if (!best) {
       throw new MiError('GP hyperparameter optimisation failed', { code: 'gp-optimise-failed' });
     }
-    if (objN < n && n <= 2000 && (a.polishIter ?? 8) > 0) {
+    if (objN < n && n <= (a.polishMaxRows ?? POLISH_MAX_ROWS) && (a.polishIter ?? 8) > 0) {
       const full = new GpObjective(X, n, d, y, a.code, a.ard, fastTf(n), a.prior ?? true);
       const polish = minimizeLbfgsb((x, g) => full.evaluate(x, g), best.x, {
         lower,
@@ -316,10 +325,27 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
 /**
  * Closed-form leave-one-out standardised residuals of a conditioned GP (Rasmussen & Williams eq. 5.12):
  * y_i − μ_{−i} = [K⁻¹y]_i / [K⁻¹]_ii and σ²_{−i} = 1 / [K⁻¹]_ii, so z_i = [K⁻¹y]_i / √[K⁻¹]_ii; [K⁻¹]_ii is the
- * squared norm of column i of L⁻¹ (O(n³/6) for the triangular inverse).
+ * squared norm of column i of L⁻¹ (O(n³/6) for the triangular inverse). Above `maxRows` rows only an evenly spaced
+ * subset of `maxRows` residuals is computed, each by one forward solve L v = e_i started at i (O((n − i)²/2)).
  */
-export function looResiduals(o: { n: number; L: Float64Array; alpha: Float64Array }): Float64Array {
+export function looResiduals(o: { n: number; L: Float64Array; alpha: Float64Array }, maxRows = 1000): Float64Array {
   const { n, L, alpha } = o;
+  if (n > maxRows) {
+    const z = new Float64Array(maxRows);
+    const v = new Float64Array(n);
+    for (let r = 0; r < maxRows; r++) {
+      const i = Math.floor((r * n) / maxRows);
+      // v = L⁻¹ e_i: zero above i
+      let ss = 0;
+      for (let k = i; k < n; k++) {
+        const rk = k * n;
+        v[k] = ((k === i ? 1 : 0) - dot(L, rk + i, v, i, k - i)) / L[rk + k];
+        ss += v[k] * v[k];
+      }
+      z[r] = alpha[i] / Math.sqrt(ss);
+    }
+    return z;
+  }
   const M = invertLower(L, n);
   const diag = new Float64Array(n);
   for (let k = 0; k < n; k++) {
@@ -419,7 +445,7 @@ export class GpModel implements Model {
       const Xt = takeRows(Xs, col.rows);
       const theta = await this.optimise(Xt.data, n, col.y, seed + 7919 * t, report, fitOpts.signal);
       let out = this.condition(col.rows, col.y, col.mean, col.std, theta.x, theta.f);
-      if (n > 2000) {
+      if (n > (this.opts.subsetSize ?? 300) && n > (this.opts.polishMaxRows ?? POLISH_MAX_ROWS)) {
         // Hyperparameters came from a subset only (no full-data polish at this size): rescale the covariance by its
         // closed-form maximum-likelihood amplitude c = yᵀK⁻¹y / n (K → cK, i.e. σf² and σn² both × c).
         const c = dot(col.y, 0, out.alpha, 0, n) / n;
@@ -456,6 +482,7 @@ export class GpModel implements Model {
       maxIter: this.opts.maxIter,
       subsetSize: this.opts.subsetSize,
       polishIter: this.opts.polishIter,
+      polishMaxRows: this.opts.polishMaxRows,
       accelerate: this.opts.accelerate ?? true,
       prior: this.opts.prior ?? true,
       report,

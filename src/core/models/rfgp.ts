@@ -11,7 +11,7 @@ import { solveUpperTInPlace, dot } from '../linalg/dense';
 import { Rng } from '../linalg/random';
 import { fitBlr, predictBlr, type BlrPosterior } from './blr';
 import { blrLooResiduals, calibrationScale } from './calibrate';
-import { checkAbort, checkShapes, emptyPrediction, f64, normalise, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
+import { assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, normalise, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
 import { optimiseGpHyperparameters } from './gp';
 import { kernelCode, KERNELS, type KernelName } from './kernels';
 import { readyTf, getTfBackend } from './tf';
@@ -55,7 +55,17 @@ interface RfState {
   xs: { mean: number[]; std: number[] };
   d: number;
   X: number[];
-  outputs: { rows: number[]; y: number[]; yMean: number; yStd: number; theta: number[]; gpNlml: number; cal?: number }[];
+  outputs: {
+    rows: number[];
+    y: number[];
+    yMean: number;
+    yStd: number;
+    theta: number[];
+    gpNlml: number;
+    cal?: number;
+    sw2?: number;
+    sn2?: number;
+  }[];
 }
 
 export class RfGpModel implements Model {
@@ -167,6 +177,7 @@ export class RfGpModel implements Model {
     theta: Float64Array,
     gpNlml: number,
     calibrate = false,
+    frozen?: { sw2: number; sn2: number },
   ): RfOutput {
     const d = this.d;
     const D = this.ard ? d : 1;
@@ -182,7 +193,9 @@ export class RfGpModel implements Model {
     this.features(Xt, 0, n, { invLs, sf2 }, Phi);
     // The subset GP fixes the kernel (lengthscales, signal); the feature-space amplitude and the noise are then
     // re-estimated by evidence on all rows (a subset GP in many dimensions can badly underestimate the noise).
-    const post = fitBlr(Phi, n, this.p, y, { sw2: 1, sn2: Math.max(sn2, 1e-4), evidence: true, maxIter: 8, minNoise: 1e-6, primal: true });
+    const post = frozen
+      ? fitBlr(Phi, n, this.p, y, { ...frozen, evidence: false, primal: true })
+      : fitBlr(Phi, n, this.p, y, { sw2: 1, sn2: Math.max(sn2, 1e-4), evidence: true, maxIter: 8, minNoise: 1e-6, primal: true });
     let cal = 1;
     if (calibrate) {
       const fitted = new Float64Array(n);
@@ -221,6 +234,41 @@ export class RfGpModel implements Model {
       }
     });
     return pred;
+  }
+
+  /**
+   * A new model conditioned on the training rows plus (X, Y) with the same kernel, random features, σw², σn²,
+   * standardisation and calibration scale (exact weight-space posterior on the union). The receiver is unchanged.
+   */
+  conditionOn(X: Matrix, Y: Matrix): RfGpModel {
+    if (!this.xs || !this.Xs || !this.outputs.length) throw notFitted('rf-gp');
+    if (X.cols !== this.d || Y.rows !== X.rows || Y.cols !== this.outputs.length)
+      throw new MiError(`rf-gp conditionOn: expected X with ${this.d} columns and Y with ${this.outputs.length}`, { code: 'shape-mismatch' });
+    assertFiniteX(X);
+    const m = new RfGpModel({ ...this.opts, kernel: this.kernel, ard: this.ard, features: this.p, seed: this.seed });
+    m.xs = this.xs;
+    m.d = this.d;
+    m.W = this.W;
+    m.b = this.b;
+    const n0 = this.Xs.length / this.d;
+    const Xn = standardize(X, this.xs).data;
+    m.Xs = new Float64Array(this.Xs.length + Xn.length);
+    m.Xs.set(this.Xs);
+    m.Xs.set(Xn, this.Xs.length);
+    const T = this.outputs.length;
+    m.outputs = this.outputs.map((o, t) => {
+      const rows = o.rows.slice();
+      const y = Array.from(o.y);
+      for (let i = 0; i < X.rows; i++) {
+        const v = Y.data[i * T + t];
+        if (!Number.isFinite(v)) continue;
+        rows.push(n0 + i);
+        y.push((v - o.yMean) / o.yStd);
+      }
+      const frozen = { sw2: o.post.sw2, sn2: o.post.sn2 };
+      return { ...m.condition(rows, f64(y), o.yMean, o.yStd, o.theta, o.gpNlml, false, frozen), cal: o.cal };
+    });
+    return m;
   }
 
   /** Thompson samples via the weight posterior w ~ N(m, A⁻¹): exact for the random-feature model, any pool size. */
@@ -281,7 +329,7 @@ export class RfGpModel implements Model {
       xs: { mean: toArray(this.xs.mean), std: toArray(this.xs.std) },
       d: this.d,
       X: toArray(this.Xs),
-      outputs: this.outputs.map((o) => ({ rows: o.rows, y: toArray(o.y), yMean: o.yMean, yStd: o.yStd, theta: toArray(o.theta), gpNlml: o.gpNlml, cal: o.cal })),
+      outputs: this.outputs.map((o) => ({ rows: o.rows, y: toArray(o.y), yMean: o.yMean, yStd: o.yStd, theta: toArray(o.theta), gpNlml: o.gpNlml, cal: o.cal, sw2: o.post.sw2, sn2: o.post.sn2 })),
     };
     return { type: 'rf-gp', version: 1, state };
   }
@@ -294,7 +342,10 @@ export class RfGpModel implements Model {
     m.Xs = f64(s.X);
     m.d = s.d;
     m.drawSpectrum();
-    m.outputs = s.outputs.map((o) => ({ ...m.condition(o.rows, f64(o.y), o.yMean, o.yStd, f64(o.theta), o.gpNlml), cal: o.cal ?? 1 }));
+    m.outputs = s.outputs.map((o) => ({
+      ...m.condition(o.rows, f64(o.y), o.yMean, o.yStd, f64(o.theta), o.gpNlml, false, o.sw2 && o.sn2 ? { sw2: o.sw2, sn2: o.sn2 } : undefined),
+      cal: o.cal ?? 1,
+    }));
     return m;
   }
 }

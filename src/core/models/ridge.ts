@@ -7,7 +7,7 @@ import type { Matrix } from '../features/types';
 import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
 import { fitBlr, predictBlr, type BlrPosterior } from './blr';
 import { blrLooResiduals, calibrationScale } from './calibrate';
-import { checkAbort, checkShapes, emptyPrediction, f64, marginalSamples, normalise, notFitted, outputColumn, takeRows, toArray } from './common';
+import { assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, marginalSamples, normalise, notFitted, outputColumn, takeRows, toArray } from './common';
 import { dot, solveUpperTInPlace } from '../linalg/dense';
 import { Rng } from '../linalg/random';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
@@ -26,7 +26,7 @@ interface RidgeState {
   xs: { mean: number[]; std: number[] };
   d: number;
   X: number[];
-  outputs: { rows: number[]; y: number[]; yMean: number; yStd: number; cal?: number }[];
+  outputs: { rows: number[]; y: number[]; yMean: number; yStd: number; cal?: number; sw2?: number; sn2?: number }[];
 }
 
 export interface RidgeOptions {
@@ -57,10 +57,20 @@ export class RidgeModel implements Model {
     }
   }
 
-  private condition(rows: number[], y: Float64Array, yMean: number, yStd: number, calibrate = false): RidgeOutput {
+  /** Posterior for the given rows; `frozen` = use these σw², σn² (no evidence maximisation). */
+  private condition(
+    rows: number[],
+    y: Float64Array,
+    yMean: number,
+    yStd: number,
+    calibrate = false,
+    frozen?: { sw2: number; sn2: number },
+  ): RidgeOutput {
     const n = rows.length;
     const Phi = takeRows({ rows: this.Xs!.length / this.d, cols: this.d, data: this.Xs! }, rows).data;
-    const post = fitBlr(Phi, n, this.d, y, { sw2: 1 / Math.max(1, this.d), sn2: 0.5, evidence: true, minNoise: 1e-6 });
+    const post = frozen
+      ? fitBlr(Phi, n, this.d, y, { ...frozen, evidence: false })
+      : fitBlr(Phi, n, this.d, y, { sw2: 1 / Math.max(1, this.d), sn2: 0.5, evidence: true, minNoise: 1e-6 });
     let cal = 1;
     if (calibrate) {
       const fitted = new Float64Array(n);
@@ -90,6 +100,38 @@ export class RidgeModel implements Model {
       }
     });
     return pred;
+  }
+
+  /**
+   * A new model conditioned on the training rows plus (X, Y) with the same σw², σn², standardisation and calibration
+   * scale (exact Bayesian-linear posterior on the union, no evidence re-estimation). The receiver is unchanged.
+   */
+  conditionOn(X: Matrix, Y: Matrix): RidgeModel {
+    if (!this.xs || !this.Xs || !this.outputs.length) throw notFitted('ridge');
+    if (X.cols !== this.d || Y.rows !== X.rows || Y.cols !== this.outputs.length)
+      throw new MiError(`ridge conditionOn: expected X with ${this.d} columns and Y with ${this.outputs.length}`, { code: 'shape-mismatch' });
+    assertFiniteX(X);
+    const m = new RidgeModel(this.opts);
+    m.xs = this.xs;
+    m.d = this.d;
+    const n0 = this.Xs.length / this.d;
+    const Xn = standardize(X, this.xs).data;
+    m.Xs = new Float64Array(this.Xs.length + Xn.length);
+    m.Xs.set(this.Xs);
+    m.Xs.set(Xn, this.Xs.length);
+    const T = this.outputs.length;
+    m.outputs = this.outputs.map((o, t) => {
+      const rows = o.rows.slice();
+      const y = Array.from(o.y);
+      for (let i = 0; i < X.rows; i++) {
+        const v = Y.data[i * T + t];
+        if (!Number.isFinite(v)) continue;
+        rows.push(n0 + i);
+        y.push((v - o.yMean) / o.yStd);
+      }
+      return { ...m.condition(rows, f64(y), o.yMean, o.yStd, false, { sw2: o.post.sw2, sn2: o.post.sn2 }), cal: o.cal };
+    });
+    return m;
   }
 
   /** Thompson samples of output 0: weights from the posterior (weight space), else marginal draws (function space). */
@@ -136,7 +178,15 @@ export class RidgeModel implements Model {
       xs: { mean: toArray(this.xs.mean), std: toArray(this.xs.std) },
       d: this.d,
       X: toArray(this.Xs),
-      outputs: this.outputs.map((o) => ({ rows: o.rows, y: toArray(o.y), yMean: o.yMean, yStd: o.yStd, cal: o.cal })),
+      outputs: this.outputs.map((o) => ({
+        rows: o.rows,
+        y: toArray(o.y),
+        yMean: o.yMean,
+        yStd: o.yStd,
+        cal: o.cal,
+        sw2: o.post.sw2,
+        sn2: o.post.sn2,
+      })),
     };
     return { type: 'ridge', version: 1, state };
   }
@@ -147,7 +197,10 @@ export class RidgeModel implements Model {
     m.xs = { mean: f64(s.xs.mean), std: f64(s.xs.std) };
     m.Xs = f64(s.X);
     m.d = s.d;
-    m.outputs = s.outputs.map((o) => ({ ...m.condition(o.rows, f64(o.y), o.yMean, o.yStd), cal: o.cal ?? 1 }));
+    m.outputs = s.outputs.map((o) => ({
+      ...m.condition(o.rows, f64(o.y), o.yMean, o.yStd, false, o.sw2 && o.sn2 ? { sw2: o.sw2, sn2: o.sn2 } : undefined),
+      cal: o.cal ?? 1,
+    }));
     return m;
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GpModel } from '../../../src/core/models/gp';
+import { GpModel, looResiduals } from '../../../src/core/models/gp';
 import { RidgeModel } from '../../../src/core/models/ridge';
 import { RfGpModel } from '../../../src/core/models/rfgp';
 import { loadModel, createModel } from '../../../src/core/models';
@@ -141,4 +141,15 @@ test('calibration scale depends on training rows only, and survives save/load an
   const on = new RidgeModel();
   await on.fit(X, Y, { seed: 0 });
   assert.ok((on.summary().hyperparameters.calibration_scale as number) !== 1);
+});
+
+test('GP LOO residuals: the row-subset path (large n) equals the full inverse on the same rows', async () => {
+  const { X, Y } = hard(60, 3, 8);
+  const model = new GpModel({ restarts: 1 });
+  await model.fit(X, Y, { seed: 0 });
+  const o = (model as unknown as { outputs: { n: number; L: Float64Array; alpha: Float64Array }[] }).outputs[0];
+  const full = looResiduals(o);
+  const sub = looResiduals(o, 25);
+  assert.equal(sub.length, 25);
+  for (let r = 0; r < 25; r++) close(sub[r], full[Math.floor((r * 60) / 25)], 1e-10, `z ${r}`);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GpModel } from '../../../src/core/models/gp';
-import { loadModel } from '../../../src/core/models';
+import { loadModel, RidgeModel, RfGpModel } from '../../../src/core/models';
 import { Rng } from '../../../src/core/linalg/random';
 import type { Matrix } from '../../../src/core/features/types';
 
@@ -94,4 +94,33 @@ test('GP conditionOn: 1-D posterior mean matches a hand computation', () => {
   close(p.mean[0], ks[0] * al0 + ks[1] * al1, 1e-12);
   const quad = (ks[0] * (a * ks[0] - k01 * ks[1]) + ks[1] * (-k01 * ks[0] + a * ks[1])) / det;
   close(p.latentVariance[0], 1 - quad, 1e-10);
+});
+
+test('ridge and rf-gp conditionOn equal a refit on X ∪ X2 with frozen σw², σn² (and leave the original unchanged)', async () => {
+  const { X, Y } = data(40, 2, 1, 4);
+  const extra = data(5, 2, 1, 5);
+  const query = data(30, 2, 1, 6).X;
+  for (const model of [new RidgeModel(), new RfGpModel({ features: 100, restarts: 1 })]) {
+    await model.fit(X, Y, { seed: 0 });
+    const before = model.predict(query);
+    const cond = model.conditionOn(extra.X, extra.Y);
+    assert.deepEqual(Array.from(model.predict(query).variance), Array.from(before.variance), `${model.type} unchanged`);
+    type St = { xs: { mean: number[]; std: number[] }; X: number[]; outputs: { rows: number[]; y: number[]; yMean: number; yStd: number }[] };
+    const saved = model.save();
+    const st = JSON.parse(JSON.stringify(saved.state)) as St;
+    for (let i = 0; i < 5; i++) {
+      for (let k = 0; k < 2; k++) st.X.push((extra.X.data[i * 2 + k] - st.xs.mean[k]) / st.xs.std[k]);
+      const o = st.outputs[0];
+      o.rows.push(40 + i);
+      o.y.push((extra.Y.data[i] - o.yMean) / o.yStd);
+    }
+    const direct = loadModel({ ...saved, state: st }).predict(query);
+    const got = cond.predict(query);
+    for (let i = 0; i < got.mean.length; i++) {
+      close(got.mean[i], direct.mean[i], 1e-9, `${model.type} mean ${i}`);
+      close(got.variance[i], direct.variance[i], 1e-9, `${model.type} variance ${i}`);
+    }
+    assert.notEqual(got.mean[0], before.mean[0], `${model.type}: conditioning moved the mean`);
+    assert.deepEqual(cond.summary().hyperparameters.noise_variance, model.summary().hyperparameters.noise_variance);
+  }
 });
