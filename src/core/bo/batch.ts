@@ -2,8 +2,8 @@
  * Batch selection (q > 1) over a finite candidate set (the pool's most promising rows, or continuous optima).
  *
  * - kriging-believer (default): after each pick the model is conditioned on (x, predicted mean) — exact with the
- *   model's `condition`, else the proxy update of fantasy.ts — and the incumbent is raised to the believed value; the
- *   acquisition is recomputed on the remaining candidates.
+ *   model's optional `conditionOn` (models/types.ts; the GP implements it), else the proxy update of fantasy.ts —
+ *   and the incumbent is raised to the believed value; the acquisition is recomputed on the remaining candidates.
  * - local-penalization (González et al., AISTATS 2016): acquisition × Π_j Φ((L‖x − x_j‖ − M + μ_j)/σ_j), L a
  *   Lipschitz estimate of the utility mean (largest finite-difference slope among candidate pairs), M the best mean.
  * - ts: one joint posterior draw per pick (naturally diverse).
