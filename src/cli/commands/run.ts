@@ -189,6 +189,22 @@ function startEngine(name: 'run' | 'suggest', a: RunArgs, onEvent: (e: RunEvent)
   return { done, cancel: () => controller.abort() };
 }
 
+/**
+ * The `name: path` lines (absolute paths) of a completed run's suggestion outputs and predictions, printed on stdout
+ * by `suggest` always and by `run` when the run optimised (issue 6: "both print where the files are"); the manifest
+ * path still comes last.
+ */
+export function fileLines(manifest: RunManifest, manifestPath: string): string[] {
+  if (manifest.status !== 'completed') return [];
+  const dir = join(manifestPath, '..');
+  const lines: string[] = [];
+  for (const key of ['suggestions', 'acquisition', 'landscape', 'predictions']) {
+    const f = manifest.files[key];
+    if (f) lines.push(`${key}: ${join(dir, f)}`);
+  }
+  return lines;
+}
+
 const USAGE = 'mi-studio run SPEC [--out DIR] [--seed N] [--no-optimize]';
 
 export const command: Command = {
@@ -200,6 +216,9 @@ export const command: Command = {
     '  --no-optimize   train and evaluate only, even when the spec has `optimize`',
   async main(args) {
     const r = await runFromCli('run', args, USAGE);
+    if (r.manifest && r.manifestPath && r.manifest.files.suggestions) {
+      for (const l of fileLines(r.manifest, r.manifestPath)) process.stdout.write(l + '\n');
+    }
     if (r.manifestPath) process.stdout.write(r.manifestPath + '\n');
     return r.code;
   },

@@ -2,9 +2,8 @@
  * `mi-studio suggest SPEC [--out DIR] [--seed N]`: train on the dataset, then score candidates and write the next
  * experiments (requires an `optimize` section). Prints where suggestions.csv etc. are; the manifest path comes last.
  */
-import { join } from 'node:path';
 import type { Command } from '../main';
-import { runFromCli } from './run';
+import { fileLines, runFromCli } from './run';
 
 const USAGE = 'mi-studio suggest SPEC [--out DIR] [--seed N]';
 
@@ -17,13 +16,7 @@ export const command: Command = {
   async main(args) {
     const r = await runFromCli('suggest', args, USAGE);
     if (r.manifest && r.manifestPath) {
-      if (r.manifest.status === 'completed') {
-        const dir = join(r.manifestPath, '..');
-        for (const key of ['suggestions', 'acquisition', 'landscape', 'predictions']) {
-          const f = r.manifest.files[key];
-          if (f) process.stdout.write(`${key}: ${join(dir, f)}\n`);
-        }
-      }
+      for (const l of fileLines(r.manifest, r.manifestPath)) process.stdout.write(l + '\n');
       process.stdout.write(r.manifestPath + '\n');
     }
     return r.code;
