@@ -153,3 +153,23 @@ test('GP LOO residuals: the row-subset path (large n) equals the full inverse on
   assert.equal(sub.length, 25);
   for (let r = 0; r < 25; r++) close(sub[r], full[Math.floor((r * 60) / 25)], 1e-10, `z ${r}`);
 });
+
+test('mlp-ensemble: calibration scale from the held-out splits scales the variance only', async () => {
+  const { X, Y } = hard(100, 2, 31);
+  const spec = { type: 'mlp-ensemble' as const, members: 3, hidden: [8], epochs: 30, learning_rate: 0.02 };
+  const on = createModel(spec, { seed: 1 });
+  const off = createModel({ ...spec, calibrate: false }, { seed: 1 });
+  await on.fit(X, Y, { seed: 1 });
+  await off.fit(X, Y, { seed: 1 });
+  const s = on.summary().hyperparameters.calibration_scale as number;
+  assert.equal(off.summary().hyperparameters.calibration_scale, 1);
+  assert.ok(s >= 0.5 && s <= 10 && s !== 1, `scale ${s}`);
+  const q = hard(5, 2, 32).X;
+  const a = on.predict(q), b = off.predict(q);
+  for (let i = 0; i < 5; i++) {
+    close(a.mean[i], b.mean[i], 1e-4);
+    close(a.variance[i] / b.variance[i], s * s, 1e-3, `variance ratio ${i}`);
+  }
+  const re = loadModel(JSON.parse(JSON.stringify(on.save())) as SavedModel);
+  assert.equal(re.summary().hyperparameters.calibration_scale, s);
+});
