@@ -14,14 +14,14 @@ import { parseNumber } from '../data/infer';
 import type { FeatureSet, Matrix } from './types';
 import { matrix } from './types';
 import { FormulaError, parseFormulaAmounts } from './formula';
-import { ATOMIC_NUMBER } from './periodic';
+import { ATOMIC_NUMBER, elementOfColumn } from './periodic';
 import { ATOMIC_WEIGHTS } from './elements';
 import { compositionFeaturizer, type Composition, type CompositionPreset } from './composition';
 import { getRDKit, morganFeaturizer, parseSmiles, rdkit2dFeaturizer, type MoleculeFeaturizer } from './molecules';
 
 export { parseFormula, parseFormulaAmounts, FormulaError } from './formula';
 export { compositionFeaturizer, type CompositionPreset, type Composition } from './composition';
-export { ELEMENT_SYMBOLS, ATOMIC_NUMBER } from './periodic';
+export { ELEMENT_SYMBOLS, ATOMIC_NUMBER, elementOfColumn } from './periodic';
 
 export interface DroppedRow { row: number; column: string; message: string }
 
@@ -107,7 +107,7 @@ function defaultDescriptors(i: InputSpec): string[] {
 
 /** Composition of row i: from a formula cell or from element-fraction columns. */
 function compositionReader(table: Table, st: InputState): { column: string; read(i: number): Composition | string } {
-  if (st.columns.length === 1 && !ATOMIC_NUMBER.has(st.columns[0])) {
+  if (st.columns.length === 1 && elementOfColumn(st.columns[0]) === undefined) {
     const j = colIndex(table, st.columns[0], 'composition');
     const col = table.columns[j];
     return {
@@ -126,11 +126,11 @@ function compositionReader(table: Table, st: InputState): { column: string; read
   }
   // element-fraction columns (`columns: [Fe, C, Mn]`), atomic or weight basis; blank cells count as 0
   const zs = st.columns.map((c) => {
-    const z = ATOMIC_NUMBER.get(c);
+    const z = elementOfColumn(c);
     if (z === undefined) {
       throw new MiError(`composition column "${c}" is not an element symbol`, {
         file: basename(table.path), line: 1, code: 'not-an-element',
-        hint: 'element-fraction columns must be named by element symbols (Fe, C, Mn, ...); use `column:` for a formula column',
+        hint: 'element-fraction columns must be named by element symbols (Fe, C, Mn, ... or with a unit: wt%_Fe, Fe (at%)); use `column:` for a formula column',
       });
     }
     return z;

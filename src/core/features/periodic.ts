@@ -10,3 +10,23 @@ export const ELEMENT_SYMBOLS: readonly string[] = [
 
 /** Symbol → atomic number (1-based). */
 export const ATOMIC_NUMBER: ReadonlyMap<string, number> = new Map(ELEMENT_SYMBOLS.map((s, i) => [s, i + 1]));
+
+const UNIT_PREFIX = /^(?:wt|at|mol)\s*%?\s*[_.\s-]?\s*/i;
+const UNIT_SUFFIX = /\s*[_.\s-]?\s*[([]?\s*(?:wt|at|mol)?\s*%\s*[)\]]?$/i;
+
+/**
+ * Atomic number of an element-fraction column: the column is named by the element symbol (`Fe`), optionally with a
+ * unit prefix or suffix as real exports write them (`wt%_Fe` in Conduit's Ni-superalloy data, `at% Fe`, `Fe (wt%)`,
+ * `Fe_at%`, `Fe%`). The symbol itself stays case-sensitive (`Co` is cobalt, `CO` is not an element).
+ */
+export function elementOfColumn(name: string): number | undefined {
+  const s = name.trim();
+  const direct = ATOMIC_NUMBER.get(s);
+  if (direct !== undefined) return direct;
+  if (UNIT_PREFIX.test(s)) {
+    const z = ATOMIC_NUMBER.get(s.replace(UNIT_PREFIX, ''));
+    if (z !== undefined) return z;
+  }
+  if (UNIT_SUFFIX.test(s)) return ATOMIC_NUMBER.get(s.replace(UNIT_SUFFIX, ''));
+  return undefined;
+}

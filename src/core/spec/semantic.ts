@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import { MiError, type Diagnostic, type Severity } from '../diagnostics';
-import { ATOMIC_NUMBER, ELEMENT_SYMBOLS } from '../features/periodic';
+import { ELEMENT_SYMBOLS, elementOfColumn } from '../features/periodic';
 import { parseLinearConstraint } from './constraints';
 import type { DataProbe, DataReader } from './dataProbe';
 import { closest, listSome } from './suggest';
@@ -96,7 +96,7 @@ export class SemanticChecker {
         inp.columns.forEach((c, j) => {
           if (!isStr(c)) return;
           cols.push({ name: c, path: [...base, 'columns', j], inputIndex: i, kind, multi: true });
-          if (kind === 'composition' && !ATOMIC_NUMBER.has(c)) {
+          if (kind === 'composition' && elementOfColumn(c) === undefined) {
             const near = closest(c.replace(/^(wt|at|mol)?[%_\s-]*/i, ''), ELEMENT_SYMBOLS);
             this.at([...base, 'columns', j], 'value', 'error', 'not-an-element',
               `composition columns must be named by element symbols, but "${c}" is not one`,
