@@ -23,6 +23,8 @@ function num(x: number): string {
 }
 
 async function writeAtomic(path: string, chunks: string[]): Promise<void> {
+  // `--out results/f.csv` into a folder that does not exist yet: create it (as `report --out` does)
+  await fsp.mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const fh = await fsp.open(tmp, 'w');
   try {
@@ -41,8 +43,13 @@ export const command: Command = {
     let out: string | undefined;
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
-      if (a === '--out' || a === '-o') out = args[++i];
-      else if (a.startsWith('--out=')) out = a.slice(6);
+      if (a === '--out' || a === '-o' || a.startsWith('--out=')) {
+        out = a.startsWith('--out=') ? a.slice(6) : args[++i];
+        if (!out || (out.startsWith('-') && out !== '-')) {
+          process.stderr.write(`mi-studio featurize: ${a} needs a file name\nusage: ${USAGE}\n`);
+          return 2;
+        }
+      }
       else if (a.startsWith('-')) {
         process.stderr.write(`mi-studio featurize: unknown option ${a}\nusage: ${USAGE}\n`);
         return 2;
