@@ -6,6 +6,8 @@
  */
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import type { ColumnInfo, Table } from '../data/types';
+import { parseNumber } from '../data/infer';
+import { parseFormula } from '../features/formula';
 
 /** Words in a column name that mark it as a measured property (a likely target). */
 const PROPERTY_WORDS = new Set([
@@ -77,6 +79,27 @@ interface Plan {
   anyMissing: boolean;
 }
 
+/**
+ * Whether a column used as `kind` has a non-missing cell the run would reject (a numeric target "56 to 62", a
+ * placeholder formula "Ba1-xKxBiO3"): type inference tolerates a few such cells, but with the default
+ * `on_invalid: error` the first run would stop on them. Formulas are checked once per distinct value.
+ */
+function hasInvalidCells(cells: (string | null)[], kind: string): boolean {
+  if (kind === 'numeric') return cells.some((v) => v !== null && Number.isNaN(parseNumber(v)));
+  if (kind !== 'composition') return false;
+  const seen = new Set<string>();
+  for (const v of cells) {
+    if (v === null || seen.has(v)) continue;
+    seen.add(v);
+    try {
+      parseFormula(v);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
 function plan(table: Table): Plan {
   const n = table.rowNumbers.length || (table.columns[0]?.length ?? 0);
   const info = table.header.map((name, j): ColumnInfo => table.info[j] ?? { name, type: 'text', evidence: '', missing: 0 });
@@ -140,6 +163,8 @@ function plan(table: Table): Plan {
       if (c.missing > 0) anyMissing = true;
     }
   }
+  if (target && hasInvalidCells(table.columns[info.indexOf(target)], 'numeric')) anyMissing = true;
+  for (const i of inputs) if (hasInvalidCells(table.columns[info.indexOf(i.info)], i.kind)) anyMissing = true;
   return { id, inputs, target, skipped, anyMissing };
 }
 
@@ -180,7 +205,7 @@ export function generateSpecFromTable(
   L.push(`  path: ${yamlString(rel)}`);
   if (p.id) L.push(`  id: ${yamlString(p.id)}  # unique sample id (used in predictions and suggestions)`);
   else L.push('  # id: <column>  # optional: a column with a unique id per row');
-  if (p.anyMissing) L.push('  on_invalid: skip  # some used cells are missing: drop those rows and report them (or: error)');
+  if (p.anyMissing) L.push('  on_invalid: skip  # some used cells are missing or invalid: drop those rows and report them (or: error)');
   L.push('  inputs:');
   if (!p.inputs.length) L.push('    # no usable input column found: add one, e.g. "- column: formula" with "kind: composition"');
   const numericInputs = p.inputs.filter((i) => i.kind === 'numeric');
