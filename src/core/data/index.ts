@@ -176,13 +176,19 @@ async function readStart(path: string, bytes: number): Promise<string> {
   }
 }
 
+/**
+ * Every line ending, in every record: csv-parse's auto-detection fixes the first one it sees, so a CRLF file with
+ * rows appended in an LF editor glued those rows into one bogus record ("expected 2 fields, found 4").
+ */
+const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
+
 /** The header row (trimmed names, BOM removed) and the detected delimiter. */
 export async function readHeader(path: string): Promise<{ header: string[]; delimiter: string }> {
   const abs = resolve(path);
   const sample = await readStart(abs, 1 << 16);
   const delimiter = detectDelimiter(sample, abs);
   const header = await new Promise<string[]>((res, rej) => {
-    const p = parse({ delimiter, bom: true, relax_quotes: true, relax_column_count: true, to_line: 1, skip_empty_lines: true });
+    const p = parse({ delimiter, record_delimiter: RECORD_DELIMITERS, bom: true, relax_quotes: true, relax_column_count: true, to_line: 1, skip_empty_lines: true });
     let first: string[] | undefined;
     p.on('readable', () => {
       let r: string[] | null;
@@ -226,7 +232,7 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
   // No `info`/`skip_empty_lines`: csv-parse's per-record info object halves throughput (and miscounts CRLF inside
   // quotes), so lines are counted here: each record starts on the line after the previous one ended, and spans
   // 1 + (newlines inside its fields) lines; an empty line comes through as [""] and is skipped but counted.
-  const parser = parse({ delimiter, bom: true, relax_quotes: true, relax_column_count: true });
+  const parser = parse({ delimiter, record_delimiter: RECORD_DELIMITERS, bom: true, relax_quotes: true, relax_column_count: true });
   stream.pipe(parser);
   let first = true;
   let lineEnd = 0;
