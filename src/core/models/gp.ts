@@ -34,6 +34,7 @@ import {
   yieldToEventLoop,
 } from './common';
 import { calibrationScale, CALIBRATION_MIN_ROWS } from './calibrate';
+import { assignFolds } from './cv';
 import { InvFactorNorms, solveLowerRowsBlocked } from './fastvar';
 import { readyTf, getTfBackend, type Tf } from './tf';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
@@ -64,6 +65,16 @@ export interface GpOptions {
   prior?: boolean;
   /** Scale the predictive std so leave-one-out 90% intervals on the training rows cover 90% (default true). */
   calibrate?: boolean;
+}
+
+/**
+ * Calibration residuals: closed-form LOO (R&W eq. 5.12) unless there are fewer than 10 training rows per
+ * hyperparameter (n ≤ 1000): then the full-data hyperparameters partly fit the noise, the LOO residuals are as
+ * over-confident as the posterior, and cross-fitted residuals (inner 5-fold, hyperparameters re-fitted without the
+ * scored rows) are used instead (≈ 5 one-start fits extra).
+ */
+export function crossFitCalibration(lengthscales: number, n: number): boolean {
+  return n <= 1000 && lengthscales + 2 > n / 10;
 }
 
 /** Default largest n for the full-data hyperparameter polish (see GpOptions.polishMaxRows). */
@@ -457,7 +468,13 @@ export class GpModel implements Model {
           out = this.condition(col.rows, col.y, col.mean, col.std, th, theta.f);
         }
       }
-      if ((this.opts.calibrate ?? true) && n >= CALIBRATION_MIN_ROWS) out.cal = calibrationScale(looResiduals(out));
+      if ((this.opts.calibrate ?? true) && n >= CALIBRATION_MIN_ROWS) {
+        out.cal = calibrationScale(
+          crossFitCalibration(this.ard ? this.d : 1, n)
+            ? await this.crossFitResiduals(Xt.data, col.rows, col.y, seed + 7919 * t, fitOpts.signal)
+            : looResiduals(out),
+        );
+      }
       this.outputs.push(out);
     }
   }
@@ -488,6 +505,56 @@ export class GpModel implements Model {
       report,
       signal,
     });
+  }
+
+  /**
+   * Cross-fitted standardised residuals: 5 inner folds of the training rows; for each, the hyperparameters are
+   * re-fitted (one start) on the other folds, the GP is conditioned on them and predicts the held-out fold. Unlike LOO
+   * with the full-data hyperparameters, the scored rows never influenced the hyperparameters.
+   */
+  private async crossFitResiduals(
+    Xt: Float64Array,
+    rows: Int32Array,
+    y: Float64Array,
+    seed: number,
+    signal?: AbortSignal,
+  ): Promise<Float64Array> {
+    const n = rows.length;
+    const d = this.d;
+    const folds = assignFolds(n, 5, seed + 4241);
+    const z = new Float64Array(n);
+    for (let g = 0; g < 5; g++) {
+      checkAbort(signal);
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < n; i++) (folds[i] === g ? b : a).push(i);
+      const ya = Float64Array.from(a, (i) => y[i]);
+      const th = await optimiseGpHyperparameters({
+        X: takeRows({ rows: n, cols: d, data: Xt }, a).data,
+        n: a.length,
+        d,
+        y: ya,
+        code: this.code,
+        ard: this.ard,
+        restarts: 1,
+        seed: seed + 31 * g,
+        maxIter: this.opts.maxIter,
+        subsetSize: this.opts.subsetSize,
+        polishIter: this.opts.polishIter,
+        polishMaxRows: this.opts.polishMaxRows,
+        accelerate: this.opts.accelerate ?? true,
+        prior: this.opts.prior ?? true,
+        report: () => undefined,
+        signal,
+      });
+      const o = this.condition(Int32Array.from(a, (i) => rows[i]), ya, 0, 1, th.x, th.f);
+      const Xb = takeRows({ rows: n, cols: d, data: Xt }, b).data;
+      const pred = emptyPrediction(b.length, 1);
+      this.predictOutput(o, Xb, b.length, 0, 1, pred);
+      b.forEach((i, k) => (z[i] = (y[i] - pred.mean[k]) / Math.sqrt(pred.variance[k])));
+      await yieldToEventLoop();
+    }
+    return z;
   }
 
   /** Factorises K for the final hyperparameters (same code path after fit and after load). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GpModel, looResiduals } from '../../../src/core/models/gp';
+import { GpModel, looResiduals, crossFitCalibration } from '../../../src/core/models/gp';
 import { RidgeModel } from '../../../src/core/models/ridge';
 import { RfGpModel } from '../../../src/core/models/rfgp';
 import { loadModel, createModel } from '../../../src/core/models';
@@ -45,7 +45,8 @@ test('calibrationScale: 90% quantile of |z| / 1.6449, clamped, 1 for tiny sample
 });
 
 test('GP calibration scale equals the brute-force leave-one-out scale (frozen hyperparameters)', async () => {
-  const { X, Y } = hard(30, 3, 5);
+  const { X, Y } = hard(60, 3, 5); // 5 hyperparameters, 60 rows: the LOO path (crossFitCalibration false)
+  assert.equal(crossFitCalibration(3, 60), false);
   const model = new GpModel({ restarts: 1 });
   await model.fit(X, Y, { seed: 0 });
   const s = model.summary().hyperparameters.calibration_scale as number;
@@ -54,7 +55,7 @@ test('GP calibration scale equals the brute-force leave-one-out scale (frozen hy
   const saved = model.save();
   const st = saved.state as St;
   const z: number[] = [];
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 60; i++) {
     const o = st.outputs[0];
     const keep = o.rows.map((_, k) => k).filter((k) => k !== i);
     const loo: SavedModel = {
@@ -172,4 +173,20 @@ test('mlp-ensemble: calibration scale from the held-out splits scales the varian
   }
   const re = loadModel(JSON.parse(JSON.stringify(on.save())) as SavedModel);
   assert.equal(re.summary().hyperparameters.calibration_scale, s);
+});
+
+test('ARD with few rows per hyperparameter: cross-fitted calibration widens over-confident intervals', async () => {
+  // 40 rows, 20 ARD lengthscales: LOO with the full-data hyperparameters would be as over-confident as the posterior
+  assert.equal(crossFitCalibration(20, 40), true);
+  const { X, Y } = hard(40, 20, 11);
+  const test = hard(400, 20, 12);
+  const raw = new GpModel({ restarts: 1, calibrate: false });
+  const cal = new GpModel({ restarts: 1 });
+  await raw.fit(X, Y, { seed: 1 });
+  await cal.fit(X, Y, { seed: 1 });
+  const s = cal.summary().hyperparameters.calibration_scale as number;
+  const cRaw = coverage(raw.predict(test.X), test.Y);
+  const cCal = coverage(cal.predict(test.X), test.Y);
+  assert.ok(s > 1, `scale ${s}`);
+  assert.ok(Math.abs(cCal - 0.9) < Math.abs(cRaw - 0.9), `calibrated ${cCal} vs raw ${cRaw}`);
 });
