@@ -137,9 +137,29 @@ function checkHeader(file: string, header: string[]): void {
   }
 }
 
+/**
+ * Whether the start of a file is valid UTF-8 (ASCII included). Excel on Windows saves "CSV" in Windows-1252, so
+ * `T(°C)` or `µV/K` arrive as single bytes that UTF-8 decoding turns into U+FFFD and no spec could name the column;
+ * such files are read as Latin-1 (same characters as Windows-1252 for °, µ, é, ...). Only complete lines are
+ * checked unless the whole file is in the sample, so a multi-byte character cut at the sample's end does not count.
+ */
+function isUtf8Sample(head: Buffer, whole: boolean): boolean {
+  let end = head.length;
+  if (!whole) {
+    const nl = head.lastIndexOf(10);
+    if (nl >= 0) end = nl + 1;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The start of the file: at least `bytes`, and more (up to 64 MB) until it holds a line break after the header,
  *  so very wide files (spectra with thousands of columns) still get their whole header. */
-async function readStart(path: string, bytes: number): Promise<string> {
+async function readStart(path: string, bytes: number): Promise<{ text: string; encoding: 'utf8' | 'latin1' }> {
   const fh = await fsp.open(path, 'r');
   try {
     let buf = Buffer.alloc(bytes);
@@ -163,7 +183,8 @@ async function readStart(path: string, bytes: number): Promise<string> {
         file, line: 1, code: 'not-csv', hint: 'export the sheet as CSV (File > Save As > CSV UTF-8)',
       });
     }
-    return head.toString('utf8');
+    const encoding = isUtf8Sample(head, bytesRead < buf.length) ? 'utf8' : 'latin1';
+    return { text: head.toString(encoding), encoding };
   } finally {
     await fh.close();
   }
@@ -177,8 +198,14 @@ const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
 
 /** The header row (trimmed names, BOM removed) and the detected delimiter. */
 export async function readHeader(path: string): Promise<{ header: string[]; delimiter: string }> {
+  const { header, delimiter } = await sniff(path);
+  return { header, delimiter };
+}
+
+/** readHeader plus the text encoding loadTable must decode with. */
+async function sniff(path: string): Promise<{ header: string[]; delimiter: string; encoding: 'utf8' | 'latin1' }> {
   const abs = resolve(path);
-  const sample = await readStart(abs, 1 << 16);
+  const { text: sample, encoding } = await readStart(abs, 1 << 16);
   const delimiter = detectDelimiter(sample, abs);
   const header = await new Promise<string[]>((res, rej) => {
     const p = parse({ delimiter, record_delimiter: RECORD_DELIMITERS, bom: true, relax_quotes: true, relax_column_count: true, to_line: 1, skip_empty_lines: true });
@@ -195,7 +222,7 @@ export async function readHeader(path: string): Promise<{ header: string[]; deli
     throw new MiError(`cannot read the header: ${(e as Error).message}`, { file: basename(abs), line: 1, code: 'csv-syntax' });
   });
   checkHeader(abs, header);
-  return { header: dedupeHeader(header), delimiter };
+  return { header: dedupeHeader(header), delimiter, encoding };
 }
 
 const INTERN_CAP = 20000;
@@ -211,7 +238,7 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
     throw new MiError(`cannot read dataset "${path}": no such file`, { file: path, code: 'missing-file', hint: 'paths in a spec are relative to the spec file' });
   }
   if (opts.signal?.aborted) throw new MiError('loading cancelled', { file: name, code: 'cancelled' });
-  const { header, delimiter } = await readHeader(abs);
+  const { header, delimiter, encoding } = await sniff(abs);
   const ncol = header.length;
   const columns: (string | null)[][] = header.map(() => []);
   const rowNumbers: number[] = [];
@@ -225,7 +252,7 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
   // No `info`/`skip_empty_lines`: csv-parse's per-record info object halves throughput (and miscounts CRLF inside
   // quotes), so lines are counted here: each record starts on the line after the previous one ended, and spans
   // 1 + (newlines inside its fields) lines; an empty line comes through as [""] and is skipped but counted.
-  const parser = parse({ delimiter, record_delimiter: RECORD_DELIMITERS, bom: true, relax_quotes: true, relax_column_count: true });
+  const parser = parse({ delimiter, record_delimiter: RECORD_DELIMITERS, encoding, bom: true, relax_quotes: true, relax_column_count: true });
   stream.pipe(parser);
   let first = true;
   let lineEnd = 0;
