@@ -60,7 +60,8 @@ export class SemanticChecker {
       const folds = root.evaluation.cv.folds;
       if (typeof folds === 'number' && folds > probe.rows) {
         this.at(['evaluation', 'cv', 'folds'], 'value', 'error', 'out-of-range',
-          `"folds" is ${folds} but the dataset has only ${probe.rows} rows`, `use at most ${probe.rows} folds`);
+          `"folds" is ${folds} but the dataset has only ${probe.rows} row${probe.rows === 1 ? '' : 's'}`,
+          probe.rows >= 2 ? `use at most ${probe.rows} folds` : 'cross-validation needs at least 2 rows: add data');
       }
     }
     if (optimize && isObj(optimize.candidates) && isStr(optimize.candidates.path)) {
