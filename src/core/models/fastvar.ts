@@ -12,6 +12,11 @@ type AnyTensor = ReturnType<Tf['tensor']>;
 
 export class InvFactorNorms {
   private blocks: { start: number; end: number; w: Tensor }[] | null = null;
+  /** L⁻¹ when already computed elsewhere (the GP's LOO calibration); consumed by the first float32 call. */
+  private invFactor: Float64Array | null = null;
+  setInverseFactor(M: Float64Array): void {
+    if (!this.blocks) this.invFactor = M;
+  }
   constructor(
     readonly L: Float64Array,
     readonly n: number,
@@ -30,7 +35,8 @@ export class InvFactorNorms {
   sumSquares32(tf: Tf, K: Float64Array, c: number, out: Float64Array): void {
     const n = this.n;
     if (!this.blocks) {
-      const M = invertLower(this.L, n);
+      const M = this.invFactor ?? invertLower(this.L, n);
+      this.invFactor = null;
       const nb = n >= 768 ? 8 : n >= 384 ? 4 : n >= 128 ? 2 : 1;
       const blocks: { start: number; end: number; w: Tensor }[] = [];
       for (let b = 0; b < nb; b++) {

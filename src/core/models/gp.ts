@@ -339,7 +339,10 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
  * squared norm of column i of L⁻¹ (O(n³/6) for the triangular inverse). Above `maxRows` rows only an evenly spaced
  * subset of `maxRows` residuals is computed, each by one forward solve L v = e_i started at i (O((n − i)²/2)).
  */
-export function looResiduals(o: { n: number; L: Float64Array; alpha: Float64Array }, maxRows = 1000): Float64Array {
+export function looResiduals(
+  o: { n: number; L: Float64Array; alpha: Float64Array; norms?: InvFactorNorms },
+  maxRows = 1000,
+): Float64Array {
   const { n, L, alpha } = o;
   if (n > maxRows) {
     const z = new Float64Array(maxRows);
@@ -358,6 +361,7 @@ export function looResiduals(o: { n: number; L: Float64Array; alpha: Float64Arra
     return z;
   }
   const M = invertLower(L, n);
+  o.norms?.setInverseFactor(M); // reused by the float32 pool-variance path (saves a second triangular inverse)
   const diag = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const rk = k * n;
