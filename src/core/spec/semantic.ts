@@ -65,7 +65,10 @@ export class SemanticChecker {
       }
     }
     if (optimize && isObj(optimize.candidates) && isStr(optimize.candidates.path)) {
-      await this.checkCandidates(optimize.candidates, inputCols);
+      // An input column missing from the dataset is already reported at the column (unknown-column, with its own
+      // did-you-mean); checking it again against the pool would propose renaming the pool's correct column.
+      const known = probe ? new Set(probe.header) : undefined;
+      await this.checkCandidates(optimize.candidates, known ? inputCols.filter((c) => known.has(c.name)) : inputCols);
     }
     if (isObj(root.transfer) && Array.isArray(root.transfer.sources)) {
       root.transfer.sources.forEach((s, i) => {
