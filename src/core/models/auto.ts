@@ -65,6 +65,20 @@ export class AutoModel implements Model {
     }
     this.inner = this.factory(best || 'ridge', seed);
     await this.inner.fit(X, Y, opts);
+    this.bindCondition();
+  }
+
+  /**
+   * `conditionOn` exists exactly when the picked model has one (BO tests for the method), and delegates to it.
+   * An instance property rather than a method, so that an `auto` over an MLP ensemble reports no exact update.
+   */
+  conditionOn?: (X: Matrix, Y: Matrix) => Model;
+
+  private bindCondition(): void {
+    const inner = this.inner;
+    this.conditionOn = inner?.conditionOn
+      ? (X: Matrix, Y: Matrix): Model => AutoModel.fromInner(inner.conditionOn!(X, Y), this.scores, this.factory, this.seed)
+      : undefined;
   }
 
   predict(X: Matrix): Prediction {
@@ -92,6 +106,7 @@ export class AutoModel implements Model {
     const m = new AutoModel(factory, seed);
     m.inner = inner;
     m.scores = scores;
+    m.bindCondition();
     return m;
   }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GpModel } from '../../../src/core/models/gp';
-import { loadModel, RidgeModel, RfGpModel } from '../../../src/core/models';
+import { loadModel, createModel, RidgeModel, RfGpModel } from '../../../src/core/models';
 import { Rng } from '../../../src/core/linalg/random';
 import type { Matrix } from '../../../src/core/features/types';
 
@@ -123,4 +123,16 @@ test('ridge and rf-gp conditionOn equal a refit on X ∪ X2 with frozen σw², �
     assert.notEqual(got.mean[0], before.mean[0], `${model.type}: conditioning moved the mean`);
     assert.deepEqual(cond.summary().hyperparameters.noise_variance, model.summary().hyperparameters.noise_variance);
   }
+});
+
+test('auto delegates conditionOn to the model it picked', async () => {
+  const { X, Y } = data(40, 2, 1, 7);
+  const m = createModel({ type: 'auto' }, { seed: 0 });
+  await m.fit(X, Y, { seed: 0 });
+  assert.equal(typeof m.conditionOn, 'function', `picked ${m.summary().chosen}`);
+  const extra = data(3, 2, 1, 8);
+  const c = m.conditionOn!(extra.X, extra.Y);
+  assert.equal(c.summary().chosen, m.summary().chosen);
+  const q = data(4, 2, 1, 9).X;
+  assert.notDeepEqual(Array.from(c.predict(q).mean), Array.from(m.predict(q).mean));
 });
