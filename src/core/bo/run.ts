@@ -3,7 +3,7 @@
  * the run folder (suggestions.csv, acquisition.csv, landscape.json) and logged in the experiment's campaign.jsonl.
  */
 import { promises as fsp } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { MiError } from '../diagnostics';
 import { loadTable } from '../data';
 import type { Table } from '../data/types';
@@ -44,13 +44,33 @@ function concatRows(a: Matrix, b: Matrix): Matrix {
   return { rows: a.rows + b.rows, cols: a.cols, data };
 }
 
+/** Candidate rows the pipeline could not featurise, and its warnings, collected over all chunks of a pool. */
+class PoolIssues {
+  readonly dropped = new Map<number, string>();
+  readonly warnings = new Set<string>();
+
+  /** Log lines naming each unusable row (`file:line: column "x": message`), at most `max` of them, then the warnings. */
+  report(file: string, log: (msg: string) => void, max = 20): void {
+    if (this.dropped.size) {
+      log(`pool ${file}: ${this.dropped.size} candidate row(s) could not be featurised and were not scored:`);
+      [...this.dropped].slice(0, max).forEach(([line, why]) => log(`  ${file}:${line}: ${why}`));
+      if (this.dropped.size > max) log(`  … and ${this.dropped.size - max} more`);
+    }
+    for (const w of this.warnings) log(`warning: ${w}`);
+  }
+}
+
 /** Transforms a table with the training pipeline and returns features aligned to the table's records (NaN rows when dropped). */
-async function featuresOf(pipeline: PipelineLike, table: Table, d: number): Promise<{ X: Matrix; ok: boolean[] }> {
+async function featuresOf(pipeline: PipelineLike, table: Table, d: number, issues?: PoolIssues): Promise<{ X: Matrix; ok: boolean[] }> {
   const n = table.rowNumbers.length;
   const X: Matrix = { rows: n, cols: d, data: new Float64Array(n * d).fill(NaN) };
   const ok = new Array<boolean>(n).fill(false);
   if (n === 0) return { X, ok };
   const tr = await pipeline.transform(table);
+  if (issues) {
+    for (const e of tr.dropped) if (!issues.dropped.has(e.row)) issues.dropped.set(e.row, `column "${e.column}": ${e.message}`);
+    for (const w of tr.warnings ?? []) issues.warnings.add(w);
+  }
   const recOf = new Map<number, number>();
   table.rowNumbers.forEach((line, r) => recOf.set(line, r));
   tr.rowNumbers.forEach((line, i) => {
@@ -98,6 +118,7 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
         ? rffSampler(model, train.X, Array.from({ length: train.Y.rows }, (_, i) => train.Y.data[i * train.Y.cols]), q, spec.seed)
         : undefined;
     if (sampler) ctx.log(`Thompson sampling with ${q} random-feature posterior draw(s) over the whole pool`);
+    const issues = new PoolIssues();
     const drawBest: { rec: number; value: number; x: number[] }[][] = Array.from({ length: q }, () => []);
     const scored = await scorePool(
       model,
@@ -105,7 +126,7 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
       sel.score.length,
       async (start, end) => {
         const recs = sel.score.slice(start, end);
-        const f = await featuresOf(pipeline, subTable(pool, recs), d);
+        const f = await featuresOf(pipeline, subTable(pool, recs), d, issues);
         const keep = recs.map((_, i) => i).filter((i) => f.ok[i]);
         const X = takeRows(f.X, keep);
         if (sampler) {
@@ -129,6 +150,7 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
       },
     );
     candidatesScored = scored.count;
+    issues.report(basename(poolPath), ctx.log);
     const inIdx = inputs.map((c) => pool.header.indexOf(c));
     for (let i = 0; i < scored.count; i++) {
       const r = scored.index[i];

@@ -6,7 +6,13 @@ import type { Spec } from '../spec/types';
 /** The part of the features module's `FeaturePipeline` that BO uses (structurally compatible). */
 export interface PipelineLike {
   featureNames: string[];
-  transform(table: Table): Promise<{ X: Matrix; ids: string[]; rowNumbers: number[]; dropped: { row: number; column: string; message: string }[] }>;
+  transform(table: Table): Promise<{
+    X: Matrix;
+    ids: string[];
+    rowNumbers: number[];
+    dropped: { row: number; column: string; message: string }[];
+    warnings?: string[];
+  }>;
 }
 
 export interface OptimizeContext {
