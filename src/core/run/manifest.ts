@@ -78,3 +78,24 @@ export interface RunManifest {
     candidatesScored: number;
   };
 }
+
+/** A manifest with nothing measured yet: the run engine starts from it, and recovery uses it when a run died before writing one. */
+export function emptyManifest(fields: Pick<RunManifest, 'runId' | 'name' | 'status' | 'createdAt'> & Partial<RunManifest>): RunManifest {
+  return {
+    format: 'mi-studio-run',
+    formatVersion: 1,
+    spec: { path: '', sha256: '', content: null },
+    dataset: { path: '', sha256: '', rows: 0, dropped: 0 },
+    packageVersion: '',
+    seed: 0,
+    backend: '',
+    timings: {},
+    metrics: { cv: {} },
+    model: { type: '', hyperparameters: {} },
+    features: { count: 0, names: [], dropped: [] },
+    targets: [],
+    curve: [],
+    files: {},
+    ...fields,
+  };
+}

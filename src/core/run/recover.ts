@@ -6,7 +6,7 @@
 import { promises as fsp, existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { RunManifest, RunStatus } from './manifest';
+import { emptyManifest, type RunManifest, type RunStatus } from './manifest';
 import { writeFileAtomic } from './files';
 
 export interface RecoveredRun {
@@ -62,26 +62,7 @@ async function readManifest(path: string): Promise<RunManifest | undefined> {
 
 function patch(m: RunManifest | undefined, runId: string, status: RunStatus, message: string): RunManifest {
   const now = new Date().toISOString();
-  const base: RunManifest = m ?? {
-    format: 'mi-studio-run',
-    formatVersion: 1,
-    runId,
-    name: runId,
-    status,
-    createdAt: now,
-    spec: { path: '', sha256: '', content: null },
-    dataset: { path: '', sha256: '', rows: 0, dropped: 0 },
-    packageVersion: '',
-    seed: 0,
-    backend: '',
-    timings: {},
-    metrics: { cv: {} },
-    model: { type: '', hyperparameters: {} },
-    features: { count: 0, names: [], dropped: [] },
-    targets: [],
-    curve: [],
-    files: {},
-  };
+  const base: RunManifest = m ?? emptyManifest({ runId, name: runId, status, createdAt: now });
   return { ...base, status, finishedAt: now, error: { message, code: status === 'cancelled' ? 'cancelled' : 'worker-died' } };
 }
 

@@ -12,7 +12,7 @@ import { validateSpecText } from '../spec';
 import type { Spec } from '../spec/types';
 import { PACKAGE_VERSION } from '../version';
 import type { LogLevel, RunEvent } from '../../protocol/worker';
-import type { RunManifest, RunStatus } from './manifest';
+import { emptyManifest, type RunManifest, type RunStatus } from './manifest';
 import { LiveManifest } from './live';
 import { makeRunId, sha256, writeFileAtomic } from './files';
 import { experimentDirFor, lenientSpec } from './experiment';
@@ -58,9 +58,7 @@ export class RunSession {
   ) {
     this.t0 = t0;
     const early = lenientSpec(text);
-    this.manifest = {
-      format: 'mi-studio-run',
-      formatVersion: 1,
+    this.manifest = emptyManifest({
       runId,
       name: typeof early?.name === 'string' ? early.name : basename(absSpec).replace(/\.mi\.ya?ml$|\.ya?ml$/i, ''),
       status: 'running',
@@ -68,18 +66,10 @@ export class RunSession {
       process: { pid: process.pid, host: hostname() },
       createdAt: new Date(t0).toISOString(),
       spec: { path: absSpec, sha256: sha256(text), content: early ?? null },
-      dataset: { path: '', sha256: '', rows: 0, dropped: 0 },
       packageVersion: PACKAGE_VERSION,
       seed: opts.seed ?? (typeof early?.seed === 'number' ? early.seed : 0),
       backend: 'js',
-      timings: {},
-      metrics: { cv: {} },
-      model: { type: '', hyperparameters: {} },
-      features: { count: 0, names: [], dropped: [] },
-      targets: [],
-      curve: [],
-      files: {},
-    };
+    });
     this.live = new LiveManifest(tmpDir, this.manifest);
   }
 
