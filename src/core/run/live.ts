@@ -4,12 +4,11 @@
  */
 import { join } from 'node:path';
 import type { RunManifest } from './manifest';
-import { writeFileAtomic } from './files';
+import { writeFileAtomicSync } from './files';
 
 export class LiveManifest {
   private last = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private writing: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -27,41 +26,42 @@ export class LiveManifest {
     this.dir = dir;
   }
 
-  /** Marks the manifest dirty; writes now if the last write is older than the interval, else schedules one. */
+  /**
+   * Marks the manifest dirty; writes now if the last write is older than the interval, else schedules one.
+   * Writes are synchronous: progress is reported from inside long synchronous model fits, where an asynchronous
+   * write (or a timer) would only complete after the fit, leaving the live view a fold or more behind.
+   */
   touch(): void {
     if (this.closed || this.timer) return;
     const wait = this.last + this.intervalMs - Date.now();
-    if (wait <= 0) void this.flush();
+    if (wait <= 0) this.write();
     else {
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        void this.flush();
+        if (!this.closed) this.write();
       }, wait);
       this.timer.unref?.();
     }
   }
 
-  /** Writes the manifest now (serialised with any write in flight). */
-  flush(): Promise<void> {
+  /** Writes the manifest now. */
+  async flush(): Promise<void> {
+    this.write();
+  }
+
+  /** Stops scheduled writes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private write(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     this.last = Date.now();
-    const text = JSON.stringify(this.manifest, null, 2) + '\n';
-    const path = this.path;
-    this.writing = this.writing.then(
-      () => writeFileAtomic(path, text),
-      () => writeFileAtomic(path, text),
-    );
-    return this.writing;
-  }
-
-  /** Stops scheduled writes and waits for the one in flight (errors included). */
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.writing.catch(() => undefined);
+    writeFileAtomicSync(this.path, JSON.stringify(this.manifest, null, 2) + '\n');
   }
 }
