@@ -31,8 +31,11 @@ export class InvFactorNorms {
     for (let i = 0; i < c; i++) out[i] = dot(W, i * n, W, i * n, n);
   }
 
-  /** Float32 via TensorFlow.js (inputs rounded to float32; result accumulated in float32). */
-  sumSquares32(tf: Tf, K: Float64Array, c: number, out: Float64Array): void {
+  /**
+   * Float32 via TensorFlow.js (inputs rounded to float32; result accumulated in float32). `K32`: the same rows already
+   * rounded to float32 (c x n), when the caller produced them alongside K.
+   */
+  sumSquares32(tf: Tf, K: Float64Array, c: number, out: Float64Array, K32?: Float32Array): void {
     const n = this.n;
     if (!this.blocks) {
       const M = this.invFactor ?? invertLower(this.L, n);
@@ -52,8 +55,12 @@ export class InvFactorNorms {
     }
     const blocks = this.blocks;
     const res = tf.tidy(() => {
-      const k32 = new Float32Array(c * n);
-      for (let i = 0; i < c * n; i++) k32[i] = K[i];
+      let k32: Float32Array;
+      if (K32) k32 = K32.length === c * n ? K32 : K32.subarray(0, c * n);
+      else {
+        k32 = new Float32Array(c * n);
+        for (let i = 0; i < c * n; i++) k32[i] = K[i];
+      }
       const kt = tf.tensor2d(k32, [c, n]);
       let acc: AnyTensor | null = null;
       for (const b of blocks) {

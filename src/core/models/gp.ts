@@ -710,16 +710,19 @@ export class GpModel implements Model {
     const Zq = new Float64Array(chunk * d);
     const Ks = new Float64Array(chunk * n);
     const V = useTf ? null : new Float64Array(chunk * n);
+    const K32 = useTf && prepared ? new Float32Array(chunk * n) : undefined;
     const s = new Float64Array(chunk);
     const y2 = yStd * yStd;
     const c2 = o.cal * o.cal;
     for (let r0 = 0; r0 < m; r0 += chunk) {
       const c = Math.min(chunk, m - r0);
       for (let i = 0; i < c; i++) for (let k = 0; k < d; k++) Zq[i * d + k] = Xq[(r0 + i) * d + k] * invLs[k];
-      if (prepared) crossKernelExpanded(this.code, Zq, c, prepared, Ks);
-      else crossKernel(this.code, Zq, c, Z, n, d, Ks);
-      for (let i = 0; i < c * n; i++) Ks[i] *= sf2;
-      if (useTf) o.norms.sumSquares32(useTf, Ks, c, s);
+      if (prepared) crossKernelExpanded(this.code, Zq, c, prepared, Ks, sf2, K32);
+      else {
+        crossKernel(this.code, Zq, c, Z, n, d, Ks);
+        for (let i = 0; i < c * n; i++) Ks[i] *= sf2;
+      }
+      if (useTf) o.norms.sumSquares32(useTf, Ks, c, s, K32);
       else o.norms.sumSquares64(Ks, c, s, V as Float64Array);
       for (let i = 0; i < c; i++) {
         const mu = dot(Ks, i * n, alpha, 0, n);
