@@ -193,9 +193,15 @@ export class RfGpModel implements Model {
     this.features(Xt, 0, n, { invLs, sf2 }, Phi);
     // The subset GP fixes the kernel (lengthscales, signal); the feature-space amplitude and the noise are then
     // re-estimated by evidence on all rows (a subset GP in many dimensions can badly underestimate the noise).
+    // Noise floor: p random features reproduce the kernel only up to an error of order σf²/√p per Gram entry
+    // (Rahimi & Recht). Below that level the feature model cannot tell signal from approximation error; with a
+    // smaller noise the weight posterior interpolates that error with huge, coherent weights, and predictions away
+    // from the training rows (heavy-tailed inputs, short lengthscales, large σf²) blow up instead of reverting to
+    // the prior mean (ZoMBI thermoelectric: out-of-fold means of 8 for targets in 0–2). So σn² ≥ σf²/√p.
+    const floor = Math.max(1e-6, sf2 / Math.sqrt(this.p));
     const post = frozen
       ? fitBlr(Phi, n, this.p, y, { ...frozen, evidence: false, primal: true })
-      : fitBlr(Phi, n, this.p, y, { sw2: 1, sn2: Math.max(sn2, 1e-4), evidence: true, maxIter: 8, minNoise: 1e-6, primal: true });
+      : fitBlr(Phi, n, this.p, y, { sw2: 1, sn2: Math.max(sn2, floor), evidence: true, maxIter: 8, minNoise: floor, primal: true });
     let cal = 1;
     if (calibrate) {
       const fitted = new Float64Array(n);
