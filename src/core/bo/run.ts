@@ -19,6 +19,7 @@ import { optimizeContinuous } from './continuous';
 import { proxyKernel } from './fantasy';
 import { AtomicCsvWriter, csvRow, num, writeAtomic } from './io';
 import { buildLandscape } from './landscape';
+import { outsideDomain } from './domain';
 import { acquisitionOf, makeSetup } from './objectives';
 import { scorePool } from './score';
 import { buildSpace, type ContinuousSpace } from './space';
@@ -303,6 +304,14 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
     suggestions: suggestions.map((s) => ({ rank: s.rank, id: s.id, inputs: Object.fromEntries(inputs.map((c, j) => [c, s.raw[j]])) })),
   });
   ctx.log(`${suggestions.length} suggestion(s): ${suggestions.map((s) => s.id).join(', ')}`);
+  const far = outsideDomain(train.X, suggestions.map((s) => s.features));
+  const farIds = suggestions.filter((_, i) => far[i]).map((s) => s.id);
+  if (farIds.length) {
+    ctx.log(
+      `warning: ${farIds.length} of ${suggestions.length} suggestion(s) (${farIds.join(', ')}) lie far outside the measured data ` +
+        '(nearest measured row more than twice the usual spacing): their predictions fall back to the model prior, so treat them as exploration',
+    );
+  }
   await fsp.access(join(ctx.runDir, 'suggestions.csv'));
   return {
     acquisition: landscape.acquisition,
