@@ -704,7 +704,9 @@ export class GpModel implements Model {
     // float32 path only pays off when the pool is larger than the training set (it first inverts L: n³/6)
     const accel = (this.opts.accelerate ?? true) && n >= 128 && m >= n && m * n * n > 5e7 ? readyTf() : null;
     const useTf = accel && accel.backend !== 'cpu' ? accel.tf : null;
-    const chunk = useTf ? 2048 : 256;
+    // float32 blocks of ~0.6–1 M entries: 1024 rows for large n measured ~10% faster than 2048 (n = 1000), while
+    // 2048 stays slightly better at n = 300
+    const chunk = useTf ? (n >= 768 ? 1024 : 2048) : 256;
     if (useTf) this.stats.float32Rows += m;
     const prepared = d >= 8 && m >= 64 ? prepareRows(Z, n, d) : null;
     const Zq = new Float64Array(chunk * d);
