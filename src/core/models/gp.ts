@@ -195,8 +195,10 @@ export class GpObjective {
   /**
    * Negative log hyperprior (up to a constant), adding its gradient to `grad` when given. Log-normal priors in the
    * spirit of BoTorch's current defaults (Hvarfner et al. 2024): log ℓ ~ N(√2 + ½ log d + log √12, 3) — the √12
-   * converts from unit-cube to standardised inputs — and log σn² ~ N(−4, 1) on standardised targets. They keep
-   * high-dimensional ARD fits from interpolating the noise; with enough data the likelihood dominates.
+   * converts from unit-cube to standardised inputs —, log σf² ~ N(0, 1) and log σn² ~ N(−4, 1) on standardised
+   * targets. They keep high-dimensional ARD fits from interpolating the noise, and the signal variance from growing
+   * far beyond the data's (which inflates the prior std, and so EI, for candidates unlike any measured one); with
+   * enough data the likelihood dominates.
    */
   prior(theta: ArrayLike<number>, grad?: Float64Array): number {
     const { D } = this;
@@ -208,6 +210,9 @@ export class GpObjective {
       p += (0.5 * z * z) / varL;
       if (grad) grad[k] += z / varL;
     }
+    const zs = theta[D];
+    p += 0.5 * zs * zs;
+    if (grad) grad[D] += zs;
     const zn = theta[D + 1] + 4;
     p += 0.5 * zn * zn;
     if (grad) grad[D + 1] += zn;
