@@ -1,5 +1,6 @@
 import { MiError } from '../diagnostics';
 import type { Matrix } from '../features/types';
+import { standardize, type Standardizer } from '../features/standardize';
 import type { Prediction } from './types';
 
 /** Throws the signal's AbortError (a DOMException named "AbortError") when cancellation was requested. */
@@ -106,4 +107,37 @@ export function marginalSamples(p: Prediction, count: number, seed: number, rng:
     for (let i = 0; i < p.rows; i++) s[i] = p.mean[i * T] + Math.sqrt(p.latentVariance[i * T]) * rng.normal();
     return s;
   });
+}
+
+/**
+ * Training data extended by new rows, for `conditionOn` of the linear-in-features models: the new inputs standardised
+ * with the fitted standardiser and appended to `Xs` (n0 x d, row-major), and per output the observed row indices and
+ * standardised targets with the new finite targets appended (NaN targets are skipped for that output only).
+ */
+export function appendTrainingRows(
+  Xs: Float64Array,
+  d: number,
+  xs: Standardizer,
+  X: Matrix,
+  Y: Matrix,
+  outputs: readonly { rows: readonly number[]; y: ArrayLike<number>; yMean: number; yStd: number }[],
+): { Xs: Float64Array; targets: { rows: number[]; y: Float64Array }[] } {
+  const n0 = Xs.length / d;
+  const Xn = standardize(X, xs).data;
+  const all = new Float64Array(Xs.length + Xn.length);
+  all.set(Xs);
+  all.set(Xn, Xs.length);
+  const T = outputs.length;
+  const targets = outputs.map((o, t) => {
+    const rows = o.rows.slice();
+    const y = Array.from(o.y);
+    for (let i = 0; i < X.rows; i++) {
+      const v = Y.data[i * T + t];
+      if (!Number.isFinite(v)) continue;
+      rows.push(n0 + i);
+      y.push((v - o.yMean) / o.yStd);
+    }
+    return { rows, y: f64(y) };
+  });
+  return { Xs: all, targets };
 }

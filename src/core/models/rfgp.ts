@@ -11,7 +11,7 @@ import { solveUpperTInPlace, dot } from '../linalg/dense';
 import { Rng } from '../linalg/random';
 import { fitBlr, predictBlr, type BlrPosterior } from './blr';
 import { blrLooResiduals, calibrationScale } from './calibrate';
-import { assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, normalise, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
+import { appendTrainingRows, assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, normalise, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
 import { optimiseGpHyperparameters } from './gp';
 import { kernelCode, KERNELS, type KernelName } from './kernels';
 import { readyTf, getTfBackend } from './tf';
@@ -256,23 +256,12 @@ export class RfGpModel implements Model {
     m.d = this.d;
     m.W = this.W;
     m.b = this.b;
-    const n0 = this.Xs.length / this.d;
-    const Xn = standardize(X, this.xs).data;
-    m.Xs = new Float64Array(this.Xs.length + Xn.length);
-    m.Xs.set(this.Xs);
-    m.Xs.set(Xn, this.Xs.length);
-    const T = this.outputs.length;
+    const aug = appendTrainingRows(this.Xs, this.d, this.xs, X, Y, this.outputs);
+    m.Xs = aug.Xs;
     m.outputs = this.outputs.map((o, t) => {
-      const rows = o.rows.slice();
-      const y = Array.from(o.y);
-      for (let i = 0; i < X.rows; i++) {
-        const v = Y.data[i * T + t];
-        if (!Number.isFinite(v)) continue;
-        rows.push(n0 + i);
-        y.push((v - o.yMean) / o.yStd);
-      }
+      const { rows, y } = aug.targets[t];
       const frozen = { sw2: o.post.sw2, sn2: o.post.sn2 };
-      return { ...m.condition(rows, f64(y), o.yMean, o.yStd, o.theta, o.gpNlml, false, frozen), cal: o.cal };
+      return { ...m.condition(rows, y, o.yMean, o.yStd, o.theta, o.gpNlml, false, frozen), cal: o.cal };
     });
     return m;
   }

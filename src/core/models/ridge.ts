@@ -7,7 +7,7 @@ import type { Matrix } from '../features/types';
 import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
 import { fitBlr, predictBlr, type BlrPosterior } from './blr';
 import { blrLooResiduals, calibrationScale } from './calibrate';
-import { assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, marginalSamples, normalise, notFitted, outputColumn, takeRows, toArray } from './common';
+import { appendTrainingRows, assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, marginalSamples, normalise, notFitted, outputColumn, takeRows, toArray } from './common';
 import { dot, solveUpperTInPlace } from '../linalg/dense';
 import { Rng } from '../linalg/random';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
@@ -114,22 +114,11 @@ export class RidgeModel implements Model {
     const m = new RidgeModel(this.opts);
     m.xs = this.xs;
     m.d = this.d;
-    const n0 = this.Xs.length / this.d;
-    const Xn = standardize(X, this.xs).data;
-    m.Xs = new Float64Array(this.Xs.length + Xn.length);
-    m.Xs.set(this.Xs);
-    m.Xs.set(Xn, this.Xs.length);
-    const T = this.outputs.length;
+    const aug = appendTrainingRows(this.Xs, this.d, this.xs, X, Y, this.outputs);
+    m.Xs = aug.Xs;
     m.outputs = this.outputs.map((o, t) => {
-      const rows = o.rows.slice();
-      const y = Array.from(o.y);
-      for (let i = 0; i < X.rows; i++) {
-        const v = Y.data[i * T + t];
-        if (!Number.isFinite(v)) continue;
-        rows.push(n0 + i);
-        y.push((v - o.yMean) / o.yStd);
-      }
-      return { ...m.condition(rows, f64(y), o.yMean, o.yStd, false, { sw2: o.post.sw2, sn2: o.post.sn2 }), cal: o.cal };
+      const { rows, y } = aug.targets[t];
+      return { ...m.condition(rows, y, o.yMean, o.yStd, false, { sw2: o.post.sw2, sn2: o.post.sn2 }), cal: o.cal };
     });
     return m;
   }
