@@ -141,3 +141,29 @@ export function appendTrainingRows(
   });
   return { Xs: all, targets };
 }
+
+/**
+ * Summary entries shared by the stationary-kernel models (gp, rf-gp) for output `t` of `outputs`: lengthscales,
+ * signal and noise variance in target units, calibration scale (keys get a `#<t+1>` suffix for t ≥ 1), and the
+ * output's share of the feature relevance (normalised 1/lengthscale) added to `relevance`. Returns the suffix.
+ */
+export function kernelSummary(
+  hp: Record<string, number | number[]>,
+  relevance: number[],
+  o: { invLs: ArrayLike<number>; sf2: number; yStd: number; cal: number },
+  sn2: number,
+  ard: boolean,
+  t: number,
+  outputs: number,
+): string {
+  const sfx = t === 0 ? '' : `#${t + 1}`;
+  const ls = Array.from(o.invLs, (v) => 1 / v);
+  hp[`lengthscales${sfx}`] = ard ? ls : [ls[0]];
+  hp[`signal_variance${sfx}`] = o.sf2 * o.yStd * o.yStd;
+  hp[`noise_variance${sfx}`] = sn2 * o.yStd * o.yStd;
+  hp[`noise_std${sfx}`] = Math.sqrt(sn2) * o.yStd;
+  hp[`calibration_scale${sfx}`] = o.cal;
+  const rel = normalise(Array.from(o.invLs));
+  for (let k = 0; k < relevance.length; k++) relevance[k] += rel[k] / outputs;
+  return sfx;
+}

@@ -26,7 +26,7 @@ import {
   checkShapes,
   emptyPrediction,
   f64,
-  normalise,
+  kernelSummary,
   notFitted,
   outputColumn,
   takeRows,
@@ -791,16 +791,8 @@ export class GpModel implements Model {
     const relevance = new Array<number>(this.d).fill(0);
     let objective = 0;
     this.outputs.forEach((o, t) => {
-      const sfx = t === 0 ? '' : `#${t + 1}`;
-      const ls = Array.from(o.invLs, (v) => 1 / v);
-      hp[`lengthscales${sfx}`] = this.ard ? ls : [ls[0]];
-      hp[`signal_variance${sfx}`] = o.sf2 * o.yStd * o.yStd;
-      hp[`noise_variance${sfx}`] = o.sn2 * o.yStd * o.yStd;
-      hp[`noise_std${sfx}`] = Math.sqrt(o.sn2) * o.yStd;
+      const sfx = kernelSummary(hp, relevance, o, o.sn2, this.ard, t, this.outputs.length);
       if (o.jitter > 0) hp[`jitter${sfx}`] = o.jitter;
-      hp[`calibration_scale${sfx}`] = o.cal;
-      const rel = normalise(Array.from(o.invLs));
-      for (let k = 0; k < this.d; k++) relevance[k] += rel[k] / this.outputs.length;
       objective += o.nlml;
     });
     return { type: 'gp', hyperparameters: hp, featureRelevance: relevance, objective };

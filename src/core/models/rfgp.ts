@@ -11,7 +11,7 @@ import { solveUpperTInPlace, dot } from '../linalg/dense';
 import { Rng } from '../linalg/random';
 import { fitBlr, predictBlr, type BlrPosterior } from './blr';
 import { blrLooResiduals, calibrationScale } from './calibrate';
-import { appendTrainingRows, assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, normalise, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
+import { appendTrainingRows, assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, kernelSummary, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
 import { optimiseGpHyperparameters } from './gp';
 import { kernelCode, KERNELS, type KernelName } from './kernels';
 import { readyTf, getTfBackend } from './tf';
@@ -298,16 +298,8 @@ export class RfGpModel implements Model {
     const rel = new Array<number>(this.d).fill(0);
     let objective = 0;
     this.outputs.forEach((o, t) => {
-      const sfx = t === 0 ? '' : `#${t + 1}`;
-      const ls = Array.from(o.invLs, (v) => 1 / v);
-      hp[`lengthscales${sfx}`] = this.ard ? ls : [ls[0]];
-      hp[`signal_variance${sfx}`] = o.sf2 * o.yStd * o.yStd;
-      hp[`noise_variance${sfx}`] = o.post.sn2 * o.yStd * o.yStd;
-      hp[`noise_std${sfx}`] = Math.sqrt(o.post.sn2) * o.yStd;
+      const sfx = kernelSummary(hp, rel, o, o.post.sn2, this.ard, t, this.outputs.length);
       hp[`weight_prior_variance${sfx}`] = o.post.sw2;
-      hp[`calibration_scale${sfx}`] = o.cal;
-      const r = normalise(Array.from(o.invLs));
-      for (let k = 0; k < this.d; k++) rel[k] += r[k] / this.outputs.length;
       objective += o.post.nlml;
     });
     hp.features = this.p;
