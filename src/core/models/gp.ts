@@ -501,19 +501,26 @@ export class GpModel implements Model {
       n,
       d: this.d,
       y,
-      code: this.code,
-      ard: this.ard,
+      ...this.searchSettings(),
       restarts: this.restarts,
       seed,
+      report,
+      signal,
+    });
+  }
+
+  /** Hyperparameter-search settings shared by the main fit and the cross-fitted calibration refits. */
+  private searchSettings() {
+    return {
+      code: this.code,
+      ard: this.ard,
       maxIter: this.opts.maxIter,
       subsetSize: this.opts.subsetSize,
       polishIter: this.opts.polishIter,
       polishMaxRows: this.opts.polishMaxRows,
       accelerate: this.opts.accelerate ?? true,
       prior: this.opts.prior ?? true,
-      report,
-      signal,
-    });
+    };
   }
 
   /**
@@ -543,16 +550,9 @@ export class GpModel implements Model {
         n: a.length,
         d,
         y: ya,
-        code: this.code,
-        ard: this.ard,
+        ...this.searchSettings(),
         restarts: 1,
         seed: seed + 31 * g,
-        maxIter: this.opts.maxIter,
-        subsetSize: this.opts.subsetSize,
-        polishIter: this.opts.polishIter,
-        polishMaxRows: this.opts.polishMaxRows,
-        accelerate: this.opts.accelerate ?? true,
-        prior: this.opts.prior ?? true,
         report: () => undefined,
         signal,
       });
