@@ -39,6 +39,16 @@ export interface BlrOptions {
 
 const LOG2PI = Math.log(2 * Math.PI);
 
+/**
+ * One MacKay evidence update of the weight-prior and noise variances from the posterior's squared weight norm `mm`,
+ * residual sum of squares `resid` and effective number of parameters `gamma`; `change` is the total log-change.
+ */
+function mackayStep(mm: number, resid: number, gamma: number, n: number, sw2: number, sn2: number, minNoise: number) {
+  const sw2New = clamp(mm / gamma, 1e-8, 1e8);
+  const sn2New = clamp(resid / Math.max(1e-6, n - gamma), minNoise, 1e8);
+  return { sw2: sw2New, sn2: sn2New, change: Math.abs(Math.log(sw2New / sw2)) + Math.abs(Math.log(sn2New / sn2)) };
+}
+
 export function fitBlr(Phi: Float64Array, n: number, p: number, y: Float64Array, opts: BlrOptions): BlrPosterior {
   let sw2 = opts.sw2;
   let sn2 = opts.sn2;
@@ -79,13 +89,10 @@ export function fitBlr(Phi: Float64Array, n: number, p: number, y: Float64Array,
       const M = invertLower(L, p);
       const trAinv = dot(M, 0, M, 0, p * p);
       const gamma = clamp(p - trAinv / sw2, 1e-6, Math.min(p, n - 1e-3));
-      const sw2New = clamp(mm / gamma, 1e-8, 1e8);
-      const sn2New = clamp(resid / Math.max(1e-6, n - gamma), minNoise, 1e8);
-      const change = Math.abs(Math.log(sw2New / sw2)) + Math.abs(Math.log(sn2New / sn2));
-      sw2 = sw2New;
-      sn2 = sn2New;
+      const next = mackayStep(mm, resid, gamma, n, sw2, sn2, minNoise);
+      ({ sw2, sn2 } = next);
       it++;
-      if (change < 1e-7) it = maxIter; // converged: one more pass builds the final posterior
+      if (next.change < 1e-7) it = maxIter; // converged: one more pass builds the final posterior
     }
   }
   // dual (function space)
@@ -115,13 +122,10 @@ export function fitBlr(Phi: Float64Array, n: number, p: number, y: Float64Array,
     for (let i = 0; i < n; i++) aHa += alpha[i] * dot(H, i * n, alpha, 0, n);
     const mm = sw2 * sw2 * aHa;
     const resid = sn2 * sn2 * dot(alpha, 0, alpha, 0, n);
-    const sw2New = clamp(mm / gamma, 1e-8, 1e8);
-    const sn2New = clamp(resid / Math.max(1e-6, n - gamma), minNoise, 1e8);
-    const change = Math.abs(Math.log(sw2New / sw2)) + Math.abs(Math.log(sn2New / sn2));
-    sw2 = sw2New;
-    sn2 = sn2New;
+    const next = mackayStep(mm, resid, gamma, n, sw2, sn2, minNoise);
+    ({ sw2, sn2 } = next);
     it++;
-    if (change < 1e-7) it = maxIter;
+    if (next.change < 1e-7) it = maxIter;
   }
 }
 
