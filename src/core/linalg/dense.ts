@@ -33,67 +33,109 @@ export function axpy(alpha: number, x: Float64Array, xo: number, y: Float64Array
   for (; k < len; k++) y[yo + k] += alpha * x[xo + k];
 }
 
+/** Block size of the blocked Cholesky (`choleskyBlocked` and its two-thread version in src/core/parallel/pool.ts). */
+export const CHOL_BLOCK = 64;
+
 /**
  * In-place Cholesky of a symmetric positive-definite matrix: on success the lower triangle of `a` holds L
- * (A = L Lᵀ) and the strict upper triangle is zeroed. Returns false (matrix partially overwritten) when a pivot is
- * not positive. Row-oriented (each entry is a dot product of two contiguous rows of L), blocked by rows for cache reuse.
+ * (A = L Lᵀ) and the strict upper triangle is zeroed; false (matrix partly overwritten) when a pivot is not positive.
+ * Blocked right-looking: for each block of columns [k0, k1): factor the
+ * diagonal block (`cholDiag`), solve the rows below it (`cholPanel`), subtract their outer products from the trailing
+ * lower triangle (`cholUpdate`). Rows are independent within the last two steps, so two threads can split them; every
+ * entry sees the same operations in the same order whoever computes it.
  */
-export function choleskyInPlace(a: Float64Array, n: number): boolean {
-  let i = 0;
-  // two rows at a time: each earlier row j of L is streamed once for both (halves the memory traffic). The sums
-  // are accumulated in exactly the order of `dot`, so the factor is bit-identical to the one-row version.
-  for (; i + 1 < n; i += 2) {
-    const ri = i * n;
-    const rk = ri + n;
-    for (let j = 0; j < i; j++) {
-      const rj = j * n;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-      let k = 0;
-      const l4 = j - 3;
-      for (; k < l4; k += 4) {
-        const b0 = a[rj + k], b1 = a[rj + k + 1], b2 = a[rj + k + 2], b3 = a[rj + k + 3];
-        s0 += a[ri + k] * b0;
-        s1 += a[ri + k + 1] * b1;
-        s2 += a[ri + k + 2] * b2;
-        s3 += a[ri + k + 3] * b3;
-        t0 += a[rk + k] * b0;
-        t1 += a[rk + k + 1] * b1;
-        t2 += a[rk + k + 2] * b2;
-        t3 += a[rk + k + 3] * b3;
-      }
-      for (; k < j; k++) {
-        s0 += a[ri + k] * a[rj + k];
-        t0 += a[rk + k] * a[rj + k];
-      }
-      const djj = a[rj + j];
-      a[ri + j] = (a[ri + j] - (s0 + s1 + s2 + s3)) / djj;
-      a[rk + j] = (a[rk + j] - (t0 + t1 + t2 + t3)) / djj;
-    }
-    if (!pivotRow(a, n, i)) return false;
-    a[rk + i] = (a[rk + i] - dot(a, rk, a, ri, i)) / a[ri + i];
-    if (!pivotRow(a, n, i + 1)) return false;
+export function choleskyBlocked(a: Float64Array, n: number): boolean {
+  for (let k0 = 0; k0 < n; k0 += CHOL_BLOCK) {
+    const k1 = Math.min(n, k0 + CHOL_BLOCK);
+    if (!cholDiag(a, n, k0, k1)) return false;
+    cholPanel(a, n, k0, k1, k1, n);
+    cholUpdate(a, n, k0, k1, k1, n);
   }
-  for (; i < n; i++) {
+  zeroUpper(a, n);
+  return true;
+}
+
+/** Factors the diagonal block [k0, k1) (already updated by the blocks before it). False when a pivot is not positive. */
+export function cholDiag(a: Float64Array, n: number, k0: number, k1: number): boolean {
+  for (let i = k0; i < k1; i++) {
     const ri = i * n;
-    for (let j = 0; j < i; j++) {
-      const rj = j * n;
-      a[ri + j] = (a[ri + j] - dot(a, ri, a, rj, j)) / a[rj + j];
-    }
-    if (!pivotRow(a, n, i)) return false;
+    for (let j = k0; j < i; j++) a[ri + j] = (a[ri + j] - dot(a, ri + k0, a, j * n + k0, j - k0)) / a[j * n + j];
+    const d = a[ri + i] - dot(a, ri + k0, a, ri + k0, i - k0);
+    if (!(d > 0) || !Number.isFinite(d)) return false;
+    a[ri + i] = Math.sqrt(d);
   }
   return true;
 }
 
-/** Diagonal entry of row i of L (entries left of it already final) and zeroes the strict upper part of the row. */
-function pivotRow(a: Float64Array, n: number, i: number): boolean {
-  const ri = i * n;
-  const d = a[ri + i] - dot(a, ri, a, ri, i);
-  if (!(d > 0) || !Number.isFinite(d)) return false;
-  a[ri + i] = Math.sqrt(d);
-  for (let j = i + 1; j < n; j++) a[ri + j] = 0;
-  return true;
+/** Rows [r0, r1) (all ≥ k1) of the panel below diagonal block [k0, k1): L[i, k0:k1] = A[i, k0:k1] · L_kk⁻ᵀ. */
+export function cholPanel(a: Float64Array, n: number, k0: number, k1: number, r0: number, r1: number): void {
+  for (let i = r0; i < r1; i++) {
+    const ri = i * n;
+    for (let j = k0; j < k1; j++) a[ri + j] = (a[ri + j] - dot(a, ri + k0, a, j * n + k0, j - k0)) / a[j * n + j];
+  }
 }
+
+/**
+ * Trailing update of rows [r0, r1) (all ≥ k1): A[i, j] −= L[i, k0:k1] · L[j, k0:k1] for k1 ≤ j ≤ i. Needs the panel
+ * rows k1..r1−1. Two rows at a time so each row j is streamed once for both (sums in `dot`'s order, so the result
+ * does not depend on the pairing).
+ */
+export function cholUpdate(a: Float64Array, n: number, k0: number, k1: number, r0: number, r1: number): void {
+  const w = k1 - k0;
+  let i = r0;
+  for (; i + 1 < r1; i += 2) {
+    const ri = i * n + k0;
+    const rk = ri + n;
+    for (let j = k1; j <= i; j++) {
+      const rj = j * n + k0;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      let p = 0;
+      for (; p + 3 < w; p += 4) {
+        const b0 = a[rj + p], b1 = a[rj + p + 1], b2 = a[rj + p + 2], b3 = a[rj + p + 3];
+        s0 += a[ri + p] * b0;
+        s1 += a[ri + p + 1] * b1;
+        s2 += a[ri + p + 2] * b2;
+        s3 += a[ri + p + 3] * b3;
+        t0 += a[rk + p] * b0;
+        t1 += a[rk + p + 1] * b1;
+        t2 += a[rk + p + 2] * b2;
+        t3 += a[rk + p + 3] * b3;
+      }
+      for (; p < w; p++) {
+        s0 += a[ri + p] * a[rj + p];
+        t0 += a[rk + p] * a[rj + p];
+      }
+      a[i * n + j] -= s0 + s1 + s2 + s3;
+      a[(i + 1) * n + j] -= t0 + t1 + t2 + t3;
+    }
+    a[(i + 1) * n + i + 1] -= dot(a, rk, a, rk, w);
+  }
+  for (; i < r1; i++) {
+    const ri = i * n + k0;
+    for (let j = k1; j <= i; j++) a[i * n + j] -= dot(a, ri, a, j * n + k0, w);
+  }
+}
+
+/** Zeroes the strict upper triangle. */
+export function zeroUpper(a: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) a.fill(0, i * n + i + 1, (i + 1) * n);
+}
+
+/**
+ * The O(n³) kernels, swappable: this thread only (`SERIAL_KERNELS`), or split with the engine's helper thread
+ * (`PARALLEL_KERNELS` in src/core/parallel/pool.ts, which allocates shared memory). Both give identical numbers.
+ */
+export interface DenseKernels {
+  alloc(length: number): Float64Array;
+  cholesky(a: Float64Array, n: number): boolean;
+  invertLower(L: Float64Array, n: number): Float64Array;
+}
+
+export const SERIAL_KERNELS: DenseKernels = {
+  alloc: (length) => new Float64Array(length),
+  cholesky: (a, n) => choleskyBlocked(a, n),
+  invertLower: (L, n) => invertLower(L, n),
+};
 
 export interface CholeskyResult {
   /** Lower-triangular factor, row-major n x n. */
@@ -106,9 +148,10 @@ export interface CholeskyResult {
  * Cholesky with jitter escalation: tries A, then A + j I with j = 1e-10 · mean(diag), ×10 each time up to
  * 1e-2 · mean(diag). Returns null if it still fails (callers that must succeed use `choleskyOrThrow`).
  */
-export function choleskyJitter(A: Float64Array, n: number): CholeskyResult | null {
-  const L = new Float64Array(A);
-  if (choleskyInPlace(L, n)) return { L, jitter: 0 };
+export function choleskyJitter(A: Float64Array, n: number, k: DenseKernels = SERIAL_KERNELS): CholeskyResult | null {
+  const L = k.alloc(n * n);
+  L.set(A);
+  if (k.cholesky(L, n)) return { L, jitter: 0 };
   let meanDiag = 0;
   for (let i = 0; i < n; i++) meanDiag += A[i * n + i];
   meanDiag = Math.abs(meanDiag / Math.max(1, n)) || 1;
@@ -116,13 +159,18 @@ export function choleskyJitter(A: Float64Array, n: number): CholeskyResult | nul
     const jitter = meanDiag * 10 ** e;
     L.set(A);
     for (let i = 0; i < n; i++) L[i * n + i] += jitter;
-    if (choleskyInPlace(L, n)) return { L, jitter };
+    if (k.cholesky(L, n)) return { L, jitter };
   }
   return null;
 }
 
-export function choleskyOrThrow(A: Float64Array, n: number, context = 'covariance matrix'): CholeskyResult {
-  const r = choleskyJitter(A, n);
+export function choleskyOrThrow(
+  A: Float64Array,
+  n: number,
+  context = 'covariance matrix',
+  k: DenseKernels = SERIAL_KERNELS,
+): CholeskyResult {
+  const r = choleskyJitter(A, n, k);
   if (r) return r;
   let meanDiag = 0;
   for (let i = 0; i < n; i++) meanDiag += A[i * n + i];
@@ -180,14 +228,35 @@ export function solveLowerRowsInPlace(L: Float64Array, n: number, B: Float64Arra
 
 /**
  * Inverse of a lower-triangular matrix (result lower-triangular, row-major).
- * Row i of M = L⁻¹ is −(1/L_ii) Σ_{k<i} L_ik · (row k of M) (+ 1/L_ii on the diagonal). Done in column panels of 64 so the
- * rows being combined (n x 64 doubles) stay in cache; the innermost loop is a contiguous axpy.
+ * Row i of M = L⁻¹ is −(1/L_ii) Σ_{k<i} L_ik · (row k of M) (+ 1/L_ii on the diagonal). Done in column panels of
+ * `INV_PANEL` so the rows being combined (n x 64 doubles) stay in cache; the innermost loop is a contiguous axpy.
+ * Panels are independent (each reads L and writes only its own columns of M), which is what lets two threads split
+ * them (see `invertPanels` in src/core/parallel/tasks.ts).
  */
 export function invertLower(L: Float64Array, n: number): Float64Array {
   const M = new Float64Array(n * n);
-  const PB = 64;
-  for (let j0 = 0; j0 < n; j0 += PB) {
-    const j1 = Math.min(n, j0 + PB);
+  invertLowerPanels(L, M, n, panelStarts(n));
+  return M;
+}
+
+export const INV_PANEL = 64;
+
+/** First columns of the panels of `invertLowerPanels`. */
+export function panelStarts(n: number): number[] {
+  const p: number[] = [];
+  for (let j0 = 0; j0 < n; j0 += INV_PANEL) p.push(j0);
+  return p;
+}
+
+/** Relative cost of the panel starting at column j0: about w·(n − j0)²/2 multiply-adds for a panel w columns wide. */
+export function panelCost(n: number, j0: number): number {
+  return Math.min(INV_PANEL, n - j0) * (n - j0) * (n - j0);
+}
+
+/** Columns [j0, j0 + 64) of M = L⁻¹ for every panel start j0 in `panels` (M zero-initialised). */
+export function invertLowerPanels(L: Float64Array, M: Float64Array, n: number, panels: number[]): void {
+  for (const j0 of panels) {
+    const j1 = Math.min(n, j0 + INV_PANEL);
     for (let i = j0; i < n; i++) {
       const ri = i * n;
       const lii = L[ri + i];
@@ -203,7 +272,6 @@ export function invertLower(L: Float64Array, n: number): Float64Array {
       if (i < j1) M[ri + i] = 1 / lii;
     }
   }
-  return M;
 }
 
 /**
