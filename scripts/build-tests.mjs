@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { inlinePlugin } from './inline-plugin.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 function walk(dir, pred, acc = []) {
@@ -21,5 +22,6 @@ await esbuild.build({
   entryPoints, outdir: 'out', outbase: '.', absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs',
   target: 'node20', packages: 'external', sourcemap: 'inline', logLevel: 'warning',
   define: { 'process.env.MI_ROOT': JSON.stringify(root) },
+  plugins: [inlinePlugin(root)],
 });
 console.error(`compiled ${entryPoints.length} test/bench files to out/`);

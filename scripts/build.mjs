@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { inlinePlugin } from './inline-plugin.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -11,7 +12,10 @@ const dist = join(root, 'dist');
 mkdirSync(dist, { recursive: true });
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@tensorflow/tfjs-node'] };
+const node = {
+  ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@tensorflow/tfjs-node'],
+  plugins: [inlinePlugin(root)],
+};
 const browser = { ...common, platform: 'browser', format: 'iife', target: 'es2022' };
 
 /** Each bundle is built only when its entry exists, so the script works at every stage of the tree. */

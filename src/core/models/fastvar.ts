@@ -4,7 +4,8 @@
  * TensorFlow.js WASM/native backend is ready: float32 matmuls with the precomputed inverse factor L⁻¹ stored as
  * lower-triangular column blocks (so ~5/8 of a full matmul is done).
  */
-import { dot, invertLower } from '../linalg/dense';
+import { dot } from '../linalg/dense';
+import { invertLowerParallel } from '../parallel/pool';
 import type { Tf } from './tf';
 
 type Tensor = ReturnType<Tf['tensor2d']>;
@@ -38,7 +39,7 @@ export class InvFactorNorms {
   sumSquares32(tf: Tf, K: Float64Array, c: number, out: Float64Array, K32?: Float32Array): void {
     const n = this.n;
     if (!this.blocks) {
-      const M = this.invFactor ?? invertLower(this.L, n);
+      const M = this.invFactor ?? invertLowerParallel(this.L, n);
       this.invFactor = null;
       const nb = n >= 768 ? 8 : n >= 384 ? 4 : n >= 128 ? 2 : 1;
       const blocks: { start: number; end: number; w: Tensor }[] = [];

@@ -8,18 +8,16 @@ import { MiError } from '../diagnostics';
 import type { Matrix } from '../features/types';
 import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
 import {
-  choleskyJitter,
   choleskyOrThrow,
   cholSolve,
   dot,
-  invertLower,
-  inverseFromInvFactor,
   solveLowerInPlace,
   matmulABt,
 } from '../linalg/dense';
 import { minimizeLbfgsb } from '../linalg/lbfgsb';
 import { Rng } from '../linalg/random';
-import { kernelCode, kvalGrad, crossKernel, crossKernelExpanded, prepareRows, type KernelName, KERNELS } from './kernels';
+import { kernelCode, crossKernel, type KernelName, KERNELS } from './kernels';
+import { KernelRowStream } from './kernel-rows';
 import {
   assertFiniteX,
   checkAbort,
@@ -37,6 +35,11 @@ import { calibrationScale, CALIBRATION_MIN_ROWS } from './calibrate';
 import { assignFolds } from './cv';
 import { InvFactorNorms, solveLowerRowsBlocked } from './fastvar';
 import { readyTf, getTfBackend, type Tf } from './tf';
+import { GpObjective, GP_BOUNDS } from './gp-objective';
+import { gpStart, type GpStartArgs, type GpStartResult } from '../parallel/tasks';
+import { getHelper, PARALLEL_KERNELS, toShared } from '../parallel/pool';
+
+export { GpObjective, GP_BOUNDS };
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
 
 export interface GpOptions {
@@ -80,170 +83,8 @@ export function crossFitCalibration(lengthscales: number, n: number): boolean {
 /** Default largest n for the full-data hyperparameter polish (see GpOptions.polishMaxRows). */
 export const POLISH_MAX_ROWS = 1000;
 
-/** Bounds in standardised units. */
-export const GP_BOUNDS = { lengthscale: [1e-2, 1e3], signal: [1e-2, 1e2], noise: [1e-6, 1] } as const;
-const LOG2PI = Math.log(2 * Math.PI);
 /** Float32 pool variances below this fraction of σf² are recomputed exactly in float64. */
 const RECHECK = 1e-4;
-
-/** Negative log marginal likelihood and its gradient w.r.t. log-hyperparameters [log ℓ (D), log σ², log σn²]. */
-export class GpObjective {
-  readonly D: number;
-  private readonly K: Float64Array;
-  private readonly G: Float64Array;
-  private readonly kg = new Float64Array(2);
-  constructor(
-    readonly X: Float64Array,
-    readonly n: number,
-    readonly d: number,
-    readonly y: Float64Array,
-    readonly code: number,
-    readonly ard: boolean,
-    /** When given (a fast TensorFlow.js backend), K⁻¹ for the gradient is formed with a float32 matmul. */
-    readonly tf: Tf | null = null,
-    /** Add the log-normal hyperpriors (MAP instead of maximum likelihood). */
-    readonly usePrior = true,
-  ) {
-    this.D = ard ? d : 1;
-    this.K = new Float64Array(n * n);
-    this.G = new Float64Array(n * n);
-  }
-
-  get dim(): number {
-    return this.D + 2;
-  }
-
-  /** Builds K (and the gradient factors) for theta; returns sf2 and sn2. */
-  private build(theta: ArrayLike<number>): { sf2: number; sn2: number; inv2: Float64Array } {
-    const { n, d, X, K, G, code, kg } = this;
-    const inv2 = new Float64Array(d);
-    for (let k = 0; k < d; k++) inv2[k] = Math.exp(-2 * theta[this.ard ? k : 0]);
-    const sf2 = Math.exp(theta[this.D]);
-    const sn2 = Math.exp(theta[this.D + 1]);
-    for (let i = 0; i < n; i++) {
-      const xi = i * d;
-      for (let j = 0; j < i; j++) {
-        const xj = j * d;
-        let r2 = 0;
-        for (let k = 0; k < d; k++) {
-          const t = X[xi + k] - X[xj + k];
-          r2 += t * t * inv2[k];
-        }
-        kvalGrad(code, r2, kg);
-        const v = sf2 * kg[0];
-        K[i * n + j] = v;
-        K[j * n + i] = v;
-        G[i * n + j] = kg[1];
-      }
-      K[i * n + i] = sf2 + sn2;
-    }
-    return { sf2, sn2, inv2 };
-  }
-
-  /** NLML; writes the gradient into `grad` when given. Returns Infinity when K cannot be factorised. */
-  evaluate(theta: ArrayLike<number>, grad?: Float64Array): number {
-    const { n, d, X, K, G, y } = this;
-    const { sf2, sn2, inv2 } = this.build(theta);
-    const ch = choleskyJitter(K, n);
-    if (!ch) return Infinity;
-    const L = ch.L;
-    const alpha = cholSolve(L, n, y);
-    let logdet = 0;
-    for (let i = 0; i < n; i++) logdet += Math.log(L[i * n + i]);
-    const nlml = 0.5 * dot(y, 0, alpha, 0, n) + logdet + 0.5 * n * LOG2PI + (this.usePrior ? this.prior(theta) : 0);
-    if (!grad) return nlml;
-    const Kinv = this.tf
-      ? tfInverseFromInvFactor(this.tf, invertLower(L, n), n)
-      : inverseFromInvFactor(invertLower(L, n), n);
-    grad.fill(0);
-    const D = this.D;
-    const gl = new Float64Array(D);
-    let gsf = 0;
-    let trW = 0;
-    for (let i = 0; i < n; i++) {
-      const xi = i * d;
-      const ai = alpha[i];
-      for (let j = 0; j < i; j++) {
-        const w = Kinv[i * n + j] - ai * alpha[j];
-        gsf += w * K[i * n + j];
-        const c = w * sf2 * G[i * n + j];
-        if (c === 0) continue;
-        const xj = j * d;
-        if (this.ard) {
-          for (let k = 0; k < d; k++) {
-            const t = X[xi + k] - X[xj + k];
-            gl[k] += c * t * t * inv2[k];
-          }
-        } else {
-          let r2 = 0;
-          for (let k = 0; k < d; k++) {
-            const t = X[xi + k] - X[xj + k];
-            r2 += t * t;
-          }
-          gl[0] += c * r2 * inv2[0];
-        }
-      }
-      trW += Kinv[i * n + i] - ai * ai;
-    }
-    for (let k = 0; k < D; k++) grad[k] = gl[k];
-    grad[D] = gsf + 0.5 * sf2 * trW;
-    grad[D + 1] = 0.5 * sn2 * trW;
-    if (this.usePrior) this.prior(theta, grad);
-    return nlml;
-  }
-
-  /**
-   * Negative log hyperprior (up to a constant), adding its gradient to `grad` when given. Log-normal priors in the
-   * spirit of BoTorch's current defaults (Hvarfner et al. 2024): log ℓ ~ N(√2 + ½ log d + log √12, 3) — the √12
-   * converts from unit-cube to standardised inputs —, log σf² ~ N(0, 1) and log σn² ~ N(−4, 1) on standardised
-   * targets. They keep high-dimensional ARD fits from interpolating the noise, and the signal variance from growing
-   * far beyond the data's (which inflates the prior std, and so EI, for candidates unlike any measured one); with
-   * enough data the likelihood dominates.
-   */
-  prior(theta: ArrayLike<number>, grad?: Float64Array): number {
-    const { D } = this;
-    const muL = Math.SQRT2 + 0.5 * Math.log(this.d) + 0.5 * Math.log(12);
-    const varL = 3;
-    let p = 0;
-    for (let k = 0; k < D; k++) {
-      const z = theta[k] - muL;
-      p += (0.5 * z * z) / varL;
-      if (grad) grad[k] += z / varL;
-    }
-    const zs = theta[D];
-    p += 0.5 * zs * zs;
-    if (grad) grad[D] += zs;
-    const zn = theta[D + 1] + 4;
-    p += 0.5 * zn * zn;
-    if (grad) grad[D + 1] += zn;
-    return p;
-  }
-
-  bounds(): { lower: Float64Array; upper: Float64Array } {
-    const lower = new Float64Array(this.dim);
-    const upper = new Float64Array(this.dim);
-    for (let k = 0; k < this.D; k++) {
-      lower[k] = Math.log(GP_BOUNDS.lengthscale[0]);
-      upper[k] = Math.log(GP_BOUNDS.lengthscale[1]);
-    }
-    lower[this.D] = Math.log(GP_BOUNDS.signal[0]);
-    upper[this.D] = Math.log(GP_BOUNDS.signal[1]);
-    lower[this.D + 1] = Math.log(GP_BOUNDS.noise[0]);
-    upper[this.D + 1] = Math.log(GP_BOUNDS.noise[1]);
-    return { lower, upper };
-  }
-}
-
-/** (L⁻¹)ᵀ L⁻¹ with a float32 matmul (gradient only: float32 accuracy is enough to steer the optimiser). */
-function tfInverseFromInvFactor(tf: Tf, M: Float64Array, n: number): Float64Array {
-  // Mᵀ is built explicitly: the WASM backend's matMul is an order of magnitude slower with transposeA/transposeB
-  const mt = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) mt[j * n + i] = M[i * n + j];
-  const out = tf.tidy(() => tf.matMul(tf.tensor2d(mt, [n, n]), tf.tensor2d(Float32Array.from(M), [n, n])));
-  const data = out.dataSync();
-  out.dispose();
-  return Float64Array.from(data);
-}
 
 export interface GpHyperSearch {
   X: Float64Array;
@@ -285,40 +126,61 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       objY = Float64Array.from(perm, (i) => y[i]);
       objN = subsetSize;
     }
-    const obj = new GpObjective(objX, objN, d, objY, a.code, a.ard, fastTf(objN), a.prior ?? true);
+    // The starts run in float64 throughout (no float32 gradient), so a start gives the same answer on either thread:
+    // this thread takes the even starts, the helper thread (when there is one) the odd ones, concurrently.
+    const obj = new GpObjective(objX, objN, d, objY, a.code, a.ard, null, a.prior ?? true);
     const { lower, upper } = obj.bounds();
     const D = obj.D;
-    let best: { x: Float64Array; f: number } | null = null;
+    const starts: Float64Array[] = [];
     for (let r = 0; r < a.restarts; r++) {
       const x0 = new Float64Array(obj.dim);
       const base = Math.log(Math.sqrt(d));
       for (let k = 0; k < D; k++) x0[k] = r === 0 ? base : base + (rng.uniform() * 2 - 1) * 1.5;
       x0[D] = r === 0 ? 0 : Math.log(0.3) + rng.uniform() * Math.log(10);
       x0[D + 1] = r === 0 ? Math.log(0.1) : Math.log(1e-4) + rng.uniform() * Math.log(5e3);
+      starts.push(x0);
+    }
+    const helper = a.restarts > 1 && objN >= 32 ? getHelper() : null;
+    const abort = helper ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    const shared = helper ? { X: toShared(objX), y: toShared(objY) } : { X: objX, y: objY };
+    const startArgs = (x0: Float64Array): GpStartArgs => ({
+      ...shared,
+      n: objN,
+      d,
+      code: a.code,
+      ard: a.ard,
+      prior: a.prior ?? true,
+      x0,
+      lower,
+      upper,
+      maxIter,
+      abort,
+    });
+    const results: (GpStartResult | null)[] = new Array(a.restarts).fill(null);
+    for (let r = 0; r < a.restarts; r += helper ? 2 : 1) {
       checkAbort(signal);
-      let aborted = false;
-      const res = minimizeLbfgsb((x, g) => obj.evaluate(x, g), x0, {
-        lower,
-        upper,
-        maxIter,
-        pgtol: 1e-5,
-        ftol: 1e-9,
-        fdecrease5: 1e-2,
-        onIteration: (_it, f) => {
+      const remote = helper && r + 1 < a.restarts ? r + 1 : -1;
+      if (remote >= 0) helper?.post('gpStart', startArgs(starts[remote]));
+      try {
+        results[r] = gpStart({ ...startArgs(starts[r]), abort: undefined }, (f) => {
           report(f);
-          if (signal?.aborted) aborted = true;
-          return aborted;
-        },
-      });
+          if (signal?.aborted && abort) Atomics.store(abort, 0, 1);
+          return signal?.aborted === true;
+        });
+      } finally {
+        if (remote >= 0) results[remote] = helper?.wait('gpStart') ?? null;
+      }
       checkAbort(signal);
-      if (Number.isFinite(res.f) && (!best || res.f < best.f)) best = { x: res.x, f: res.f };
       await yieldToEventLoop();
     }
+    let best: { x: Float64Array; f: number } | null = null;
+    for (const res of results) if (res && Number.isFinite(res.f) && (!best || res.f < best.f)) best = { x: res.x, f: res.f };
     if (!best) {
       throw new MiError('GP hyperparameter optimisation failed', { code: 'gp-optimise-failed' });
     }
     if (objN < n && n <= (a.polishMaxRows ?? POLISH_MAX_ROWS) && (a.polishIter ?? 8) > 0) {
       const full = new GpObjective(X, n, d, y, a.code, a.ard, fastTf(n), a.prior ?? true);
+      full.kernels = PARALLEL_KERNELS;
       const polish = minimizeLbfgsb((x, g) => full.evaluate(x, g), best.x, {
         lower,
         upper,
@@ -365,7 +227,7 @@ export function looResiduals(
     }
     return z;
   }
-  const M = invertLower(L, n);
+  const M = PARALLEL_KERNELS.invertLower(L, n);
   o.norms?.setInverseFactor(M); // reused by the float32 pool-variance path (saves a second triangular inverse)
   const diag = new Float64Array(n);
   for (let k = 0; k < n; k++) {
@@ -589,7 +451,7 @@ export class GpModel implements Model {
     crossKernel(this.code, Z, n, Z, n, d, K);
     for (let i = 0; i < n * n; i++) K[i] *= sf2;
     for (let i = 0; i < n; i++) K[i * n + i] += sn2;
-    const ch = choleskyOrThrow(K, n, 'GP covariance matrix');
+    const ch = choleskyOrThrow(K, n, 'GP covariance matrix', PARALLEL_KERNELS);
     const alpha = cholSolve(ch.L, n, y);
     return {
       rows,
@@ -713,40 +575,34 @@ export class GpModel implements Model {
     // 2048 stays slightly better at n = 300
     const chunk = useTf ? (n >= 768 ? 1024 : 2048) : 256;
     if (useTf) this.stats.float32Rows += m;
-    const prepared = d >= 8 && m >= 64 ? prepareRows(Z, n, d) : null;
-    const Zq = new Float64Array(chunk * d);
-    const Ks = new Float64Array(chunk * n);
+    const rows = new KernelRowStream({ code: this.code, Xq, m, d, invLs, Z, n, sf2, alpha, chunk, float32: useTf !== null });
     const V = useTf ? null : new Float64Array(chunk * n);
-    const K32 = useTf && prepared ? new Float32Array(chunk * n) : undefined;
     const s = new Float64Array(chunk);
     const y2 = yStd * yStd;
     const c2 = o.cal * o.cal;
-    for (let r0 = 0; r0 < m; r0 += chunk) {
-      const c = Math.min(chunk, m - r0);
-      for (let i = 0; i < c; i++) for (let k = 0; k < d; k++) Zq[i * d + k] = Xq[(r0 + i) * d + k] * invLs[k];
-      if (prepared) crossKernelExpanded(this.code, Zq, c, prepared, Ks, sf2, K32);
-      else {
-        crossKernel(this.code, Zq, c, Z, n, d, Ks);
-        for (let i = 0; i < c * n; i++) Ks[i] *= sf2;
-      }
-      if (useTf) o.norms.sumSquares32(useTf, Ks, c, s, K32);
-      else o.norms.sumSquares64(Ks, c, s, V as Float64Array);
-      for (let i = 0; i < c; i++) {
-        const mu = dot(Ks, i * n, alpha, 0, n);
-        let lat = sf2 - s[i];
-        if (useTf && lat < RECHECK * sf2) {
-          this.stats.rechecked++;
-          // float32 cancellation guard: recompute close-to-data rows exactly in float64
-          const v = Ks.slice(i * n, (i + 1) * n);
-          solveLowerInPlace(L, n, v);
-          lat = sf2 - dot(v, 0, v, 0, n);
+    try {
+      for (let ch = rows.next(); ch; ch = rows.next()) {
+        const { r0, c, K: Ks, mu } = ch;
+        if (useTf) o.norms.sumSquares32(useTf, Ks, c, s, ch.K32);
+        else o.norms.sumSquares64(Ks, c, s, V as Float64Array);
+        for (let i = 0; i < c; i++) {
+          let lat = sf2 - s[i];
+          if (useTf && lat < RECHECK * sf2) {
+            this.stats.rechecked++;
+            // float32 cancellation guard: recompute close-to-data rows exactly in float64
+            const v = Ks.slice(i * n, (i + 1) * n);
+            solveLowerInPlace(L, n, v);
+            lat = sf2 - dot(v, 0, v, 0, n);
+          }
+          lat = Math.max(lat, 1e-12 * sf2);
+          const idx = (r0 + i) * T + t;
+          pred.mean[idx] = yMean + yStd * mu[i];
+          pred.latentVariance[idx] = lat * y2 * c2;
+          pred.variance[idx] = (lat + sn2) * y2 * c2;
         }
-        lat = Math.max(lat, 1e-12 * sf2);
-        const idx = (r0 + i) * T + t;
-        pred.mean[idx] = yMean + yStd * mu;
-        pred.latentVariance[idx] = lat * y2 * c2;
-        pred.variance[idx] = (lat + sn2) * y2 * c2;
       }
+    } finally {
+      rows.close();
     }
   }
 
