@@ -105,10 +105,18 @@ export function threadsWanted(): boolean {
   return availableParallelism() >= 2;
 }
 
+let forcedOff = false;
+
 /** The process's helper, started on first call; null when threads are off or it could not start. */
 export function getHelper(): Helper | null {
+  if (forcedOff) return null;
   if (helper === undefined) helper = threadsWanted() ? Helper.start() : null;
   return helper;
+}
+
+/** Turns the helper off (1) or back on (2) for this process, e.g. to compare both paths in tests. */
+export function setThreads(threads: 1 | 2): void {
+  forcedOff = threads === 1;
 }
 
 function disableHelper(h: Helper): void {
