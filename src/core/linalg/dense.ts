@@ -275,20 +275,106 @@ export function invertLowerPanels(L: Float64Array, M: Float64Array, n: number, p
 }
 
 /**
- * (L⁻¹)ᵀ L⁻¹ = A⁻¹ from the inverse factor M = L⁻¹ (lower). Returns the full symmetric n x n inverse.
- * A⁻¹[i][j] = sum_{k >= max(i,j)} M[k][i] M[k][j]: accumulated as rank-1 updates with row k of M (contiguous).
+ * Rows [j0, j1) of Mᵀ = (L⁻¹)ᵀ (upper triangular, row-major): row j is column j of L⁻¹, found by forward substitution
+ * from j, so every step is a dot product of a contiguous row of L with a contiguous row of Mᵀ (two columns per pass
+ * over L). Rows are independent, so two threads can split them; j0 must be even (rows are paired from j0, and the
+ * pairing fixes the order of the sums), which `upperSplit` guarantees.
  */
-export function inverseFromInvFactor(M: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let k = 0; k < n; k++) {
-    const rk = k * n;
-    for (let i = 0; i <= k; i++) {
-      const mki = M[rk + i];
-      if (mki !== 0) axpy(mki, M, rk, out, i * n, i + 1); // out[i][0..i] += M[k][i] * M[k][0..i]
+export function invertLowerTRows(L: Float64Array, n: number, Mt: Float64Array, j0: number, j1: number): void {
+  let j = j0;
+  for (; j + 1 < j1; j += 2) {
+    const a = j * n;
+    const b = a + n;
+    const lj1 = (j + 1) * n;
+    Mt[a + j] = 1 / L[j * n + j];
+    Mt[a + j + 1] = -(L[lj1 + j] * Mt[a + j]) / L[lj1 + j + 1];
+    Mt[b + j + 1] = 1 / L[lj1 + j + 1];
+    for (let i = j + 2; i < n; i++) {
+      const li = i * n;
+      let s0 = L[li + j] * Mt[a + j];
+      let s1 = 0;
+      let k = j + 1;
+      for (; k + 3 < i; k += 4) {
+        const l0 = L[li + k], l1 = L[li + k + 1], l2 = L[li + k + 2], l3 = L[li + k + 3];
+        s0 += l0 * Mt[a + k] + l1 * Mt[a + k + 1] + l2 * Mt[a + k + 2] + l3 * Mt[a + k + 3];
+        s1 += l0 * Mt[b + k] + l1 * Mt[b + k + 1] + l2 * Mt[b + k + 2] + l3 * Mt[b + k + 3];
+      }
+      for (; k < i; k++) {
+        s0 += L[li + k] * Mt[a + k];
+        s1 += L[li + k] * Mt[b + k];
+      }
+      const d = L[li + i];
+      Mt[a + i] = -s0 / d;
+      Mt[b + i] = -s1 / d;
     }
   }
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
-  return out;
+  // a last unpaired row (only the matrix's last row when j0 and every split point are even, as required)
+  for (; j < j1; j++) {
+    const a = j * n;
+    Mt[a + j] = 1 / L[j * n + j];
+    for (let i = j + 1; i < n; i++) Mt[a + i] = -dotRange(L, i * n, Mt, a, j, i) / L[i * n + i];
+  }
+}
+
+/**
+ * Rows [i0, i1) of A⁻¹ = (L⁻¹)ᵀL⁻¹ = Mᵀ(Mᵀ)ᵀ from Mᵀ (`invertLowerTRows`): A⁻¹[i][j] = Mᵀ[i][j:] · Mᵀ[j][j:] for
+ * j ≥ i, written to both triangles (each entry by the owner of its smaller index, so splits never collide). Two rows
+ * per pass over Mᵀ[j].
+ */
+export function gramUpperRows(Mt: Float64Array, n: number, out: Float64Array, i0: number, i1: number): void {
+  let i = i0;
+  for (; i + 1 < i1; i += 2) {
+    const a = i * n;
+    const b = a + n;
+    const v = dotRange(Mt, a, Mt, a, i, n);
+    out[a + i] = v;
+    const w = dotRange(Mt, a, Mt, b, i + 1, n);
+    out[a + i + 1] = w;
+    out[b + i] = w;
+    for (let j = i + 1; j < n; j++) {
+      const c = j * n;
+      let s0 = 0, s1 = 0;
+      let k = j;
+      for (; k + 3 < n; k += 4) {
+        const m0 = Mt[c + k], m1 = Mt[c + k + 1], m2 = Mt[c + k + 2], m3 = Mt[c + k + 3];
+        s0 += Mt[a + k] * m0 + Mt[a + k + 1] * m1 + Mt[a + k + 2] * m2 + Mt[a + k + 3] * m3;
+        s1 += Mt[b + k] * m0 + Mt[b + k + 1] * m1 + Mt[b + k + 2] * m2 + Mt[b + k + 3] * m3;
+      }
+      for (; k < n; k++) {
+        s0 += Mt[a + k] * Mt[c + k];
+        s1 += Mt[b + k] * Mt[c + k];
+      }
+      if (j > i + 1) {
+        out[a + j] = s0;
+        out[c + i] = s0;
+      }
+      out[b + j] = s1;
+      out[c + i + 1] = s1;
+    }
+  }
+  for (; i < i1; i++) {
+    const a = i * n;
+    for (let j = i; j < n; j++) {
+      const v = dotRange(Mt, a, Mt, j * n, j, n);
+      out[a + j] = v;
+      out[j * n + i] = v;
+    }
+  }
+}
+
+/** Σ_{k ∈ [k0, k1)} x[xo + k]·y[yo + k], in the 4-way order of the paired loops above. */
+function dotRange(x: Float64Array, xo: number, y: Float64Array, yo: number, k0: number, k1: number): number {
+  let s = 0;
+  let k = k0;
+  for (; k + 3 < k1; k += 4)
+    s += x[xo + k] * y[yo + k] + x[xo + k + 1] * y[yo + k + 1] + x[xo + k + 2] * y[yo + k + 2] + x[xo + k + 3] * y[yo + k + 3];
+  for (; k < k1; k++) s += x[xo + k] * y[yo + k];
+  return s;
+}
+
+/** Split point giving equal halves of work that shrinks quadratically with the row index (row j costs ~(n − j)²). */
+export function upperSplit(n: number): number {
+  return 2 * Math.round((n * (1 - Math.cbrt(0.5))) / 2);
 }
 
 /** log det(L Lᵀ) = 2 Σ log L_ii. */

@@ -3,21 +3,116 @@
  * gradient. Its own module, free of the parallel helper pool, because the worker-thread helper runs optimiser starts
  * with it (src/core/parallel/tasks.ts).
  */
-import { choleskyJitter, cholSolve, dot, inverseFromInvFactor, SERIAL_KERNELS, type DenseKernels } from '../linalg/dense';
+import {
+  choleskyJitter,
+  cholSolve,
+  dot,
+  gramUpperRows,
+  invertLowerTRows,
+  SERIAL_KERNELS,
+  upperSplit,
+  type DenseKernels,
+} from '../linalg/dense';
 import { kvalGrad } from './kernels';
 import type { Tf } from './tf';
+import { SERIAL_SPLITTER, triangularSplit, type RowSplitter } from '../parallel/split';
+
+export type { DenseKernels };
 
 /** Bounds in standardised units. */
 export const GP_BOUNDS = { lengthscale: [1e-2, 1e3], signal: [1e-2, 1e2], noise: [1e-6, 1] } as const;
 const LOG2PI = Math.log(2 * Math.PI);
+export interface ObjectiveArrays {
+  X: Float64Array;
+  n: number;
+  d: number;
+  code: number;
+  ard: boolean;
+  /** n x n covariance (both triangles) and the kernel's gradient factor (lower triangle). */
+  K: Float64Array;
+  G: Float64Array;
+  inv2: Float64Array;
+  sf2: number;
+  sn2: number;
+}
+
+/** Rows [i0, i1) of K (and the mirrored upper entries, each written only by the owner of its larger index) and G. */
+export function objectiveBuildRows(a: ObjectiveArrays, i0: number, i1: number): null {
+  const { n, d, X, K, G, code, inv2, sf2, sn2 } = a;
+  const kg = new Float64Array(2);
+  for (let i = i0; i < i1; i++) {
+    const xi = i * d;
+    for (let j = 0; j < i; j++) {
+      const xj = j * d;
+      let r2 = 0;
+      for (let k = 0; k < d; k++) {
+        const t = X[xi + k] - X[xj + k];
+        r2 += t * t * inv2[k];
+      }
+      kvalGrad(code, r2, kg);
+      const v = sf2 * kg[0];
+      K[i * n + j] = v;
+      K[j * n + i] = v;
+      G[i * n + j] = kg[1];
+    }
+    K[i * n + i] = sf2 + sn2;
+  }
+  return null;
+}
+
+/**
+ * Gradient sums over rows [i0, i1) with W = K⁻¹ − ααᵀ: [Σ W_ij c_ij Δ²_ijk/ℓ_k² (per lengthscale)…, Σ W_ij K_ij, tr W]
+ * over the strict lower triangle (and the diagonal for tr W).
+ */
+export function objectiveGradRows(
+  a: ObjectiveArrays & { Kinv: Float64Array; alpha: Float64Array },
+  i0: number,
+  i1: number,
+): Float64Array {
+  const { n, d, X, K, G, Kinv, alpha, inv2, sf2, ard } = a;
+  const D = ard ? d : 1;
+  const out = new Float64Array(D + 2);
+  let gsf = 0;
+  let trW = 0;
+  for (let i = i0; i < i1; i++) {
+    const xi = i * d;
+    const ai = alpha[i];
+    for (let j = 0; j < i; j++) {
+      const w = Kinv[i * n + j] - ai * alpha[j];
+      gsf += w * K[i * n + j];
+      const c = w * sf2 * G[i * n + j];
+      if (c === 0) continue;
+      const xj = j * d;
+      if (ard) {
+        for (let k = 0; k < d; k++) {
+          const t = X[xi + k] - X[xj + k];
+          out[k] += c * t * t * inv2[k];
+        }
+      } else {
+        let r2 = 0;
+        for (let k = 0; k < d; k++) {
+          const t = X[xi + k] - X[xj + k];
+          r2 += t * t;
+        }
+        out[0] += c * r2 * inv2[0];
+      }
+    }
+    trW += Kinv[i * n + i] - ai * ai;
+  }
+  out[D] = gsf;
+  out[D + 1] = trW;
+  return out;
+}
+
 /** Negative log marginal likelihood and its gradient w.r.t. log-hyperparameters [log ℓ (D), log σ², log σn²]. */
 export class GpObjective {
   readonly D: number;
   private readonly K: Float64Array;
   private readonly G: Float64Array;
-  private readonly kg = new Float64Array(2);
+  private readonly Xs: Float64Array;
   /** Cholesky and L⁻¹ (the GP swaps in the two-thread versions for large n; the values are identical). */
-  kernels: DenseKernels = SERIAL_KERNELS;
+  readonly kernels: DenseKernels;
+  readonly splitter: RowSplitter;
   constructor(
     readonly X: Float64Array,
     readonly n: number,
@@ -29,47 +124,30 @@ export class GpObjective {
     readonly tf: Tf | null = null,
     /** Add the log-normal hyperpriors (MAP instead of maximum likelihood). */
     readonly usePrior = true,
+    parallel?: { kernels: DenseKernels; splitter: RowSplitter },
   ) {
     this.D = ard ? d : 1;
-    this.K = new Float64Array(n * n);
-    this.G = new Float64Array(n * n);
+    this.kernels = parallel?.kernels ?? SERIAL_KERNELS;
+    this.splitter = parallel?.splitter ?? SERIAL_SPLITTER;
+    this.K = this.splitter.alloc(n * n);
+    this.G = this.splitter.alloc(n * n);
+    this.Xs = this.splitter.share(X);
   }
 
   get dim(): number {
     return this.D + 2;
   }
 
-  /** Builds K (and the gradient factors) for theta; returns sf2 and sn2. */
-  private build(theta: ArrayLike<number>): { sf2: number; sn2: number; inv2: Float64Array } {
-    const { n, d, X, K, G, code, kg } = this;
+  /** NLML; writes the gradient into `grad` when given. Returns Infinity when K cannot be factorised. */
+  evaluate(theta: ArrayLike<number>, grad?: Float64Array): number {
+    const { n, d, K, G, y, splitter } = this;
     const inv2 = new Float64Array(d);
     for (let k = 0; k < d; k++) inv2[k] = Math.exp(-2 * theta[this.ard ? k : 0]);
     const sf2 = Math.exp(theta[this.D]);
     const sn2 = Math.exp(theta[this.D + 1]);
-    for (let i = 0; i < n; i++) {
-      const xi = i * d;
-      for (let j = 0; j < i; j++) {
-        const xj = j * d;
-        let r2 = 0;
-        for (let k = 0; k < d; k++) {
-          const t = X[xi + k] - X[xj + k];
-          r2 += t * t * inv2[k];
-        }
-        kvalGrad(code, r2, kg);
-        const v = sf2 * kg[0];
-        K[i * n + j] = v;
-        K[j * n + i] = v;
-        G[i * n + j] = kg[1];
-      }
-      K[i * n + i] = sf2 + sn2;
-    }
-    return { sf2, sn2, inv2 };
-  }
-
-  /** NLML; writes the gradient into `grad` when given. Returns Infinity when K cannot be factorised. */
-  evaluate(theta: ArrayLike<number>, grad?: Float64Array): number {
-    const { n, d, X, K, G, y } = this;
-    const { sf2, sn2, inv2 } = this.build(theta);
+    const arrays: ObjectiveArrays = { X: this.Xs, n, d, code: this.code, ard: this.ard, K, G, inv2, sf2, sn2 };
+    const s = triangularSplit(n);
+    splitter.split('objBuildRows', objectiveBuildRows, arrays, s, n);
     const ch = choleskyJitter(K, n, this.kernels);
     if (!ch) return Infinity;
     const L = ch.L;
@@ -78,41 +156,21 @@ export class GpObjective {
     for (let i = 0; i < n; i++) logdet += Math.log(L[i * n + i]);
     const nlml = 0.5 * dot(y, 0, alpha, 0, n) + logdet + 0.5 * n * LOG2PI + (this.usePrior ? this.prior(theta) : 0);
     if (!grad) return nlml;
-    const Kinv = this.tf
-      ? tfInverseFromInvFactor(this.tf, this.kernels.invertLower(L, n), n)
-      : inverseFromInvFactor(this.kernels.invertLower(L, n), n);
-    grad.fill(0);
-    const D = this.D;
-    const gl = new Float64Array(D);
-    let gsf = 0;
-    let trW = 0;
-    for (let i = 0; i < n; i++) {
-      const xi = i * d;
-      const ai = alpha[i];
-      for (let j = 0; j < i; j++) {
-        const w = Kinv[i * n + j] - ai * alpha[j];
-        gsf += w * K[i * n + j];
-        const c = w * sf2 * G[i * n + j];
-        if (c === 0) continue;
-        const xj = j * d;
-        if (this.ard) {
-          for (let k = 0; k < d; k++) {
-            const t = X[xi + k] - X[xj + k];
-            gl[k] += c * t * t * inv2[k];
-          }
-        } else {
-          let r2 = 0;
-          for (let k = 0; k < d; k++) {
-            const t = X[xi + k] - X[xj + k];
-            r2 += t * t;
-          }
-          gl[0] += c * r2 * inv2[0];
-        }
-      }
-      trW += Kinv[i * n + i] - ai * ai;
+    // K⁻¹ = L⁻ᵀL⁻¹ through Mᵀ = L⁻ᵀ (rows = columns of L⁻¹), both steps split by rows
+    const Mt = splitter.alloc(n * n);
+    const u = upperSplit(n);
+    splitter.split('invTRows', invTRows, { L: splitter.share(L), n, Mt }, u, n);
+    let Kinv: Float64Array;
+    if (this.tf) Kinv = splitter.share(tfGramFromInvFactorT(this.tf, Mt, n));
+    else {
+      Kinv = splitter.alloc(n * n);
+      splitter.split('gramRows', gramRows, { Mt, n, out: Kinv }, u, n);
     }
-    for (let k = 0; k < D; k++) grad[k] = gl[k];
-    grad[D] = gsf + 0.5 * sf2 * trW;
+    const [g1, g2] = splitter.split('objGradRows', objectiveGradRows, { ...arrays, Kinv, alpha: splitter.share(alpha) }, s, n);
+    const D = this.D;
+    for (let k = 0; k < D; k++) grad[k] = g1[k] + g2[k];
+    const trW = g1[D + 1] + g2[D + 1];
+    grad[D] = g1[D] + g2[D] + 0.5 * sf2 * trW;
     grad[D + 1] = 0.5 * sn2 * trW;
     if (this.usePrior) this.prior(theta, grad);
     return nlml;
@@ -160,13 +218,23 @@ export class GpObjective {
   }
 }
 
-/** (L⁻¹)ᵀ L⁻¹ with a float32 matmul (gradient only: float32 accuracy is enough to steer the optimiser). */
-function tfInverseFromInvFactor(tf: Tf, M: Float64Array, n: number): Float64Array {
-  // Mᵀ is built explicitly: the WASM backend's matMul is an order of magnitude slower with transposeA/transposeB
-  const mt = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) mt[j * n + i] = M[i * n + j];
-  const out = tf.tidy(() => tf.matMul(tf.tensor2d(mt, [n, n]), tf.tensor2d(Float32Array.from(M), [n, n])));
+/** (L⁻¹)ᵀ L⁻¹ = Mᵀ(Mᵀ)ᵀ with a float32 matmul, from Mᵀ (gradient only: float32 accuracy is enough to steer the optimiser). */
+function tfGramFromInvFactorT(tf: Tf, Mt: Float64Array, n: number): Float64Array {
+  // (Mᵀ)ᵀ is built explicitly: the WASM backend's matMul is an order of magnitude slower with transposeA/transposeB
+  const m = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) m[j * n + i] = Mt[i * n + j];
+  const out = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(Mt), [n, n]), tf.tensor2d(m, [n, n])));
   const data = out.dataSync();
   out.dispose();
   return Float64Array.from(data);
+}
+
+/** Row-range wrappers run by the splitter (here and as helper tasks). */
+export function invTRows(a: { L: Float64Array; n: number; Mt: Float64Array }, i0: number, i1: number): null {
+  invertLowerTRows(a.L, a.n, a.Mt, i0, i1);
+  return null;
+}
+export function gramRows(a: { Mt: Float64Array; n: number; out: Float64Array }, i0: number, i1: number): null {
+  gramUpperRows(a.Mt, a.n, a.out, i0, i1);
+  return null;
 }

@@ -37,7 +37,7 @@ import { InvFactorNorms, solveLowerRowsBlocked } from './fastvar';
 import { readyTf, getTfBackend, type Tf } from './tf';
 import { GpObjective, GP_BOUNDS } from './gp-objective';
 import { gpStart, type GpStartArgs, type GpStartResult } from '../parallel/tasks';
-import { getHelper, PARALLEL_KERNELS, toShared } from '../parallel/pool';
+import { getHelper, PARALLEL_KERNELS, PARALLEL_OBJECTIVE, toShared } from '../parallel/pool';
 
 export { GpObjective, GP_BOUNDS };
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
@@ -140,7 +140,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       x0[D + 1] = r === 0 ? Math.log(0.1) : Math.log(1e-4) + rng.uniform() * Math.log(5e3);
       starts.push(x0);
     }
-    const helper = a.restarts > 1 && objN >= 32 ? getHelper() : null;
+    const helper = objN >= 32 ? getHelper() : null;
     const abort = helper ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
     const shared = helper ? { X: toShared(objX), y: toShared(objY) } : { X: objX, y: objY };
     const startArgs = (x0: Float64Array): GpStartArgs => ({
@@ -156,19 +156,27 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       maxIter,
       abort,
     });
+    const onIteration = (f: number): boolean => {
+      report(f);
+      if (signal?.aborted && abort) Atomics.store(abort, 0, 1);
+      return signal?.aborted === true;
+    };
     const results: (GpStartResult | null)[] = new Array(a.restarts).fill(null);
-    for (let r = 0; r < a.restarts; r += helper ? 2 : 1) {
+    for (let r = 0; r < a.restarts; ) {
       checkAbort(signal);
-      const remote = helper && r + 1 < a.restarts ? r + 1 : -1;
-      if (remote >= 0) helper?.post('gpStart', startArgs(starts[remote]));
-      try {
-        results[r] = gpStart({ ...startArgs(starts[r]), abort: undefined }, (f) => {
-          report(f);
-          if (signal?.aborted && abort) Atomics.store(abort, 0, 1);
-          return signal?.aborted === true;
-        });
-      } finally {
-        if (remote >= 0) results[remote] = helper?.wait('gpStart') ?? null;
+      if (helper && r + 1 < a.restarts) {
+        // two starts at once, one per thread
+        helper.post('gpStart', startArgs(starts[r + 1]));
+        try {
+          results[r] = gpStart({ ...startArgs(starts[r]), abort: undefined }, onIteration);
+        } finally {
+          results[r + 1] = helper.wait('gpStart');
+        }
+        r += 2;
+      } else {
+        // a lone start: both threads share each evaluation instead
+        results[r] = gpStart(startArgs(starts[r]), onIteration, PARALLEL_OBJECTIVE);
+        r += 1;
       }
       checkAbort(signal);
       await yieldToEventLoop();
@@ -179,8 +187,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       throw new MiError('GP hyperparameter optimisation failed', { code: 'gp-optimise-failed' });
     }
     if (objN < n && n <= (a.polishMaxRows ?? POLISH_MAX_ROWS) && (a.polishIter ?? 8) > 0) {
-      const full = new GpObjective(X, n, d, y, a.code, a.ard, fastTf(n), a.prior ?? true);
-      full.kernels = PARALLEL_KERNELS;
+      const full = new GpObjective(X, n, d, y, a.code, a.ard, fastTf(n), a.prior ?? true, PARALLEL_OBJECTIVE);
       const polish = minimizeLbfgsb((x, g) => full.evaluate(x, g), best.x, {
         lower,
         upper,

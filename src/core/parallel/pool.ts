@@ -26,6 +26,7 @@ import {
   type DenseKernels,
 } from '../linalg/dense';
 import { TASKS, type TaskArgs, type TaskName, type TaskResult } from './tasks';
+import { SERIAL_SPLITTER, type RowSplitter, type RowTask } from './split';
 
 /** Longest a single helper task may take before the engine gives up on the helper (ms). */
 const TASK_TIMEOUT_MS = 10 * 60 * 1000;
@@ -223,3 +224,32 @@ export const PARALLEL_KERNELS: DenseKernels = {
   cholesky: choleskyParallel,
   invertLower: invertLowerParallel,
 };
+
+/** Rows below which one objective evaluation is not worth splitting (the hand-overs cost ~0.1 ms). */
+const SPLIT_MIN_ROWS = 160;
+
+/** Row-parallel pieces of the GP objective: the second part on the helper (serial when it is absent or busy-sized). */
+export const PARALLEL_SPLITTER: RowSplitter = {
+  alloc: (length) => (getHelper() ? sharedF64(length) : new Float64Array(length)),
+  share: (a) => (getHelper() ? toShared(a) : a),
+  split<A extends object, R>(task: RowTask, fn: (a: A, i0: number, i1: number) => R, args: A, s: number, n: number): [R, R] {
+    const h = n >= SPLIT_MIN_ROWS ? getHelper() : null;
+    if (!h) return SERIAL_SPLITTER.split(task, fn, args, s, n);
+    h.post(task, { ...args, i0: s, i1: n } as never);
+    let first: R;
+    try {
+      first = fn(args, 0, s);
+    } catch (e) {
+      try {
+        h.wait(task);
+      } catch {
+        /* the local error is the one to report */
+      }
+      throw e;
+    }
+    return [first, h.wait(task) as R];
+  },
+};
+
+/** Everything the GP objective can split with the helper. */
+export const PARALLEL_OBJECTIVE = { kernels: PARALLEL_KERNELS, splitter: PARALLEL_SPLITTER };

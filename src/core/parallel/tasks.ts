@@ -4,7 +4,16 @@
  */
 import { crossKernel, crossKernelExpanded } from '../models/kernels';
 import { cholPanel, cholUpdate, dot, invertLowerPanels } from '../linalg/dense';
-import { GpObjective } from '../models/gp-objective';
+import {
+  GpObjective,
+  gramRows,
+  invTRows,
+  objectiveBuildRows,
+  objectiveGradRows,
+  type DenseKernels,
+  type ObjectiveArrays,
+} from '../models/gp-objective';
+import type { RowSplitter } from './split';
 import { minimizeLbfgsb } from '../linalg/lbfgsb';
 
 export interface KernelRowsArgs {
@@ -108,8 +117,12 @@ export interface GpStartResult {
 }
 
 /** One L-BFGS start of the GP hyperparameter search (float64 throughout, so any thread gives the same answer). */
-export function gpStart(a: GpStartArgs, onIteration?: (f: number) => boolean | void): GpStartResult {
-  const obj = new GpObjective(a.X, a.n, a.d, a.y, a.code, a.ard, null, a.prior);
+export function gpStart(
+  a: GpStartArgs,
+  onIteration?: (f: number) => boolean | void,
+  parallel?: { kernels: DenseKernels; splitter: RowSplitter },
+): GpStartResult {
+  const obj = new GpObjective(a.X, a.n, a.d, a.y, a.code, a.ard, null, a.prior, parallel);
   const res = minimizeLbfgsb((x, g) => obj.evaluate(x, g), a.x0, {
     lower: a.lower,
     upper: a.upper,
@@ -122,11 +135,24 @@ export function gpStart(a: GpStartArgs, onIteration?: (f: number) => boolean | v
   return { x: res.x, f: res.f, iterations: res.iterations };
 }
 
+type Rows = { i0: number; i1: number };
+
+export const TASKS = {
+  kernelRowsHead,
+  invertPanels,
+  cholRows,
+  gpStart: (a: GpStartArgs) => gpStart(a),
+  objBuildRows: (a: ObjectiveArrays & Rows) => objectiveBuildRows(a, a.i0, a.i1),
+  objGradRows: (a: Parameters<typeof objectiveGradRows>[0] & Rows) => objectiveGradRows(a, a.i0, a.i1),
+  invTRows: (a: Parameters<typeof invTRows>[0] & Rows) => invTRows(a, a.i0, a.i1),
+  gramRows: (a: Parameters<typeof gramRows>[0] & Rows) => gramRows(a, a.i0, a.i1),
+  ping,
+};
+
 function ping(): string {
   return 'pong';
 }
 
-export const TASKS = { kernelRowsHead, invertPanels, cholRows, gpStart, ping };
 export type TaskName = keyof typeof TASKS;
 export type TaskArgs<K extends TaskName> = Parameters<(typeof TASKS)[K]>[0];
 export type TaskResult<K extends TaskName> = ReturnType<(typeof TASKS)[K]>;

@@ -5,7 +5,9 @@ import {
   choleskyJitter,
   choleskyOrThrow,
   invertLower,
-  inverseFromInvFactor,
+  invertLowerTRows,
+  gramUpperRows,
+  upperSplit,
   matmul,
   matmulABt,
   cholSolve,
@@ -42,7 +44,18 @@ test('Cholesky, triangular inverse and A⁻¹ reproduce the identity', () => {
   for (let i = 0; i < n; i++) A[i * n + i] += 0.5;
   const { L, jitter } = choleskyOrThrow(A, n);
   assert.equal(jitter, 0);
-  const Ainv = inverseFromInvFactor(invertLower(L, n), n);
+  // L⁻¹ two ways: row-major lower (panels) and its transpose by columns; A⁻¹ = (L⁻¹)ᵀL⁻¹ from the transpose, computed
+  // in two row ranges (as the two threads do) with an even split
+  const M = invertLower(L, n);
+  const Mt = new Float64Array(n * n);
+  const u = upperSplit(n);
+  assert.equal(u % 2, 0);
+  invertLowerTRows(L, n, Mt, 0, u);
+  invertLowerTRows(L, n, Mt, u, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) assert.ok(Math.abs(Mt[j * n + i] - M[i * n + j]) < 1e-12);
+  const Ainv = new Float64Array(n * n);
+  gramUpperRows(Mt, n, Ainv, 0, u);
+  gramUpperRows(Mt, n, Ainv, u, n);
   const I = matmul(A, Ainv, n, n, n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) assert.ok(Math.abs(I[i * n + j] - (i === j ? 1 : 0)) < 1e-8);
   const b = Float64Array.from({ length: n }, () => rng.normal());

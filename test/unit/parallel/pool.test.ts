@@ -7,6 +7,8 @@ import { choleskyBlocked, invertLower } from '../../../src/core/linalg/dense';
 import { Rng } from '../../../src/core/linalg/random';
 import { choleskyParallel, getHelper, invertLowerParallel, setThreads, sharedF64 } from '../../../src/core/parallel/pool';
 import { GpModel } from '../../../src/core/models/gp';
+import { GpObjective } from '../../../src/core/models/gp-objective';
+import { PARALLEL_OBJECTIVE } from '../../../src/core/parallel/pool';
 
 function spd(n: number, d: number, seed: number, nugget = 1e-2): Float64Array {
   const rng = new Rng(seed);
@@ -65,6 +67,23 @@ test('a failing helper task throws on the main thread, and the next task still r
   h.post('ping', undefined);
   assert.equal(h.wait('ping'), 'pong');
 });
+
+for (const n of [300, 301]) {
+  test(`GP objective value and gradient: split evaluation is bit-identical to one thread (n = ${n})`, () => {
+    const d = 7;
+    const rng = new Rng(n);
+    const X = Float64Array.from({ length: n * d }, () => rng.normal());
+    const y = Float64Array.from({ length: n }, () => rng.normal());
+    const theta = Float64Array.from({ length: d + 2 }, () => 0.3 * rng.normal());
+    const g1 = new Float64Array(d + 2);
+    const g2 = new Float64Array(d + 2);
+    const f1 = new GpObjective(X, n, d, y, 2, true).evaluate(theta, g1);
+    const f2 = new GpObjective(X, n, d, y, 2, true, null, true, PARALLEL_OBJECTIVE).evaluate(theta, g2);
+    assert.ok(Number.isFinite(f1));
+    assert.ok(Object.is(f1, f2), `${f1} vs ${f2}`);
+    assert.equal(firstDifference(g1, g2), -1);
+  });
+}
 
 test('GP fit and 20k-row pool prediction: identical with and without the helper', async () => {
   const n = 320;
