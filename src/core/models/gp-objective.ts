@@ -22,6 +22,16 @@ export type { DenseKernels };
 /** Bounds in standardised units. */
 export const GP_BOUNDS = { lengthscale: [1e-2, 1e3], signal: [1e-2, 1e2], noise: [1e-6, 1] } as const;
 const LOG2PI = Math.log(2 * Math.PI);
+/** The data of a hyperparameter search: standardised inputs (n x d) and targets, kernel code, ARD or not. */
+export interface GpProblem {
+  X: Float64Array;
+  n: number;
+  d: number;
+  y: Float64Array;
+  code: number;
+  ard: boolean;
+}
+
 export interface ObjectiveArrays {
   X: Float64Array;
   n: number;
@@ -124,11 +134,13 @@ export class GpObjective {
     readonly tf: Tf | null = null,
     /** Add the log-normal hyperpriors (MAP instead of maximum likelihood). */
     readonly usePrior = true,
-    parallel?: { kernels: DenseKernels; splitter: RowSplitter },
+    /** Two-thread kernels and splitter, used from `minRows` rows on (below, hand-overs cost more than they save). */
+    parallel?: { kernels: DenseKernels; splitter: RowSplitter; minRows: number },
   ) {
     this.D = ard ? d : 1;
-    this.kernels = parallel?.kernels ?? SERIAL_KERNELS;
-    this.splitter = parallel?.splitter ?? SERIAL_SPLITTER;
+    const par = parallel && n >= parallel.minRows ? parallel : null;
+    this.kernels = par?.kernels ?? SERIAL_KERNELS;
+    this.splitter = par?.splitter ?? SERIAL_SPLITTER;
     this.K = this.splitter.alloc(n * n);
     this.G = this.splitter.alloc(n * n);
     this.Xs = this.splitter.share(X);

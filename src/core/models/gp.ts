@@ -35,7 +35,7 @@ import { calibrationScale, CALIBRATION_MIN_ROWS } from './calibrate';
 import { assignFolds } from './cv';
 import { InvFactorNorms, solveLowerRowsBlocked } from './fastvar';
 import { readyTf, getTfBackend, type Tf } from './tf';
-import { GpObjective, GP_BOUNDS } from './gp-objective';
+import { GpObjective, GP_BOUNDS, type GpProblem } from './gp-objective';
 import { gpStart, type GpStartArgs, type GpStartResult } from '../parallel/tasks';
 import { getHelper, PARALLEL_KERNELS, PARALLEL_OBJECTIVE, toShared } from '../parallel/pool';
 
@@ -86,13 +86,7 @@ export const POLISH_MAX_ROWS = 1000;
 /** Float32 pool variances below this fraction of σf² are recomputed exactly in float64. */
 const RECHECK = 1e-4;
 
-export interface GpHyperSearch {
-  X: Float64Array;
-  n: number;
-  d: number;
-  y: Float64Array;
-  code: number;
-  ard: boolean;
+export interface GpHyperSearch extends GpProblem {
   restarts: number;
   seed: number;
   maxIter?: number;

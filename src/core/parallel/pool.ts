@@ -252,4 +252,4 @@ export const PARALLEL_SPLITTER: RowSplitter = {
 };
 
 /** Everything the GP objective can split with the helper. */
-export const PARALLEL_OBJECTIVE = { kernels: PARALLEL_KERNELS, splitter: PARALLEL_SPLITTER };
+export const PARALLEL_OBJECTIVE = { kernels: PARALLEL_KERNELS, splitter: PARALLEL_SPLITTER, minRows: SPLIT_MIN_ROWS };

@@ -11,6 +11,7 @@ import {
   objectiveBuildRows,
   objectiveGradRows,
   type DenseKernels,
+  type GpProblem,
   type ObjectiveArrays,
 } from '../models/gp-objective';
 import type { RowSplitter } from './split';
@@ -94,13 +95,7 @@ export function cholRows(a: CholRowsArgs): null {
   return null;
 }
 
-export interface GpStartArgs {
-  X: Float64Array;
-  n: number;
-  d: number;
-  y: Float64Array;
-  code: number;
-  ard: boolean;
+export interface GpStartArgs extends GpProblem {
   prior: boolean;
   x0: Float64Array;
   lower: Float64Array;
@@ -120,7 +115,7 @@ export interface GpStartResult {
 export function gpStart(
   a: GpStartArgs,
   onIteration?: (f: number) => boolean | void,
-  parallel?: { kernels: DenseKernels; splitter: RowSplitter },
+  parallel?: { kernels: DenseKernels; splitter: RowSplitter; minRows: number },
 ): GpStartResult {
   const obj = new GpObjective(a.X, a.n, a.d, a.y, a.code, a.ard, null, a.prior, parallel);
   const res = minimizeLbfgsb((x, g) => obj.evaluate(x, g), a.x0, {
