@@ -37,7 +37,7 @@ import { InvFactorNorms, solveLowerRowsBlocked } from './fastvar';
 import { readyTf, getTfBackend, type Tf } from './tf';
 import { GpObjective, GP_BOUNDS, type GpProblem } from './gp-objective';
 import { gpStart, type GpStartArgs, type GpStartResult } from '../parallel/tasks';
-import { getHelper, PARALLEL_KERNELS, PARALLEL_OBJECTIVE, toShared } from '../parallel/pool';
+import { getHelper, LONG_TASK_TIMEOUT_MS, PARALLEL_KERNELS, PARALLEL_OBJECTIVE, toShared } from '../parallel/pool';
 
 export { GpObjective, GP_BOUNDS };
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
@@ -164,7 +164,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
         try {
           results[r] = gpStart({ ...startArgs(starts[r]), abort: undefined }, onIteration);
         } finally {
-          results[r + 1] = helper.wait('gpStart');
+          results[r + 1] = helper.wait('gpStart', LONG_TASK_TIMEOUT_MS);
         }
         r += 2;
       } else {

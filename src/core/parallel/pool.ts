@@ -2,7 +2,8 @@
  * A worker-thread helper for the engine's synchronous number crunching (GP pool predictions, hyperparameter starts,
  * triangular inverses). The main thread posts one task, keeps computing its own share, then blocks in Atomics.wait
  * until the helper is done and reads the reply synchronously (receiveMessageOnPort) — no event-loop turn needed, so
- * synchronous code such as `predict()` can use it. Big arrays travel as SharedArrayBuffer views (`shared()`).
+ * synchronous code such as `predict()` can use it. Big arrays travel as SharedArrayBuffer views (`sharedF64`,
+ * `toShared`).
  *
  * One helper per process (the engine is two-threaded: main + helper); it is started lazily on first use, unref'd so
  * it never keeps a process alive, and disabled by MI_THREADS=1 or on a one-core machine. Every caller has a
@@ -28,8 +29,13 @@ import {
 import { TASKS, type TaskArgs, type TaskName, type TaskResult } from './tasks';
 import { SERIAL_SPLITTER, type RowSplitter, type RowTask } from './split';
 
-/** Longest a single helper task may take before the engine gives up on the helper (ms). */
+/**
+ * Longest a helper task may take before the engine gives up on the helper (ms): it only guards against a helper that
+ * died (its exit cannot be observed while this thread blocks). Pieces of one evaluation take milliseconds; a whole
+ * optimiser start on a large user-chosen subset can take long, so it gets hours.
+ */
 const TASK_TIMEOUT_MS = 10 * 60 * 1000;
+export const LONG_TASK_TIMEOUT_MS = 4 * 60 * 60 * 1000;
 
 export class Helper {
   private pending: TaskName | null = null;
@@ -50,8 +56,12 @@ export class Helper {
     }
     worker.unref();
     port1.unref();
-    worker.on('error', () => undefined); // reported through the timeout below; never an uncaught exception
+    worker.on('error', () => undefined); // never an uncaught exception; a dead helper is dropped on 'exit'
     const h = new Helper(worker, ctl, port1);
+    // seen at the next event-loop turn (a task already waiting on a dead helper ends by the timeout instead)
+    worker.on('exit', () => {
+      if (helper === h) helper = null;
+    });
     try {
       h.post('ping', undefined);
       if (h.wait('ping', 10_000) !== 'pong') throw new Error('bad ping reply');
