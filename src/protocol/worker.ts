@@ -21,6 +21,8 @@ export interface RunOptions {
    * before its `started` message.
    */
   runId?: string;
+  /** false: skip cross-validation (the editor's Suggest, CLI `--no-cv`); default: the spec's `evaluation.cv`. */
+  cv?: boolean;
   /** Simulate-campaign options (kind `simulate`). */
   simulate?: { budget?: number; initial?: number; repeats?: number; out?: string };
 }

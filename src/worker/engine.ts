@@ -18,6 +18,7 @@ export async function runRequest(req: StartRequest, signal: AbortSignal, onEvent
     optimize: req.kind === 'suggest' ? true : req.options.optimize,
     command: req.kind === 'suggest' ? 'suggest' : 'run',
     runId: req.options.runId,
+    ...(req.options.cv === false ? { cv: false } : {}),
     signal,
     onEvent,
   });

@@ -18,9 +18,11 @@ export interface RunArgs {
   out?: string;
   seed?: number;
   optimize?: boolean;
+  /** false: `--no-cv`, skip cross-validation. */
+  cv?: boolean;
 }
 
-/** Parses `SPEC [--out DIR] [--seed N] [--no-optimize] [--optimize]`; returns an error message on bad usage. */
+/** Parses `SPEC [--out DIR] [--seed N] [--no-optimize] [--optimize] [--no-cv]`; returns an error message on bad usage. */
 export function parseRunArgs(args: string[]): RunArgs | string {
   let spec: string | undefined;
   const r: Partial<RunArgs> = {};
@@ -42,6 +44,7 @@ export function parseRunArgs(args: string[]): RunArgs | string {
       r.seed = n;
     } else if (a === '--no-optimize') r.optimize = false;
     else if (a === '--optimize') r.optimize = true;
+    else if (a === '--no-cv') r.cv = false;
     else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
     else if (spec === undefined) spec = a;
     else return `unexpected argument ${JSON.stringify(a)}`;
@@ -163,7 +166,7 @@ function startEngine(name: 'run' | 'suggest', a: RunArgs, onEvent: (e: RunEvent)
     try {
       const t = runInThread(
         script,
-        { type: 'start', id: 'cli', kind: name === 'suggest' ? 'suggest' : 'train', specPath: a.spec, options: { out: a.out, seed: a.seed, optimize: a.optimize } },
+        { type: 'start', id: 'cli', kind: name === 'suggest' ? 'suggest' : 'train', specPath: a.spec, options: { out: a.out, seed: a.seed, optimize: a.optimize, ...(a.cv === false ? { cv: false } : {}) } },
         onEvent,
       );
       const done = t.done.then(
@@ -183,6 +186,7 @@ function startEngine(name: 'run' | 'suggest', a: RunArgs, onEvent: (e: RunEvent)
     seed: a.seed,
     optimize: name === 'suggest' ? true : a.optimize,
     command: name,
+    ...(a.cv === false ? { cv: false } : {}),
     signal: controller.signal,
     onEvent,
   });
@@ -205,7 +209,7 @@ export function fileLines(manifest: RunManifest, manifestPath: string): string[]
   return lines;
 }
 
-const USAGE = 'mi-studio run SPEC [--out DIR] [--seed N] [--no-optimize]';
+const USAGE = 'mi-studio run SPEC [--out DIR] [--seed N] [--no-optimize] [--no-cv]';
 
 export const command: Command = {
   summary: 'train, cross-validate and (with `optimize`) suggest; prints the run manifest path last',
@@ -213,7 +217,8 @@ export const command: Command = {
     `${USAGE}\n\n` +
     '  --out DIR       experiment folder for the run (default <spec dir>/<output.dir>/<name>/); the run goes to DIR/<run-id>/\n' +
     '  --seed N        override the spec seed\n' +
-    '  --no-optimize   train and evaluate only, even when the spec has `optimize`',
+    '  --no-optimize   train and evaluate only, even when the spec has `optimize`\n' +
+    '  --no-cv         skip cross-validation (as `evaluation: {cv: none}`): no out-of-fold metrics, much faster',
   async main(args) {
     const r = await runFromCli('run', args, USAGE);
     if (r.manifest && r.manifestPath && r.manifest.files.suggestions) {

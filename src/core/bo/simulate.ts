@@ -48,6 +48,12 @@ export interface MethodRepeat {
   experimentsToTop5: number | null;
 }
 
+/** One campaign of one method in `simulation.json`'s `repeats` / `random.repeats`. */
+export interface SimulationRepeat extends MethodRepeat {
+  repeat: number;
+  seed: number;
+}
+
 export interface SimulationResult {
   format: 'mi-studio-simulation';
   version: 1;
@@ -62,7 +68,12 @@ export interface SimulationResult {
   model: string;
   budget: number;
   initial: number;
-  repeats: number;
+  /** BO, one entry per repeat (the shape named by the BO issue): `order` = 1-based data rows in measurement order. */
+  repeats: SimulationRepeat[];
+  /** Random search from the same initial rows, one entry per repeat. */
+  random: { repeats: SimulationRepeat[] };
+  /** Number of repeats (the settings' R). */
+  repeatCount: number;
   seed: number;
   refitEvery: number;
   top: { top1: { count: number; threshold: number }; top5: { count: number; threshold: number }; best: number };
@@ -250,7 +261,9 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
     model: opts.modelName,
     budget,
     initial: K,
-    repeats: opts.repeats,
+    repeats: runs.map((r) => ({ repeat: r.repeat, seed: r.seed, ...r.bo })),
+    random: { repeats: runs.map((r) => ({ repeat: r.repeat, seed: r.seed, ...r.random })) },
+    repeatCount: opts.repeats,
     seed: opts.seed,
     refitEvery,
     top: { top1: { count: util.filter((u) => u >= top1).length, threshold: yOf(util.indexOf(top1)) }, top5: { count: util.filter((u) => u >= top5).length, threshold: yOf(util.indexOf(top5)) }, best: yOf(util.indexOf(sortedU[0])) },

@@ -23,6 +23,8 @@ import type { RunEvent } from '../../protocol/worker';
 import type { RunManifest } from './manifest';
 import { csvLine } from './files';
 import { RunSession } from './session';
+import { cvSettings } from '../spec/cv';
+import { hasPool, noPool, skipCv } from './skip';
 
 export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
@@ -45,6 +47,8 @@ export interface ExecuteRunOptions {
   signal?: AbortSignal;
   /** Fixed run id (tests); default: UTC timestamp + 4 random hex digits. */
   runId?: string;
+  /** false: skip cross-validation (CLI `--no-cv`, the editor's Suggest); default: the spec's `evaluation.cv`. */
+  cv?: boolean;
 }
 
 export interface ExecuteRunResult {
@@ -76,7 +80,8 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
         hint: 'add an `optimize:` section (acquisition, batch, candidates or space), or use `run` to train only',
       });
     }
-    const optimize = opts.optimize ?? (command === 'suggest' || spec0.optimize !== undefined);
+    let optimize = opts.optimize ?? (command === 'suggest' || spec0.optimize !== undefined);
+    if (optimize && spec0.optimize && !hasPool(spec0.optimize)) optimize = noPool(s, command === 'suggest' || opts.optimize === true);
     if (optimize && !spec0.optimize) {
       throw new MiError('optimisation was requested but the spec has no `optimize` section', {
         file: s.absSpec,
@@ -122,10 +127,14 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     }
     s.checkCancel();
 
-    // ---- cross-validation
-    const folds = Math.max(2, Math.min(spec.evaluation.cv.folds, set.X.rows));
-    const repeats = spec.evaluation.cv.repeats;
-    if (folds !== spec.evaluation.cv.folds) s.log('warn', `[cv] only ${set.X.rows} rows: using ${folds} folds instead of ${spec.evaluation.cv.folds}`);
+    // ---- cross-validation (skipped for `cv: none` or `--no-cv`)
+    const cvSpec = opts.cv === false ? undefined : cvSettings(spec);
+    if (!cvSpec) skipCv(s, opts.cv === false ? '--no-cv' : 'evaluation.cv: none');
+    else {
+    const folds = Math.max(2, Math.min(cvSpec.folds, set.X.rows));
+    const repeats = cvSpec.repeats;
+    manifest.evaluation = { cv: { ...cvSpec, folds } };
+    if (folds !== cvSpec.folds) s.log('warn', `[cv] only ${set.X.rows} rows: using ${folds} folds instead of ${cvSpec.folds}`);
     s.beginPhase('cv', `${folds}-fold cross-validation x ${repeats} repeat(s) of ${spec.model.type}`);
     const cv = await crossValidate(() => createModel(spec.model, { seed }), set.X, set.Y, {
       folds,
@@ -143,6 +152,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     await writePredictions(join(s.tmpDir, 'predictions.csv'), set, cv);
     manifest.files.predictions = 'predictions.csv';
     s.touch();
+    }
 
     // ---- final fit on all rows
     s.beginPhase('fit', `fitting ${spec.model.type} on all ${set.X.rows} rows`);

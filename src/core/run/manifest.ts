@@ -55,7 +55,10 @@ export interface RunManifest {
   backend: string;
   /** Wall-clock seconds per phase (spec, data, features, cv, fit, optimize, write) and `total`. */
   timings: Record<string, number>;
+  /** `metrics.cv` is empty when cross-validation was skipped. */
   metrics: { cv: Record<string, TargetMetrics> };
+  /** How the run was evaluated: the effective k-fold settings, or `none` (skipped; `reason`: `evaluation.cv: none` or `--no-cv`). */
+  evaluation?: { cv: { folds: number; repeats: number } | 'none'; reason?: string };
   model: {
     type: string;
     hyperparameters: Record<string, number | number[]>;

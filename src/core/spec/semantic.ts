@@ -174,8 +174,9 @@ export class SemanticChecker {
     const hasCand = this.has(opt, 'candidates');
     const hasSpace = this.has(opt, 'space');
     if (!hasCand && !hasSpace) {
-      this.at(['optimize'], 'key', 'error', 'missing-key', 'optimize needs "candidates" (a CSV pool) or "space" (a design space)',
-        'add candidates: {path: data/candidates.csv}');
+      // Fine for `simulate` (the dataset itself is the pool); `run`/`suggest` refuse it before training.
+      this.at(['optimize'], 'key', 'info', 'no-pool', 'optimize has no "candidates" or "space": `simulate` uses the dataset as the pool, but `suggest` needs one of them',
+        'to suggest new experiments, add candidates: {path: data/candidates.csv} or a space');
     } else if (hasCand && hasSpace) {
       this.at(['optimize', 'space'], 'key', 'error', 'conflicting-keys', 'use either "candidates" or "space", not both',
         'remove one of them');

@@ -57,7 +57,8 @@ export interface ModelSpec {
   learning_rate?: number;
 }
 
-export interface EvaluationSpec { cv: { folds: number; repeats: number } }
+/** `cv: none` skips cross-validation (no out-of-fold metrics); see `cvSettings` in src/core/spec/cv.ts. */
+export interface EvaluationSpec { cv: { folds: number; repeats: number } | 'none' }
 
 export interface SpaceSpec {
   /** Continuous numeric bounds per input column. */

@@ -178,7 +178,7 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 type RawSpec = Partial<Omit<Spec, 'dataset' | 'model' | 'evaluation' | 'optimize' | 'output'>> & {
   dataset: Omit<Spec['dataset'], 'on_invalid' | 'targets'> & { on_invalid?: 'error' | 'skip'; targets: (Omit<TargetSpec, 'goal'> & { goal?: TargetSpec['goal'] })[] };
   model?: Partial<ModelSpec>;
-  evaluation?: { cv?: { folds?: number; repeats?: number } };
+  evaluation?: { cv?: { folds?: number; repeats?: number } | 'none' };
   optimize?: Partial<Spec['optimize']>;
   output?: { dir?: string };
 };
@@ -203,7 +203,7 @@ export function applyDefaults(raw: RawSpec, specPath: string): Spec {
     },
     model,
     evaluation: {
-      cv: {
+      cv: raw.evaluation?.cv === 'none' ? 'none' : {
         folds: raw.evaluation?.cv?.folds ?? SPEC_DEFAULTS.evaluation.cv.folds,
         repeats: raw.evaluation?.cv?.repeats ?? SPEC_DEFAULTS.evaluation.cv.repeats,
       },

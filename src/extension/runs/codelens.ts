@@ -28,7 +28,7 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     ];
     if (info.hasOptimize) {
       lenses.push(
-        new vscode.CodeLens(range, { title: LENS_TITLES.suggest, command: Commands.suggest, arguments: [doc.uri], tooltip: 'Train, then suggest the next batch of experiments' }),
+        new vscode.CodeLens(range, { title: LENS_TITLES.suggest, command: Commands.suggest, arguments: [doc.uri], tooltip: 'Train on all rows (no cross-validation), then suggest the next batch of experiments' }),
       );
     }
     const latest = latestRun(doc.uri.fsPath, text);

@@ -101,7 +101,8 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.train, (arg?: unknown) => startRun('train', arg, 'Train')),
-    vscode.commands.registerCommand(Commands.suggest, (arg?: unknown) => startRun('suggest', arg, 'Suggest Next Experiments')),
+    // Suggest skips cross-validation (Train evaluates): on thousands of rows CV took most of the time (issue 14).
+    vscode.commands.registerCommand(Commands.suggest, (arg?: unknown) => startRun('suggest', arg, 'Suggest Next Experiments', { cv: false })),
     vscode.commands.registerCommand(Commands.simulate, async (arg?: unknown) => {
       if (!trusted('Simulate Campaign')) return;
       const uri = await resolveSpec(arg);

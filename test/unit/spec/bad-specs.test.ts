@@ -10,7 +10,7 @@ import { validateSpecText } from '../../../src/core/spec';
 const root = process.env.MI_ROOT ?? process.cwd();
 const specPath = join(root, 'test/fixtures/spec/case.mi.yaml');
 
-interface Case { name: string; code: string; text: string; severity?: 'error' | 'warning'; hint?: RegExp; message?: RegExp }
+interface Case { name: string; code: string; text: string; severity?: 'error' | 'warning' | 'info'; hint?: RegExp; message?: RegExp }
 
 const HEAD = 'version: 1\nname: t\n';
 /** A valid dataset section (data/train.csv has id,formula,smiles,temperature,pressure,phase,gap). */
@@ -46,7 +46,8 @@ const cases: Case[] = [
   { name: 'input kind missing', code: 'missing-key', text: HEAD + 'dataset:\n  path: data/train.csv\n  inputs:\n    - §column: formula\n  targets: [{column: gap}]\n', message: /"kind"/ },
   { name: 'input column missing', code: 'missing-key', text: HEAD + 'dataset:\n  path: data/train.csv\n  inputs:\n    - §kind: numeric\n  targets: [{column: gap}]\n', message: /column/ },
   { name: 'target column missing', code: 'missing-key', text: HEAD + 'dataset:\n  path: data/train.csv\n  inputs: [{column: formula, kind: composition}]\n  targets:\n    - §goal: maximize\n', message: /"column"/ },
-  { name: 'optimize without candidates or space', code: 'missing-key', text: GOOD + '§optimize:\n  acquisition: ei\n', hint: /candidates/ },
+  { name: 'optimize without candidates or space (fine for simulate; issue 14)', code: 'no-pool', severity: 'info', text: GOOD + '§optimize:\n  acquisition: ei\n', hint: /candidates/ },
+  { name: 'cv neither none nor settings', code: 'bad-enum', text: GOOD + 'evaluation: {cv: §nope}\n', hint: /none/ },
   { name: 'candidates without path', code: 'missing-key', text: GOOD + 'optimize:\n  §candidates: {id: id}\n', message: /"path"/ },
   { name: 'composition space without elements', code: 'missing-key', text: GOOD + 'optimize:\n  space:\n    §composition: {sum: 1}\n' },
   { name: 'empty spec', code: 'missing-key', text: '§# nothing here\n' },
