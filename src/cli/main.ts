@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${PACKAGE_VERSION}\n`);
     return 0;
   }
-  const cmd = commands[name];
+  const cmd = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   if (!cmd) {
     process.stderr.write(`mi-studio: unknown command "${name}"\n\n${help()}\n`);
     return 2;

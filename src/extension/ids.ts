@@ -22,4 +22,5 @@ export const LANGUAGE_ID = 'mi-yaml';
 export const Settings = {
   maxConcurrentRuns: 'miStudio.maxConcurrentRuns',
   validationDebounceMs: 'miStudio.validation.debounceMs',
+  allowPathsOutsideWorkspace: 'miStudio.allowPathsOutsideWorkspace',
 } as const;

@@ -6,6 +6,7 @@
  * Pure TypeScript: no `vscode`, no Node-only imports.
  */
 import type { RunStatus } from '../core/run/manifest';
+import type { PathPolicy } from '../core/spec/pathPolicy';
 
 export type RunKind = 'train' | 'suggest' | 'simulate';
 
@@ -23,6 +24,8 @@ export interface RunOptions {
   runId?: string;
   /** false: skip cross-validation (the editor's Suggest, CLI `--no-cv`); default: the spec's `evaluation.cv`. */
   cv?: boolean;
+  /** Which folders the spec's files may be in (the editor: its workspace folders; default: the spec's folder tree). */
+  paths?: PathPolicy;
   /** Simulate-campaign options (kind `simulate`). */
   simulate?: { budget?: number; initial?: number; repeats?: number; out?: string };
 }

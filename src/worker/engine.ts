@@ -19,6 +19,7 @@ export async function runRequest(req: StartRequest, signal: AbortSignal, onEvent
     command: req.kind === 'suggest' ? 'suggest' : 'run',
     runId: req.options.runId,
     ...(req.options.cv === false ? { cv: false } : {}),
+    ...(req.options.paths ? { paths: req.options.paths } : {}),
     signal,
     onEvent,
   });

@@ -16,6 +16,7 @@ export async function runSimulate(
     seed: req.options.seed,
     out: o.out ?? req.options.out,
     runId: req.options.runId,
+    ...(req.options.paths ? { paths: req.options.paths } : {}),
     signal,
     onEvent,
   });

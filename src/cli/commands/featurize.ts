@@ -10,13 +10,12 @@ import { loadSpec, resolveSpecPath } from '../../core/spec';
 import { loadTable } from '../../core/data';
 import { buildFeatures } from '../../core/features';
 import type { Command } from '../main';
+import { csvCell } from '../../core/data/csvWrite';
 
-const USAGE = 'mi-studio featurize SPEC [--out features.csv]';
+const USAGE = 'mi-studio featurize SPEC [--out features.csv] [--allow-outside]';
 
-/** RFC 4180 quoting when needed. */
-export function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** Spreadsheet-safe, RFC 4180 cells: the shared writer (src/core/data/csvWrite.ts). */
+export { csvCell } from '../../core/data/csvWrite';
 
 function num(x: number): string {
   return Number.isNaN(x) ? '' : String(x);
@@ -41,6 +40,7 @@ export const command: Command = {
   async main(args: string[]): Promise<number> {
     let specPath: string | undefined;
     let out: string | undefined;
+    let allowOutside = false;
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
       if (a === '--out' || a === '-o' || a.startsWith('--out=')) {
@@ -50,6 +50,7 @@ export const command: Command = {
           return 2;
         }
       }
+      else if (a === '--allow-outside') allowOutside = true;
       else if (a.startsWith('-')) {
         process.stderr.write(`mi-studio featurize: unknown option ${a}\nusage: ${USAGE}\n`);
         return 2;
@@ -63,7 +64,7 @@ export const command: Command = {
       process.stderr.write(`usage: ${USAGE}\n`);
       return 2;
     }
-    const { spec } = await loadSpec(specPath);
+    const { spec } = await loadSpec(specPath, allowOutside ? { paths: { allowOutside } } : {});
     const dataPath = resolveSpecPath(specPath, spec.dataset.path);
     const t0 = Date.now();
     const table = await loadTable(dataPath);

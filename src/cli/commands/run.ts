@@ -20,9 +20,11 @@ export interface RunArgs {
   optimize?: boolean;
   /** false: `--no-cv`, skip cross-validation. */
   cv?: boolean;
+  /** `--allow-outside`: the spec may name files outside its folder tree. */
+  allowOutside?: boolean;
 }
 
-/** Parses `SPEC [--out DIR] [--seed N] [--no-optimize] [--optimize] [--no-cv]`; returns an error message on bad usage. */
+/** Parses `SPEC [--out DIR] [--seed N] [--no-optimize] [--optimize] [--no-cv] [--allow-outside]`; returns an error message on bad usage. */
 export function parseRunArgs(args: string[]): RunArgs | string {
   let spec: string | undefined;
   const r: Partial<RunArgs> = {};
@@ -45,6 +47,7 @@ export function parseRunArgs(args: string[]): RunArgs | string {
     } else if (a === '--no-optimize') r.optimize = false;
     else if (a === '--optimize') r.optimize = true;
     else if (a === '--no-cv') r.cv = false;
+    else if (a === '--allow-outside') r.allowOutside = true;
     else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
     else if (spec === undefined) spec = a;
     else return `unexpected argument ${JSON.stringify(a)}`;
@@ -166,7 +169,7 @@ function startEngine(name: 'run' | 'suggest', a: RunArgs, onEvent: (e: RunEvent)
     try {
       const t = runInThread(
         script,
-        { type: 'start', id: 'cli', kind: name === 'suggest' ? 'suggest' : 'train', specPath: a.spec, options: { out: a.out, seed: a.seed, optimize: a.optimize, ...(a.cv === false ? { cv: false } : {}) } },
+        { type: 'start', id: 'cli', kind: name === 'suggest' ? 'suggest' : 'train', specPath: a.spec, options: { out: a.out, seed: a.seed, optimize: a.optimize, ...(a.cv === false ? { cv: false } : {}), ...(a.allowOutside ? { paths: { allowOutside: true } } : {}) } },
         onEvent,
       );
       const done = t.done.then(
@@ -187,6 +190,7 @@ function startEngine(name: 'run' | 'suggest', a: RunArgs, onEvent: (e: RunEvent)
     optimize: name === 'suggest' ? true : a.optimize,
     command: name,
     ...(a.cv === false ? { cv: false } : {}),
+    ...(a.allowOutside ? { paths: { allowOutside: true } } : {}),
     signal: controller.signal,
     onEvent,
   });
@@ -209,7 +213,7 @@ export function fileLines(manifest: RunManifest, manifestPath: string): string[]
   return lines;
 }
 
-const USAGE = 'mi-studio run SPEC [--out DIR] [--seed N] [--no-optimize] [--no-cv]';
+const USAGE = 'mi-studio run SPEC [--out DIR] [--seed N] [--no-optimize] [--no-cv] [--allow-outside]';
 
 export const command: Command = {
   summary: 'train, cross-validate and (with `optimize`) suggest; prints the run manifest path last',
@@ -218,7 +222,8 @@ export const command: Command = {
     '  --out DIR       experiment folder for the run (default <spec dir>/<output.dir>/<name>/); the run goes to DIR/<run-id>/\n' +
     '  --seed N        override the spec seed\n' +
     '  --no-optimize   train and evaluate only, even when the spec has `optimize`\n' +
-    '  --no-cv         skip cross-validation (as `evaluation: {cv: none}`): no out-of-fold metrics, much faster',
+    '  --no-cv         skip cross-validation (as `evaluation: {cv: none}`): no out-of-fold metrics, much faster\n' +
+    '  --allow-outside let the spec name data/output paths outside its own folder tree (only for specs you trust)',
   async main(args) {
     const r = await runFromCli('run', args, USAGE);
     if (r.manifest && r.manifestPath && r.manifest.files.suggestions) {

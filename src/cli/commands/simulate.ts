@@ -8,14 +8,16 @@ import { loadTable } from '../../core/data';
 import { buildFeatures } from '../../core/features';
 import { MODEL_TYPES, createModel } from '../../core/models';
 import { simulate, simulationPool } from '../../core/bo/simulate';
+import { checkRunFolder } from '../../core/run/outputCheck';
 
-const USAGE = `mi-studio simulate SPEC --budget N --initial K --repeats R [--seed S] [--model TYPE] [--refit-every M] [--out PATH]
+const USAGE = `mi-studio simulate SPEC --budget N --initial K --repeats R [--seed S] [--model TYPE] [--refit-every M] [--out PATH] [--allow-outside]
 
 Retrospective BO: treats the spec's dataset as a fully measured pool (targets = oracle), starts from K random rows and
 runs the spec's BO loop until N rows are measured, R times, plus random search with the same seeds.
 Writes <output.dir>/<name>/simulation-<timestamp>/simulation.json (or PATH: a .json file or a folder) and prints its path.
   --model TYPE      override the spec's model type (gp, rf-gp, ridge, mlp-ensemble, auto)
-  --refit-every M   refit hyperparameters every M iterations (default 5); in between, condition on new rows`;
+  --refit-every M   refit hyperparameters every M iterations (default 5); in between, condition on new rows
+  --allow-outside   let the spec name data/output paths outside its own folder tree (only for specs you trust)`;
 
 function intArg(args: string[], name: string, def?: number): number {
   const i = args.indexOf(name);
@@ -49,7 +51,8 @@ export const command: Command = {
       return 2;
     }
     const specPath = resolve(positional[0]);
-    const { spec } = await loadSpec(specPath);
+    const allowOutside = args.includes('--allow-outside');
+    const { spec } = await loadSpec(specPath, allowOutside ? { paths: { allowOutside } } : {});
     const budget = intArg(args, '--budget');
     const initial = intArg(args, '--initial');
     const repeats = intArg(args, '--repeats');
@@ -88,6 +91,7 @@ export const command: Command = {
       await fsp.rename(tmp, file);
     } else {
       const parent = out ? resolve(out) : join(resolveSpecPath(specPath, spec.output.dir), spec.name);
+      checkRunFolder(specPath, parent, out !== undefined, { allowOutside });
       const name = `simulation-${stamp()}`;
       const tmpDir = join(parent, `.tmp-${name}-${process.pid}`);
       await fsp.mkdir(tmpDir, { recursive: true });

@@ -5,7 +5,7 @@
 import type { Command } from '../main';
 import { fileLines, runFromCli } from './run';
 
-const USAGE = 'mi-studio suggest SPEC [--out DIR] [--seed N] [--no-cv]';
+const USAGE = 'mi-studio suggest SPEC [--out DIR] [--seed N] [--no-cv] [--allow-outside]';
 
 export const command: Command = {
   summary: 'train, then suggest the next experiments (needs `optimize` in the spec); prints the manifest path last',
@@ -13,7 +13,8 @@ export const command: Command = {
     `${USAGE}\n\n` +
     '  --out DIR   experiment folder for the run (default <spec dir>/<output.dir>/<name>/); the run goes to DIR/<run-id>/\n' +
     '  --seed N    override the spec seed\n' +
-    '  --no-cv     skip cross-validation (as `evaluation: {cv: none}`): train on all rows and suggest, much faster',
+    '  --no-cv     skip cross-validation (as `evaluation: {cv: none}`): train on all rows and suggest, much faster\n' +
+    '  --allow-outside  let the spec name data/output paths outside its own folder tree (only for specs you trust)',
   async main(args) {
     const r = await runFromCli('suggest', args, USAGE);
     if (r.manifest && r.manifestPath) {

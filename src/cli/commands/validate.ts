@@ -72,10 +72,11 @@ export function expandGlob(pattern: string, cwd = process.cwd()): string[] {
 
 export const command: Command = {
   summary: 'check experiment specs (*.mi.yaml): syntax, schema, dataset columns',
-  usage: 'mi-studio validate [--json] SPEC|FOLDER|GLOB... (globs like "examples/**/*.mi.yaml" are expanded; a folder means every *.mi.yaml below it)',
+  usage: 'mi-studio validate [--json] [--allow-outside] SPEC|FOLDER|GLOB... (globs like "examples/**/*.mi.yaml" are expanded; a folder means every *.mi.yaml below it; --allow-outside lets specs name files outside their folder tree)',
   async main(args) {
     const json = args.includes('--json');
-    const unknownFlag = args.find((a) => a.startsWith('-') && a !== '--json');
+    const allowOutside = args.includes('--allow-outside');
+    const unknownFlag = args.find((a) => a.startsWith('-') && a !== '--json' && a !== '--allow-outside');
     if (unknownFlag) {
       process.stderr.write(`mi-studio validate: unknown option ${unknownFlag}\nusage: ${this.usage}\n`);
       return 2;
@@ -105,7 +106,7 @@ export const command: Command = {
       let diagnostics: Diagnostic[];
       try {
         const text = await fsp.readFile(file, 'utf8');
-        diagnostics = (await validateSpecText(text, file)).diagnostics;
+        diagnostics = (await validateSpecText(text, file, allowOutside ? { paths: { allowOutside } } : {})).diagnostics;
       } catch (err) {
         const msg = err instanceof Error ? err.message.replace(/^[A-Z]+: /, '') : String(err);
         diagnostics = [{

@@ -14,6 +14,7 @@ import type { Table } from '../data/types';
 import type { Spec } from '../spec/types';
 import { keyMaker, specInputColumns } from './candidates';
 import { writeAtomic } from './io';
+import { ownSet } from '../own';
 
 export interface CampaignSuggestion {
   rank: number;
@@ -110,7 +111,7 @@ export async function linkMeasurements(experimentDir: string, runId: string, spe
       for (const t of targetCols) {
         const j = data.header.indexOf(t);
         const v = j >= 0 ? data.columns[j][r] : null;
-        values[t] = v;
+        ownSet(values, t, v);
         if (v !== null && v !== '') any = true;
       }
       if (!any) continue;

@@ -1,5 +1,6 @@
-/** File output helpers for BO: RFC 4180 CSV cells and atomic writes (temp file + rename). */
+/** File output helpers for BO: spreadsheet-safe RFC 4180 CSV cells and atomic writes (temp file + rename). */
 import { promises as fsp } from 'node:fs';
+import { csvRow } from '../data/csvWrite';
 
 let counter = 0;
 
@@ -10,16 +11,8 @@ export function tmpName(path: string): string {
 /** Temp file + rename: the run engine's writer (one implementation for every run-folder file). */
 export { writeFileAtomic as writeAtomic } from '../run/files';
 
-/** Quoted when the cell holds a delimiter, a quote, CR/LF, or leading/trailing spaces. */
-export function csvCell(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  return /[",\r\n]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-export function csvRow(cells: (string | number | null | undefined)[]): string {
-  return cells.map(csvCell).join(',') + '\n';
-}
+/** CSV cells and rows: the shared spreadsheet-safe writer (src/core/data/csvWrite.ts). */
+export { csvCell, csvRow } from '../data/csvWrite';
 
 /** Streams many CSV lines into a temp file and renames it at the end. */
 export class AtomicCsvWriter {

@@ -10,6 +10,7 @@
 import { MiError } from '../diagnostics';
 import type { SpaceSpec } from '../spec/types';
 import type { Rng } from './rng';
+import { ownGet } from '../own';
 
 export interface LinearConstraint {
   /** Coefficients over the space variables (same order as `ContinuousSpace.names`). */
@@ -102,7 +103,7 @@ export function buildSpace(spec: SpaceSpec): ContinuousSpace {
     const c = spec.composition;
     const idx: number[] = [];
     for (const el of c.elements) {
-      const b = c.bounds?.[el] ?? [0, c.sum];
+      const b = ownGet(c.bounds, el) ?? [0, c.sum];
       idx.push(names.length);
       names.push(el);
       lo.push(Math.max(0, b[0]));

@@ -33,16 +33,8 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** RFC 4180 cell: quoted when it holds a comma, quote, CR or LF. */
-export function csvCell(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-export function csvLine(cells: (string | number | null | undefined)[]): string {
-  return cells.map(csvCell).join(',');
-}
+/** CSV cells and lines: the shared spreadsheet-safe writer (src/core/data/csvWrite.ts). */
+export { csvCell, csvLine } from '../data/csvWrite';
 
 /**
  * Finished run manifests (`<runId>/run.mirun.json`, no `.tmp-` folders) under an experiment folder, newest first.

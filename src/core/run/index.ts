@@ -24,6 +24,8 @@ import type { RunManifest } from './manifest';
 import { csvLine } from './files';
 import { RunSession } from './session';
 import { cvSettings } from '../spec/cv';
+import { ownSet } from '../own';
+import type { PathPolicy } from '../spec/pathPolicy';
 import { hasPool, noPool, skipCv } from './skip';
 
 export type { RunManifest, RunStatus } from './manifest';
@@ -49,6 +51,8 @@ export interface ExecuteRunOptions {
   runId?: string;
   /** false: skip cross-validation (CLI `--no-cv`, the editor's Suggest); default: the spec's `evaluation.cv`. */
   cv?: boolean;
+  /** Which folders the spec's files may be in (default: the spec's folder tree; CLI `--allow-outside`). */
+  paths?: PathPolicy;
 }
 
 export interface ExecuteRunResult {
@@ -65,7 +69,7 @@ function phaseSpans(optimize: boolean): Record<string, [number, number]> {
 
 export async function executeRun(specPath: string, opts: ExecuteRunOptions = {}): Promise<ExecuteRunResult> {
   const command = opts.command ?? 'run';
-  const s = await RunSession.open(specPath, { out: opts.out, seed: opts.seed, command, runId: opts.runId, onEvent: opts.onEvent, signal: opts.signal });
+  const s = await RunSession.open(specPath, { out: opts.out, seed: opts.seed, command, runId: opts.runId, onEvent: opts.onEvent, signal: opts.signal, paths: opts.paths });
   const { manifest } = s;
   s.spans = phaseSpans(opts.optimize ?? command === 'suggest');
   try {
@@ -145,7 +149,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     });
     s.checkCancel();
     const T = set.targetNames.length;
-    for (let t = 0; t < T; t++) manifest.metrics.cv[set.targetNames[t]] = cv.metrics[t];
+    for (let t = 0; t < T; t++) ownSet(manifest.metrics.cv, set.targetNames[t], cv.metrics[t]);
     for (const [name, m] of Object.entries(manifest.metrics.cv)) {
       s.log('info', `[cv] ${name}: MAE ${fmt(m.mae)}, RMSE ${fmt(m.rmse)}, R² ${fmt(m.r2)}, coverage90 ${fmt(m.coverage90)}`);
     }

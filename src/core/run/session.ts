@@ -17,6 +17,8 @@ import { LiveManifest } from './live';
 import { makeRunId, sha256, writeFileAtomic } from './files';
 import { experimentDirFor, lenientSpec } from './experiment';
 import { recoverStaleRuns } from './recover';
+import { checkRunFolder } from './outputCheck';
+import type { PathPolicy } from '../spec/pathPolicy';
 
 /** Thrown when the AbortSignal fires; the run ends with status `cancelled`. */
 export class RunCancelled extends Error {
@@ -33,6 +35,8 @@ export interface SessionOptions {
   runId?: string;
   onEvent?: (e: RunEvent) => void;
   signal?: AbortSignal;
+  /** Which folders the spec's files may be in (default: the spec's folder tree). */
+  paths?: PathPolicy;
 }
 
 const MAX_CURVE_POINTS = 5000;
@@ -92,6 +96,9 @@ export class RunSession {
       throw new MiError(`cannot read spec: ${(e as Error).message}`, { file: absSpec, code: 'spec-unreadable', hint: 'check the path' });
     }
     const experimentDir = experimentDirFor(absSpec, lenientSpec(text), opts.out);
+    // Before anything is created: never on /proc, /sys, /dev (mkdir there can hang), and `output.dir` (not an
+    // explicit --out) inside the allowed folders.
+    checkRunFolder(absSpec, experimentDir, opts.out !== undefined, opts.paths);
     const runId = opts.runId ?? makeRunId();
     const tmpDir = join(experimentDir, `.tmp-${runId}`);
     await fsp.mkdir(tmpDir, { recursive: true });
@@ -161,7 +168,7 @@ export class RunSession {
   /** Validates the spec (the `spec` phase); throws an MiError carrying every spec diagnostic when it is invalid. */
   async validate(): Promise<Spec> {
     this.beginPhase('spec', `validating ${basename(this.absSpec)}`);
-    const { diagnostics, spec } = await validateSpecText(this.text, this.absSpec);
+    const { diagnostics, spec } = await validateSpecText(this.text, this.absSpec, { paths: this.opts.paths });
     for (const d of diagnostics) if (d.severity !== 'error') this.log('warn', formatDiagnostic(this.absSpec, d));
     if (!spec) throw specError(this.absSpec, diagnostics);
     const m = this.manifest;

@@ -14,6 +14,7 @@ import type { RunEvent } from '../../protocol/worker';
 import type { RunManifest } from './manifest';
 import { writeFileAtomic } from './files';
 import { RunSession } from './session';
+import type { PathPolicy } from '../spec/pathPolicy';
 
 export interface ExecuteSimulateOptions {
   /** Experiments per campaign, initial random ones included (default 20). */
@@ -29,10 +30,12 @@ export interface ExecuteSimulateOptions {
   runId?: string;
   onEvent?: (e: RunEvent) => void;
   signal?: AbortSignal;
+  /** Which folders the spec's files may be in (default: the spec's folder tree). */
+  paths?: PathPolicy;
 }
 
 export async function executeSimulate(specPath: string, opts: ExecuteSimulateOptions = {}): Promise<{ manifestPath: string; manifest: RunManifest }> {
-  const s = await RunSession.open(specPath, { out: opts.out, seed: opts.seed, command: 'simulate', runId: opts.runId, onEvent: opts.onEvent, signal: opts.signal });
+  const s = await RunSession.open(specPath, { out: opts.out, seed: opts.seed, command: 'simulate', runId: opts.runId, onEvent: opts.onEvent, signal: opts.signal, paths: opts.paths });
   s.spans = { spec: [0, 0.02], data: [0.02, 0.05], features: [0.05, 0.1], simulate: [0.1, 0.99], write: [0.99, 1] };
   const budget = opts.budget ?? 20;
   const initial = opts.initial ?? 5;

@@ -8,6 +8,7 @@ import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics';
 import { resolveRef, type JsonSchema, type JsonType } from './schema';
 import { closest, listSome } from './suggest';
+import { ownGet } from '../own';
 import { formatPath, scalarKey, type SpecDoc, type YPath } from './yamlDoc';
 
 type Kind = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
@@ -234,7 +235,7 @@ export class SchemaChecker {
       }
       present.add(key);
       const value = this.sd.deref(p.value);
-      const sub = props[key];
+      const sub = ownGet(props, key);
       if (sub) {
         this.check(value, sub, [...path, key], { key: keyNode ?? undefined }, depth + 1);
       } else if (typeof s.additionalProperties === 'object') {

@@ -5,6 +5,8 @@
  * `_`, `.`). The result is normalised to `sum(coefficients[name] * name) op rhs`, with < and > read as <= and >=.
  * Accepts the same language as the optimiser's parser in src/core/bo/space.ts.
  */
+import { ownGet, ownSet } from '../own';
+
 export interface LinearConstraint {
   coefficients: Record<string, number>;
   op: '<=' | '>=';
@@ -38,6 +40,8 @@ export function parseLinearConstraint(text: string): ConstraintParse {
   const toks = tokenize(text);
   if (!Array.isArray(toks)) return { ok: false, ...toks };
   const coefficients: Record<string, number> = {};
+  // own properties only: a variable may be called `constructor` or `__proto__`
+  const add = (name: string, v: number): void => ownSet(coefficients, name, (ownGet(coefficients, name) ?? 0) + v);
   let constant = 0; // of (lhs - rhs)
   let side = 1;
   let op: LinearConstraint['op'] | undefined;
@@ -67,16 +71,16 @@ export function parseLinearConstraint(text: string): ConstraintParse {
       const next = toks[i + 1];
       const after = toks[i + 2];
       if (next && next.t === 'op' && next.v === '*' && after && after.t === 'name') {
-        coefficients[after.v] = (coefficients[after.v] ?? 0) + side * sign * tk.v; i += 3;
+        add(after.v, side * sign * tk.v); i += 3;
       } else if (next && next.t === 'name') {
-        coefficients[next.v] = (coefficients[next.v] ?? 0) + side * sign * tk.v; i += 2;
+        add(next.v, side * sign * tk.v); i += 2;
       } else if (next && next.t === 'op' && next.v === '*') {
         return { ok: false, error: 'expected a column name after "*"', offset: next.o };
       } else {
         constant += side * sign * tk.v; i += 1;
       }
     } else if (tk.t === 'name') {
-      coefficients[tk.v] = (coefficients[tk.v] ?? 0) + side * sign; i += 1;
+      add(tk.v, side * sign); i += 1;
     } else {
       return { ok: false, error: `unexpected "${tk.v}"`, offset: tk.o };
     }

@@ -62,12 +62,12 @@ export function schemaAt(path: (string | number)[], root: JsonSchema = specSchem
     if (typeof seg === 'number') {
       const items: JsonSchema | JsonSchema[] | undefined = cur.items;
       cur = Array.isArray(items) ? items[seg] : items;
-    } else if (cur.properties?.[seg]) {
+    } else if (cur.properties && Object.prototype.hasOwnProperty.call(cur.properties, seg)) {
       cur = cur.properties[seg];
     } else if (typeof cur.additionalProperties === 'object') {
       cur = cur.additionalProperties;
     } else if (cur.anyOf) {
-      cur = cur.anyOf.map((b) => resolveRef(b, root)).find((b) => b.properties?.[seg])?.properties?.[seg];
+      cur = cur.anyOf.map((b) => resolveRef(b, root)).find((b) => b.properties && Object.prototype.hasOwnProperty.call(b.properties, seg))?.properties?.[seg];
     } else {
       return undefined;
     }

@@ -12,6 +12,8 @@ import { parseLinearConstraint } from './constraints';
 import type { DataProbe, DataReader } from './dataProbe';
 import { closest, listSome } from './suggest';
 import { resolveSpecPath } from './paths';
+import { ownGet } from '../own';
+import { checkSpecPath, type PathPolicy } from './pathPolicy';
 import type { SpecDoc, YPath } from './yamlDoc';
 
 type Obj = Record<string, unknown>;
@@ -25,12 +27,32 @@ export const DESCRIPTORS_BY_KIND: Record<string, string[]> = {
   categorical: [],
 };
 
+/**
+ * Whether a file's header may be quoted in diagnostics: only files named like tables. A spec pointing at another file
+ * (a key file, /etc/passwd) must not get its first line echoed back in a "did you mean" hint.
+ */
+const tableLike = (rel: string): boolean => /\.(csv|tsv|tab|txt|psv)$/i.test(rel);
+const NOT_SHOWN = 'the file is not named .csv/.tsv/.txt, so its columns are not shown; check the path';
+
 interface ColumnRef { name: string; path: YPath; inputIndex: number; kind: string; multi: boolean }
 
 export class SemanticChecker {
   readonly diagnostics: Diagnostic[] = [];
 
-  constructor(private readonly sd: SpecDoc, private readonly specPath: string, private readonly reader: DataReader) {}
+  constructor(
+    private readonly sd: SpecDoc,
+    private readonly specPath: string,
+    private readonly reader: DataReader,
+    private readonly paths: PathPolicy = {},
+  ) {}
+
+  /** Refuses a path outside the allowed folders or on /proc, /sys, /dev (reported at its value; never read). */
+  private refused(rel: string, path: YPath, what: string): boolean {
+    const problem = checkSpecPath(this.specPath, resolveSpecPath(this.specPath, rel), `${what} "${rel}"`, this.paths);
+    if (!problem) return false;
+    this.at(path, 'value', 'error', problem.code, problem.message, problem.hint);
+    return true;
+  }
 
   private at(path: YPath, part: 'key' | 'value', severity: Severity, code: string, message: string, hint?: string): void {
     const node = part === 'key' ? this.sd.keyNode(path) : this.sd.valueNode(path);
@@ -53,7 +75,7 @@ export class SemanticChecker {
     if (optimize) this.checkOptimize(optimize, targets, inputCols);
 
     let probe: DataProbe | undefined;
-    if (dataset && isStr(dataset.path)) {
+    if (dataset && isStr(dataset.path) && !this.refused(dataset.path, ['dataset', 'path'], 'dataset file')) {
       probe = await this.checkDataset(dataset, inputCols, targetCols);
     }
     if (probe?.complete && isObj(root.evaluation) && isObj(root.evaluation.cv)) {
@@ -64,7 +86,8 @@ export class SemanticChecker {
           probe.rows >= 2 ? `use at most ${probe.rows} folds` : 'cross-validation needs at least 2 rows: add data');
       }
     }
-    if (optimize && isObj(optimize.candidates) && isStr(optimize.candidates.path)) {
+    if (isObj(root.output) && isStr(root.output.dir)) this.refused(root.output.dir, ['output', 'dir'], 'output folder');
+    if (optimize && isObj(optimize.candidates) && isStr(optimize.candidates.path) && !this.refused(optimize.candidates.path, ['optimize', 'candidates', 'path'], 'candidates file')) {
       // An input column missing from the dataset is already reported at the column (unknown-column, with its own
       // did-you-mean); checking it again against the pool would propose renaming the pool's correct column.
       const known = probe ? new Set(probe.header) : undefined;
@@ -72,7 +95,7 @@ export class SemanticChecker {
     }
     if (isObj(root.transfer) && Array.isArray(root.transfer.sources)) {
       root.transfer.sources.forEach((s, i) => {
-        if (isObj(s) && isStr(s.path) && !this.fileExists(s.path)) {
+        if (isObj(s) && isStr(s.path) && !this.refused(s.path, ['transfer', 'sources', i, 'path'], 'source dataset') && !this.fileExists(s.path)) {
           this.at(['transfer', 'sources', i, 'path'], 'value', 'error', 'dataset-not-found',
             `source dataset "${s.path}" not found`, this.missingFileHint(s.path));
         }
@@ -108,7 +131,7 @@ export class SemanticChecker {
           }
         });
       }
-      const allowed = DESCRIPTORS_BY_KIND[kind];
+      const allowed = ownGet(DESCRIPTORS_BY_KIND, kind);
       if (allowed && Array.isArray(inp.descriptors)) {
         inp.descriptors.forEach((d, j) => {
           if (typeof d !== 'string' || allowed.includes(d)) return;
@@ -297,7 +320,9 @@ export class SemanticChecker {
     return `looked for ${p}; paths are relative to the spec file`;
   }
 
-  private unreadable(err: unknown): string {
+  private unreadable(err: unknown, rel: string): string {
+    // Parser messages can quote the file; only for files that are meant to be tables.
+    if (!tableLike(rel)) return 'not a CSV/TSV table (its content is not shown)';
     if (err instanceof MiError) {
       const d = err.details;
       return `${err.message}${d.line ? ` (line ${d.line})` : ''}`;
@@ -316,14 +341,15 @@ export class SemanticChecker {
     try {
       header = await this.reader.header(abs);
     } catch (err) {
-      this.at(['dataset', 'path'], 'value', 'error', 'dataset-unreadable', `cannot read dataset "${rel}": ${this.unreadable(err)}`,
+      this.at(['dataset', 'path'], 'value', 'error', 'dataset-unreadable', `cannot read dataset "${rel}": ${this.unreadable(err, rel)}`,
         'give a CSV/TSV file with a header line');
       return undefined;
     }
+    const shown = tableLike(rel);
     const unknown = (name: string, path: YPath): void => {
-      const near = closest(name, header);
+      const near = shown ? closest(name, header) : undefined;
       this.at(path, 'value', 'error', 'unknown-column', `column "${name}" is not in ${basename(rel)}`,
-        near !== undefined ? `did you mean "${near}"?` : `columns: ${listSome(header)}`);
+        !shown ? NOT_SHOWN : near !== undefined ? `did you mean "${near}"?` : `columns: ${listSome(header)}`);
     };
     for (const c of inputs) if (!header.includes(c.name)) unknown(c.name, c.path);
     for (const t of targets) if (!header.includes(t.name)) unknown(t.name, t.path);
@@ -337,7 +363,7 @@ export class SemanticChecker {
     try {
       probe = await this.reader.probe(abs);
     } catch (err) {
-      this.at(['dataset', 'path'], 'value', 'error', 'dataset-unreadable', `cannot read dataset "${rel}": ${this.unreadable(err)}`);
+      this.at(['dataset', 'path'], 'value', 'error', 'dataset-unreadable', `cannot read dataset "${rel}": ${this.unreadable(err, rel)}`);
       return undefined;
     }
     if (idCol) {
@@ -377,20 +403,21 @@ export class SemanticChecker {
     try {
       header = await this.reader.header(resolveSpecPath(this.specPath, rel));
     } catch (err) {
-      this.at(['optimize', 'candidates', 'path'], 'value', 'error', 'candidates-not-found', `cannot read candidates "${rel}": ${this.unreadable(err)}`);
+      this.at(['optimize', 'candidates', 'path'], 'value', 'error', 'candidates-not-found', `cannot read candidates "${rel}": ${this.unreadable(err, rel)}`);
       return;
     }
+    const shown = tableLike(rel);
     const missing = [...new Set(inputs.map((c) => c.name))].filter((n) => !header.includes(n));
     for (const n of missing) {
-      const near = closest(n, header);
+      const near = shown ? closest(n, header) : undefined;
       this.at(['optimize', 'candidates', 'path'], 'value', 'error', 'candidates-missing-column',
         `candidates file "${basename(rel)}" has no input column "${n}"`,
-        near !== undefined ? `it has "${near}" — rename it to "${n}"` : `its columns: ${listSome(header)}`);
+        !shown ? NOT_SHOWN : near !== undefined ? `it has "${near}" — rename it to "${n}"` : `its columns: ${listSome(header)}`);
     }
     if (isStr(cand.id) && !header.includes(cand.id)) {
-      const near = closest(cand.id, header);
+      const near = shown ? closest(cand.id, header) : undefined;
       this.at(['optimize', 'candidates', 'id'], 'value', 'error', 'candidates-missing-column', `candidates file has no id column "${cand.id}"`,
-        near !== undefined ? `did you mean "${near}"?` : `its columns: ${listSome(header)}`);
+        !shown ? NOT_SHOWN : near !== undefined ? `did you mean "${near}"?` : `its columns: ${listSome(header)}`);
     }
   }
 }

@@ -12,12 +12,15 @@ import { specSchema } from './schema';
 import { SemanticChecker } from './semantic';
 import { SPEC_DEFAULTS, type InputSpec, type ModelSpec, type Spec, type TargetSpec } from './types';
 import { SpecDoc } from './yamlDoc';
+import type { PathPolicy } from './pathPolicy';
 
 export interface ValidateOptions {
   /** Skip checks that read the dataset/candidate files (e.g. for a quick syntax+schema pass). */
   skipFiles?: boolean;
   /** Override how data files are read (tests). */
   reader?: DataReader;
+  /** Which folders the spec's files may be in (default: the spec's folder tree); see pathPolicy.ts. */
+  paths?: PathPolicy;
 }
 
 const YAML_CODES: Record<string, string> = { DUPLICATE_KEY: 'duplicate-key' };
@@ -132,7 +135,7 @@ export async function validateSpecText(
       });
       return { diagnostics: dedupe(diagnostics).sort(byPosition) };
     }
-    const semantic = new SemanticChecker(sd, specPath, opts.reader ?? defaultDataReader);
+    const semantic = new SemanticChecker(sd, specPath, opts.reader ?? defaultDataReader, opts.paths);
     if (!opts.skipFiles) await semantic.run(value);
     else await semantic.run(stripFiles(value));
     diagnostics.push(...semantic.diagnostics);
@@ -223,14 +226,14 @@ export function applyDefaults(raw: RawSpec, specPath: string): Spec {
 }
 
 /** Reads and validates a spec file; throws MiError listing the errors (formatted like the CLI) when there are any. */
-export async function loadSpec(specPath: string): Promise<{ spec: Spec; text: string; diagnostics: Diagnostic[] }> {
+export async function loadSpec(specPath: string, opts: Pick<ValidateOptions, 'paths'> = {}): Promise<{ spec: Spec; text: string; diagnostics: Diagnostic[] }> {
   let text: string;
   try {
     text = await fsp.readFile(specPath, 'utf8');
   } catch (err) {
     throw new MiError(`cannot read spec: ${err instanceof Error ? err.message : String(err)}`, { file: specPath, code: 'spec-not-found' });
   }
-  const { diagnostics, spec } = await validateSpecText(text, specPath);
+  const { diagnostics, spec } = await validateSpecText(text, specPath, opts);
   if (!spec) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0];

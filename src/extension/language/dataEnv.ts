@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadTable, readHeader } from '../../core/data';
 import type { Table } from '../../core/data/types';
 import type { JsonSchema } from './schema';
+import { checkSpecPath, type PathPolicy } from '../../core/spec/pathPolicy';
 import { columnSummaryMarkdown, type DirEntry, type LanguageEnv } from './service';
 
 export const SUMMARY_ROWS = 2000;
@@ -50,12 +51,17 @@ export function resolveFromSpec(specPath: string, rel: string): string {
   return isAbsolute(rel) ? rel : resolve(dirname(specPath), rel);
 }
 
-export function createEnv(specPath: string, schema: JsonSchema, cache: DataCache): LanguageEnv {
+export function createEnv(specPath: string, schema: JsonSchema, cache: DataCache, paths: PathPolicy = {}): LanguageEnv {
+  // Completion and hover read only files the spec may use (a spec is untrusted: no header of /etc/passwd in a list).
+  const allowed = (abs: string): string => {
+    if (checkSpecPath(specPath, abs, 'file', paths)) throw new Error('refused');
+    return abs;
+  };
   return {
     schema,
     async columns(rel) {
       try {
-        return await cache.header(resolveFromSpec(specPath, rel));
+        return await cache.header(allowed(resolveFromSpec(specPath, rel)));
       } catch {
         return undefined;
       }
@@ -67,7 +73,7 @@ export function createEnv(specPath: string, schema: JsonSchema, cache: DataCache
     },
     async columnSummary(rel, column) {
       try {
-        const table = await cache.table(resolveFromSpec(specPath, rel));
+        const table = await cache.table(allowed(resolveFromSpec(specPath, rel)));
         return columnSummaryMarkdown(table, column, rel, SUMMARY_ROWS);
       } catch {
         return undefined;

@@ -9,6 +9,7 @@ import { LANGUAGE_ID, Settings } from '../ids';
 import { getLog } from '../log';
 import { resolveFromSpec, type DataCache } from './dataEnv';
 import { referencedDataFiles } from './service';
+import { workspacePathPolicy } from '../pathPolicy';
 
 export const DEBOUNCE_SETTING = Settings.validationDebounceMs;
 
@@ -76,7 +77,7 @@ export class SpecValidator implements vscode.Disposable {
     const specPath = doc.uri.fsPath;
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = (await validateSpecText(text, specPath)).diagnostics;
+      diagnostics = (await validateSpecText(text, specPath, { paths: workspacePathPolicy() })).diagnostics;
     } catch (e) {
       getLog().error(`validation of ${specPath} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       diagnostics = [{

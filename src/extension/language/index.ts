@@ -14,6 +14,7 @@ import { DidYouMeanFixes } from './quickFix';
 import { DATA_SELECTOR, DatasetCodeLensProvider, newExperimentFromDataset } from './newExperiment';
 import type { JsonSchema } from './schema';
 import { completions, hover, type CompletionData, type CompletionKind } from './service';
+import { workspacePathPolicy } from '../pathPolicy';
 
 const SPEC_SELECTOR: vscode.DocumentSelector = [{ language: LANGUAGE_ID }];
 const schema = specSchema as unknown as JsonSchema;
@@ -60,7 +61,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext): { va
   context.subscriptions.push(vscode.languages.registerCompletionItemProvider(SPEC_SELECTOR, {
     async provideCompletionItems(document, position) {
       try {
-        const env = createEnv(document.uri.fsPath, schema, cache);
+        const env = createEnv(document.uri.fsPath, schema, cache, workspacePathPolicy());
         const items = await completions(document.getText(), position.line, position.character, env);
         return items.map((c) => toItem(position.line, c));
       } catch (e) {
@@ -73,7 +74,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext): { va
   context.subscriptions.push(vscode.languages.registerHoverProvider(SPEC_SELECTOR, {
     async provideHover(document, position) {
       try {
-        const env = createEnv(document.uri.fsPath, schema, cache);
+        const env = createEnv(document.uri.fsPath, schema, cache, workspacePathPolicy());
         const h = await hover(document.getText(), position.line, position.character, env);
         if (!h) return undefined;
         return new vscode.Hover(new vscode.MarkdownString(h.markdown), new vscode.Range(position.line, h.start, position.line, h.end));

@@ -74,7 +74,7 @@ function childSchemas(root: JsonSchema, parents: Obj[], seg: PathSeg): Obj[] {
       else if (p.items !== undefined) out.push(...alternatives(root, p.items));
       continue;
     }
-    const prop = p.properties?.[seg];
+    const prop = p.properties && Object.prototype.hasOwnProperty.call(p.properties, seg) ? p.properties[seg] : undefined;
     if (prop !== undefined) { out.push(...alternatives(root, prop)); continue; }
     let matched = false;
     for (const [re, sub] of Object.entries(p.patternProperties ?? {})) {

@@ -5,6 +5,7 @@
 import { parseDocument } from 'yaml';
 import type { ColumnInfo, Table } from '../../core/data/types';
 import { DESCRIPTORS_BY_KIND } from '../../core/spec/semantic';
+import { ownGet } from '../../core/own';
 import { describe, enumValuesAt, isObjectAt, propertiesAt, schemasAt, type JsonSchema } from './schema';
 import { cursorContext, pathMatches, tokenAt, type CursorContext, type PathSeg } from './yamlPath';
 
@@ -233,7 +234,7 @@ async function valueCompletions(text: string, ctx: CursorContext, end: number, e
   const parent = ctx.path[ctx.path.length - 2];
   if (typeof last === 'number' && parent === 'descriptors') {
     const kind = valueAt(text, [...ctx.path.slice(0, -2), 'kind']);
-    const fit = kind ? DESCRIPTORS_BY_KIND[kind] : undefined;
+    const fit = kind ? ownGet(DESCRIPTORS_BY_KIND, kind) : undefined;
     if (fit) values = values.filter((v) => fit.includes(v.value));
   }
   for (const v of values) {

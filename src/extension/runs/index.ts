@@ -12,6 +12,7 @@ import { getLog } from '../log';
 import { RunCodeLensProvider } from './codelens';
 import { RunManager, openRunManifest } from './manager';
 import { latestRun, specInfo } from './specs';
+import { workspacePathPolicy } from '../pathPolicy';
 
 export { onDidRunEvent, onDidFinishRun } from './bus';
 
@@ -96,7 +97,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
       );
       return;
     }
-    m.start({ kind, specPath: uri.fsPath, options });
+    m.start({ kind, specPath: uri.fsPath, options: { ...options, paths: workspacePathPolicy() } });
   };
 
   context.subscriptions.push(
