@@ -5,6 +5,7 @@
  */
 import { MiError } from '../core/diagnostics';
 import { PACKAGE_VERSION } from '../core/version';
+import { exitAfterFlush } from './exit';
 import * as validate from './commands/validate';
 import * as featurize from './commands/featurize';
 import * as run from './commands/run';
@@ -57,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterFlush(code),
   (err: unknown) => {
     if (err instanceof MiError) {
       const d = err.details;
@@ -67,6 +68,6 @@ main(process.argv.slice(2)).then(
     } else {
       process.stderr.write(`error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     }
-    process.exit(1);
+    exitAfterFlush(1);
   },
 );
