@@ -22,11 +22,19 @@ export class FormulaError extends Error {
     readonly position: number,
   ) {
     super(
-      formula.trim() === '' ? detail : position > 0 ? `${detail} in "${formula}" (at ${position})` : `${detail} in "${formula}"`,
+      formula.trim() === '' ? detail : position > 0 ? `${detail} in "${shorten(formula)}" (at ${position})` : `${detail} in "${shorten(formula)}"`,
     );
     this.name = 'FormulaError';
   }
 }
+
+/** A long cell is quoted by its start only (a 10,000-character formula must not become a 10,000-character message). */
+function shorten(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 60)}… (${s.length} characters)` : s;
+}
+
+/** Brackets nested deeper than this are a row error (a recursive parser must not overflow the stack). */
+export const MAX_FORMULA_DEPTH = 64;
 
 const SEPARATORS = new Set(['·', '•', '∙', '⋅', '*', '+', '.']);
 const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -48,6 +56,7 @@ export interface FormulaAmounts {
 
 class Parser {
   i = 0;
+  depth = 0;
   readonly s: string;
   constructor(readonly original: string) {
     let t = original;
@@ -160,10 +169,12 @@ class Parser {
         this.element(zs, amts);
       } else if (c in OPEN) {
         const at = this.i;
+        if (++this.depth > MAX_FORMULA_DEPTH) this.fail(`brackets nested deeper than ${MAX_FORMULA_DEPTH} levels`, at);
         this.i++;
         const inner = this.groups(OPEN[c], at);
         if (inner.zs.length === 0) this.fail(`empty group "${c}${OPEN[c]}"`, at);
         this.i++; // the close bracket, checked by the inner call
+        this.depth--;
         const m = this.amount();
         for (let k = 0; k < inner.zs.length; k++) {
           zs.push(inner.zs[k]);

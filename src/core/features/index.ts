@@ -17,7 +17,7 @@ import { FormulaError, parseFormulaAmounts } from './formula';
 import { ATOMIC_NUMBER, elementOfColumn } from './periodic';
 import { ATOMIC_WEIGHTS } from './elements';
 import { compositionFeaturizer, type Composition, type CompositionPreset } from './composition';
-import { getRDKit, morganFeaturizer, parseSmiles, rdkit2dFeaturizer, type MoleculeFeaturizer } from './molecules';
+import { getRDKit, morganFeaturizer, parseSmiles, rdkit2dFeaturizer, rdkitSafely, RdkitTrap, type MoleculeFeaturizer } from './molecules';
 
 export { parseFormula, parseFormulaAmounts, FormulaError } from './formula';
 export { compositionFeaturizer, type CompositionPreset, type Composition } from './composition';
@@ -26,6 +26,9 @@ export { ELEMENT_SYMBOLS, ATOMIC_NUMBER, elementOfColumn } from './periodic';
 export interface DroppedRow { row: number; column: string; message: string }
 
 /** Several invalid cells (on_invalid: error): the message lists them all; `rows` has them structured. */
+/** Row errors written out one per line in a message (per file); the rest are counted ("and N more"). */
+export const MAX_LISTED = 200;
+
 export class InvalidRowsError extends MiError {
   constructor(message: string, details: MiError['details'], readonly rows: DroppedRow[]) {
     super(message, details);
@@ -231,15 +234,20 @@ async function makeBlocks(table: Table, states: InputState[]): Promise<Block[]> 
           const mol = parseSmiles(r, v);
           if (typeof mol === 'string') return mol;
           try {
-            let off = o;
-            for (const f of feats) {
-              f.compute(mol, out, off);
-              off += f.names.length;
-            }
+            return rdkitSafely(v, () => {
+              let off = o;
+              for (const f of feats) {
+                f.compute(mol, out, off);
+                off += f.names.length;
+              }
+            });
           } finally {
-            mol.delete();
+            try {
+              mol.delete();
+            } catch {
+              /* RDKit's destructor can trap after a failed computation; the row is already an error */
+            }
           }
-          return null;
         },
       });
     }
@@ -301,7 +309,17 @@ async function computeRaw(table: Table, states: InputState[]): Promise<RawFeatur
   for (let i = 0; i < n; i++) {
     let off = i * W;
     for (const b of blocks) {
-      const err = b.fill(i, data, off);
+      let err: string | null;
+      try {
+        err = b.fill(i, data, off);
+      } catch (e) {
+        if (!(e instanceof RdkitTrap)) throw e;
+        // RDKit is not usable after a trap: stop here, naming the row, instead of producing wrong features.
+        throw new MiError(`${e.message}; the molecule engine cannot continue after this, so featurisation stopped`, {
+          file: basename(table.path), line: table.rowNumbers[i], column: b.column, code: 'rdkit-failed',
+          hint: 'remove or fix this row (very large or unusual molecules are not supported)',
+        });
+      }
       if (err !== null) {
         errors.push({ index: i, column: b.column, message: err });
         bad[i] = 1;
@@ -431,7 +449,9 @@ export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: Fe
   raw.errors.sort((a, b) => a.index - b.index);
   const onInvalid = spec.dataset.on_invalid ?? 'error';
   if (raw.errors.length > 0 && onInvalid !== 'skip') {
-    const lines = raw.errors.map((e) => formatRowError(file, table.rowNumbers[e.index], e.column, e.message));
+    // The message lists the first MAX_LISTED cells (one line each) and counts the rest; `rows` keeps them all.
+    const lines = raw.errors.slice(0, MAX_LISTED).map((e) => formatRowError(file, table.rowNumbers[e.index], e.column, e.message));
+    if (raw.errors.length > MAX_LISTED) lines.push(`… and ${raw.errors.length - MAX_LISTED} more`);
     const badRows = new Set(raw.errors.map((e) => e.index)).size;
     if (raw.errors.length === 1) {
       const e = raw.errors[0];

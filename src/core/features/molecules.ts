@@ -47,20 +47,61 @@ export function getRDKit(): Promise<RDKit> {
   return rdkit;
 }
 
+/**
+ * Largest SMILES given to RDKit: 5,000 characters and 600 atoms. RDKit's WASM build recurses along chains and traps
+ * (out-of-bounds memory access) from about 820 atoms in a linear chain, after which the module is unusable; materials
+ * datasets' molecules and polymer repeat units are far smaller. Larger ones become row errors instead.
+ */
+export const MAX_SMILES_LENGTH = 5000;
+export const MAX_SMILES_ATOMS = 600;
+
+const ATOM = /\[[^\]]*\]|Cl|Br|[BCNOPSFI]|[bcnops]|\*/g;
+
+/** Atoms written in a SMILES (bracket atoms, organic-subset atoms, `*`); hydrogens implied are not counted. */
+export function smilesAtomCount(s: string): number {
+  return s.match(ATOM)?.length ?? 0;
+}
+
+function shortSmiles(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 60)}… (${s.length} characters)` : s;
+}
+
+/** RDKit threw (a WASM trap, not a parse failure): the module is reset and the caller must stop using it. */
+export class RdkitTrap extends Error {
+  constructor(readonly smiles: string, cause: unknown) {
+    super(`RDKit failed on SMILES "${shortSmiles(smiles)}" (${cause instanceof Error ? cause.message : 'WebAssembly exception'})`);
+    this.name = 'RdkitTrap';
+    rdkit = undefined;
+  }
+}
+
 /** Parses a SMILES; returns the molecule or an error message. The caller must delete() the molecule. */
 export function parseSmiles(r: RDKit, smiles: string): Mol | string {
+  if (smiles.length > MAX_SMILES_LENGTH) return `SMILES too long: ${smiles.length} characters (at most ${MAX_SMILES_LENGTH}) "${shortSmiles(smiles)}"`;
+  const atoms = smilesAtomCount(smiles);
+  if (atoms > MAX_SMILES_ATOMS) return `molecule too large: ${atoms} atoms (at most ${MAX_SMILES_ATOMS}) in SMILES "${shortSmiles(smiles)}"`;
   let mol: Mol | null = null;
   try {
     mol = r.get_mol(smiles);
-  } catch {
-    mol = null;
+  } catch (e) {
+    throw new RdkitTrap(smiles, e);
   }
-  if (!mol) return `invalid SMILES "${smiles}"`;
+  if (!mol) return `invalid SMILES "${shortSmiles(smiles)}"`;
   if (!mol.is_valid()) {
     mol.delete();
-    return `invalid SMILES "${smiles}"`;
+    return `invalid SMILES "${shortSmiles(smiles)}"`;
   }
   return mol;
+}
+
+/** Runs an RDKit computation; a throw (WASM exceptions are not Errors) becomes an RdkitTrap. */
+export function rdkitSafely(smiles: string, fn: () => void): null {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    throw new RdkitTrap(smiles, e);
+  }
 }
 
 export interface MoleculeFeaturizer {

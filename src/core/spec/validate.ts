@@ -69,8 +69,32 @@ export function defaultSpecName(specPath: string): string {
   return b || 'experiment';
 }
 
+/** At most this many diagnostics per file; then one more saying how many were left out. */
+export const MAX_DIAGNOSTICS = 200;
+
 export async function validateSpecText(
   text: string, specPath: string, opts: ValidateOptions = {},
+): Promise<{ diagnostics: Diagnostic[]; spec?: Spec }> {
+  const r = await validateAll(text, specPath, opts);
+  return r.diagnostics.length > MAX_DIAGNOSTICS ? { ...r, diagnostics: capDiagnostics(r.diagnostics) } : r;
+}
+
+function capDiagnostics(all: Diagnostic[]): Diagnostic[] {
+  const kept = all.slice(0, MAX_DIAGNOSTICS);
+  const rest = all.slice(MAX_DIAGNOSTICS);
+  const errors = rest.filter((d) => d.severity === 'error').length;
+  kept.push({
+    range: rest[0].range,
+    severity: errors ? 'error' : rest.some((d) => d.severity === 'warning') ? 'warning' : 'info',
+    code: 'too-many-diagnostics',
+    message: `and ${rest.length} more problem${rest.length === 1 ? '' : 's'} in this file${errors ? ` (${errors} error${errors === 1 ? '' : 's'})` : ''}, not listed`,
+    hint: `only the first ${MAX_DIAGNOSTICS} are shown; fix these and validate again`,
+  });
+  return kept;
+}
+
+async function validateAll(
+  text: string, specPath: string, opts: ValidateOptions,
 ): Promise<{ diagnostics: Diagnostic[]; spec?: Spec }> {
   let diagnostics: Diagnostic[] = [];
   let doc: Document | undefined;
@@ -80,7 +104,7 @@ export async function validateSpecText(
   try {
     const lc = new LineCounter();
     doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
-    sd = new SpecDoc(doc, lc, text.length);
+    sd = new SpecDoc(doc, lc, text.length, text);
     for (const e of [...doc.errors, ...doc.warnings]) {
       const [s, en] = e.pos;
       const d: Diagnostic = {
