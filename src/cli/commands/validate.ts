@@ -8,6 +8,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../../core/diagnostics';
 import { validateSpecText } from '../../core/spec';
 import type { Command } from '../main';
+import { checkDatasetRows } from '../../core/spec/rows';
 
 export interface JsonDiagnostic {
   file: string;
@@ -72,11 +73,12 @@ export function expandGlob(pattern: string, cwd = process.cwd()): string[] {
 
 export const command: Command = {
   summary: 'check experiment specs (*.mi.yaml): syntax, schema, dataset columns',
-  usage: 'mi-studio validate [--json] [--allow-outside] SPEC|FOLDER|GLOB... (globs like "examples/**/*.mi.yaml" are expanded; a folder means every *.mi.yaml below it; --allow-outside lets specs name files outside their folder tree)',
+  usage: 'mi-studio validate [--json] [--allow-outside] SPEC|FOLDER|GLOB... (globs like "examples/**/*.mi.yaml" are expanded; a folder means every *.mi.yaml below it; --allow-outside lets specs name files outside their folder tree; every dataset row is checked as `run` reads it unless --no-rows)',
   async main(args) {
     const json = args.includes('--json');
     const allowOutside = args.includes('--allow-outside');
-    const unknownFlag = args.find((a) => a.startsWith('-') && a !== '--json' && a !== '--allow-outside');
+    const noRows = args.includes('--no-rows');
+    const unknownFlag = args.find((a) => a.startsWith('-') && a !== '--json' && a !== '--allow-outside' && a !== '--no-rows');
     if (unknownFlag) {
       process.stderr.write(`mi-studio validate: unknown option ${unknownFlag}\nusage: ${this.usage}\n`);
       return 2;
@@ -106,7 +108,10 @@ export const command: Command = {
       let diagnostics: Diagnostic[];
       try {
         const text = await fsp.readFile(file, 'utf8');
-        diagnostics = (await validateSpecText(text, file, allowOutside ? { paths: { allowOutside } } : {})).diagnostics;
+        const r = await validateSpecText(text, file, allowOutside ? { paths: { allowOutside } } : {});
+        diagnostics = r.diagnostics;
+        // Every row of the dataset, as `run` reads it (the spec check itself looks at a sample for column types).
+        if (r.spec && !noRows) diagnostics = [...diagnostics, ...(await checkDatasetRows(r.spec, resolve(file)))];
       } catch (err) {
         const msg = err instanceof Error ? err.message.replace(/^[A-Z]+: /, '') : String(err);
         diagnostics = [{
