@@ -4,7 +4,8 @@
  * summaries/histograms/scatter samples computed on an evenly spaced sample for big files.
  * No `vscode` import: unit-tested directly.
  */
-import { parseCsv, sniffDelimiter, type DatasetColumnSummary } from '../../protocol/webview';
+import type { DatasetColumnSummary } from '../../protocol/webview';
+import { parseCsv, sniffDelimiter } from '../../runview/csv';
 
 const NL = 0x0a;
 const QUOTE = 0x22;
