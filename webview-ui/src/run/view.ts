@@ -135,15 +135,20 @@ export class RunView implements RunContext {
     this.charts.clear();
   }
 
-  private report(name: string, canvas: HTMLCanvasElement, spec: ChartSpec, chart: Chart, reason: string): void {
-    canvas.dataset.points = String(spec.points);
-    canvas.dataset.rendered = 'true';
+  private ranges(canvas: HTMLCanvasElement, chart: Chart): { xRange?: [number, number]; yRange?: [number, number] } {
     const x = chart.scales.x;
     const y = chart.scales.y;
     const xRange: [number, number] | undefined = x && Number.isFinite(x.min) ? [x.min, x.max] : undefined;
     const yRange: [number, number] | undefined = y && Number.isFinite(y.min) ? [y.min, y.max] : undefined;
     if (xRange) canvas.dataset.xRange = xRange.join(',');
     if (yRange) canvas.dataset.yRange = yRange.join(',');
+    return { xRange, yRange };
+  }
+
+  private report(name: string, canvas: HTMLCanvasElement, spec: ChartSpec, chart: Chart, reason: string): void {
+    canvas.dataset.points = String(spec.points);
+    canvas.dataset.rendered = 'true';
+    const { xRange, yRange } = this.ranges(canvas, chart);
     this.opts.host.post({ type: 'rendered', chart: name.split('#')[0], points: spec.points, series: spec.series, reason, ...(spec.drawn ? { drawn: spec.drawn } : {}), ...(spec.axes ? { axes: spec.axes } : {}), ...(xRange ? { xRange } : {}), ...(yRange ? { yRange } : {}) });
   }
 
@@ -205,8 +210,12 @@ export class RunView implements RunContext {
         },
         onClick: (_e: ChartEvent, els: ActiveElement[]) => showDetails(els.length && spec.details ? spec.details(els[0].datasetIndex, els[0].index) : undefined),
       } as typeof cfg.options;
+      // keep data-x-range / data-y-range current after every layout (zoom, pan, resize)
+      cfg.plugins = [...(cfg.plugins ?? []), { id: 'miRanges', afterUpdate: (c: Chart) => this.ranges(canvas, c) }];
       const chart = createChart(canvas, cfg);
       entry.chart = chart;
+      // tests and the E2E suite inspect the live chart (tooltip, scales, element positions) through the canvas
+      (canvas as HTMLCanvasElement & { miChart?: Chart }).miChart = chart;
       this.report(name, canvas, spec, chart, 'render');
     };
     this.charts.set(name, entry);

@@ -40,6 +40,10 @@ const errorBarPlugin: Plugin = {
       const yScale = chart.scales[meta.yAxisID ?? 'y'];
       const xScale = chart.scales[meta.xAxisID ?? 'x'];
       ctx.save();
+      const a = chart.chartArea;
+      ctx.beginPath();
+      ctx.rect(a.left, a.top, a.right - a.left, a.bottom - a.top);
+      ctx.clip();
       ctx.strokeStyle = o.errorBarColor ?? '#888';
       ctx.lineWidth = 1;
       ctx.beginPath();

@@ -25,7 +25,7 @@ export function buildRelevance(ctx: RunContext, parent: HTMLElement): void {
         indexAxis: 'y',
         plugins: { legend: { display: false }, tooltip: { callbacks: { title: (items) => top[items[0]?.dataIndex ?? 0]?.feature ?? '' } } },
         scales: {
-          x: { title: axisTitle(gp ? 'relevance: 1 / ARD lengthscale (standardised features)' : 'relevance') },
+          x: { title: axisTitle(gp ? '1 / ARD lengthscale' : 'relevance') },
           // long descriptor names: shown whole up to 40 characters (the tooltip has the full name)
           y: { ticks: { autoSkip: false, callback: (_v, i) => (top[i].feature.length > 40 ? `${top[i].feature.slice(0, 39)}…` : top[i].feature) }, afterFit: (s) => { s.width = Math.min(Math.max(s.width, 120), 320); } },
         },
