@@ -227,10 +227,15 @@ export type HostToDatasetView =
   | Reply;
 
 export interface DatasetRequests {
-  /** Rows [start, start+count) (0-based, header excluded). */
-  page: { params: { start: number; count: number }; result: { start: number; rows: string[][] } };
-  /** Up to `max` (x, y) pairs of two columns, evenly sampled, non-numeric pairs dropped. */
-  scatter: { params: { x: number; y: number; max: number }; result: { x: number[]; y: number[]; sampled: boolean; total: number } };
+  /** Rows [start, start+count) of the current view (0-based, header excluded); `index` = their data-row indices. */
+  page: { params: { start: number; count: number }; result: { start: number; rows: string[][]; index?: number[] } };
+  /** Up to `max` (x, y) pairs of two columns, evenly sampled, non-numeric pairs dropped; `rows` = data-row indices. */
+  scatter: { params: { x: number; y: number; max: number }; result: { x: number[]; y: number[]; rows?: number[]; sampled: boolean; total: number } };
+  /** Save a chart picture (PNG base64 / SVG text) through the save dialog; copy text to the clipboard. */
+  saveImage: RunRequests['saveImage'];
+  copy: RunRequests['copy'];
+  /** Sort by a column and/or filter rows by text; the table pages follow this view. */
+  view: { params: { column?: number; desc?: boolean; filter?: string }; result: { rows: number } };
 }
 
 export type DatasetRequest = {

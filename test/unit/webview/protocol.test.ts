@@ -160,3 +160,26 @@ test('webview CSP: nothing but nonce scripts/styles and the webview origin', () 
   assert.match(c, /script-src 'nonce-abc'(;|$)/);
   assert.ok(!/unsafe/.test(c));
 });
+
+test('DatasetIndex: std and quartiles, sort by a column, filter by text, scatter row indices', async () => {
+  const text = 'id,x,label\na,3,red\nb,1,blue\nc,,red\nd,2,green\ne,10,Red wine\n';
+  const idx = new DatasetIndex(new TextEncoder().encode(text), 'f.csv');
+  await idx.build();
+  const s = await idx.summarize();
+  const x = s.columns[1];
+  assert.equal(x.median, 2.5);
+  assert.equal(x.q1, 1.75);
+  assert.equal(x.q3, 4.75);
+  assert.ok(Math.abs(x.std! - Math.sqrt(((4 - 4) ** 2 + (1 - 4) ** 2 + (2 - 4) ** 2 + (10 - 4) ** 2 + (3 - 4) ** 2) / 3)) < 1e-12);
+  assert.equal(await idx.setView({ column: 1 }), 5);
+  assert.deepEqual(idx.viewPage(0, 5).rows.map((r) => r[0]), ['b', 'd', 'a', 'e', 'c'], 'numeric order, missing last');
+  assert.deepEqual(idx.viewPage(0, 5).index, [1, 3, 0, 4, 2]);
+  await idx.setView({ column: 1, desc: true });
+  assert.deepEqual(idx.viewPage(0, 5).rows.map((r) => r[0]), ['e', 'a', 'd', 'b', 'c']);
+  assert.equal(await idx.setView({ filter: 'RED' }), 3);
+  assert.deepEqual(idx.viewPage(0, 10).index, [0, 2, 4]);
+  assert.equal(await idx.setView({ column: 2, filter: 'red' }), 3);
+  assert.deepEqual(idx.viewPage(0, 10).rows.map((r) => r[2]), ['red', 'red', 'Red wine']);
+  assert.equal(await idx.setView({}), 5);
+  assert.deepEqual(idx.scatter(1, 1, 100).rows, [0, 1, 3, 4], 'rows of the numeric pairs (the missing cell is skipped)');
+});
