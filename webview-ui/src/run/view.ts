@@ -148,6 +148,10 @@ export class RunView implements RunContext {
   private report(name: string, canvas: HTMLCanvasElement, spec: ChartSpec, chart: Chart, reason: string): void {
     canvas.dataset.points = String(spec.points);
     canvas.dataset.rendered = 'true';
+    // what was drawn, readable from the DOM too (the E2E suite checks landscape points against the design space)
+    if (spec.drawn) canvas.dataset.drawn = JSON.stringify(spec.drawn);
+    else delete canvas.dataset.drawn;
+    if (spec.axes) canvas.dataset.axes = JSON.stringify(spec.axes);
     const { xRange, yRange } = this.ranges(canvas, chart);
     this.opts.host.post({ type: 'rendered', chart: name.split('#')[0], points: spec.points, series: spec.series, reason, ...(spec.drawn ? { drawn: spec.drawn } : {}), ...(spec.axes ? { axes: spec.axes } : {}), ...(xRange ? { xRange } : {}), ...(yRange ? { yRange } : {}) });
   }
