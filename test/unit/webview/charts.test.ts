@@ -251,3 +251,36 @@ test('every chart in light, dark and high contrast: data pixels, named tooltips,
     await browser.close();
   }
 });
+
+test('a cv: none run says so instead of empty axes; extra suggestion columns (in_domain, reason) are shown', { skip }, async () => {
+  await buildBundles();
+  const data = await loadRunData(fixture('simplex-run'));
+  const m = data.manifest as unknown as Record<string, unknown>;
+  delete m.metrics;
+  data.predictions = undefined;
+  m.command = 'run';
+  (data.manifest.spec.content as { evaluation?: unknown }).evaluation = { cv: 'none' };
+  const s = data.suggestions!;
+  s.header.push('in_domain', 'domain_reason');
+  s.rows.forEach((r, i) => r.push(i ? 'true' : 'false', i ? '' : 'nearest measured row 3× the usual spacing'));
+  const browser = await launch();
+  try {
+    const p = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(`file://${page('cv-none', data, 'vscode-dark', themeVars())}`);
+    await p.waitForSelector('#no-cv');
+    assert.match((await p.textContent('#no-cv')) ?? '', /No cross-validation \(cv: none\)/);
+    assert.equal(await p.$$eval('canvas[id^="parity-"]', (els) => els.length), 0, 'no empty parity axes');
+    assert.equal(await p.getAttribute('#root', 'data-open-tab'), 'overview', 'a training run opens on the Overview');
+    await p.click('#tab-suggestions');
+    await p.waitForSelector('#suggestions-table');
+    const heads = await p.$$eval('#suggestions-table thead th', (els) => els.map((e) => e.textContent));
+    assert.ok(heads.includes('in_domain') && heads.includes('domain_reason'), heads.join(','));
+    assert.ok(heads.includes('overpotential_mean [V]'), 'units in the headers');
+    assert.match((await p.textContent('#suggestions-table tbody tr:first-child')) ?? '', /3× the usual spacing/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
