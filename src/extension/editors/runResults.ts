@@ -204,8 +204,6 @@ class RunSession implements vscode.Disposable {
       data.names = named.names;
       data.nameColumn = named.column;
     }
-    const m = data.manifest;
-    this.panel.title = `${m.name || 'run'} · ${m.runId || dir.path.split('/').pop()}`;
     return data;
   }
 

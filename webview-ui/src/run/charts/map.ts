@@ -120,6 +120,7 @@ export function buildMap(ctx: RunContext, el: HTMLElement, L: LandscapeView): vo
         type: 'scatter',
         data: { datasets },
         options: {
+          interaction: { mode: 'nearest', intersect: true },
           plugins: {
             legend: { position: 'bottom' },
             miHeatmap: { x: g.x, y: g.y, z: g.z, mask: g.feasible },

@@ -84,6 +84,7 @@ export function buildPareto(ctx: RunContext, el: HTMLElement): void {
         type: 'scatter',
         data: { datasets },
         options: {
+          interaction: { mode: 'nearest', intersect: true },
           plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { label: (c) => { const d = describe(c.datasetIndex, c.dataIndex); return d ? `${d.title}: ${d.fields.map(([k, v]) => `${k} ${v}`).join(', ')}` : ''; } } } },
           scales: { x: { type: 'linear', title: axisTitle(`${a.column}${ua}`) }, y: { type: 'linear', title: axisTitle(`${b.column}${ub}`) } },
         },

@@ -69,6 +69,7 @@ export function buildParity(ctx: RunContext, parent: HTMLElement, target: string
           ],
         },
         options: {
+          interaction: { mode: 'nearest', intersect: true },
           plugins: {
             legend: { display: false },
             tooltip: {
