@@ -341,8 +341,8 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
     grid2d = mapOver(jx, jy);
     px = (f) => r6(f[jx]);
     py = (f) => r6(f[jy]);
-    // further pairs among the four most relevant features
-    const top = all.slice(0, 4).map((sl) => sl.featureIndex);
+    // further pairs among the six most relevant features (at most 15 maps)
+    const top = all.slice(0, 6).map((sl) => sl.featureIndex);
     for (let a = 0; a < top.length; a++)
       for (let b = a + 1; b < top.length; b++) {
         if (a === 0 && b === 1) continue;
