@@ -13,11 +13,8 @@ import * as suggest from './commands/suggest';
 import * as simulate from './commands/simulate';
 import * as report from './commands/report';
 
-export interface Command {
-  summary: string;
-  usage: string;
-  main(args: string[]): Promise<number>;
-}
+import type { Command } from './types';
+export type { Command } from './types';
 
 const commands: Record<string, Command> = {
   validate: validate.command,

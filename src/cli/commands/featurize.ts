@@ -9,7 +9,7 @@ import { dirname, basename, join, resolve } from 'node:path';
 import { loadSpec, resolveSpecPath } from '../../core/spec';
 import { loadTable } from '../../core/data';
 import { buildFeatures } from '../../core/features';
-import type { Command } from '../main';
+import type { Command } from '../types';
 import { csvCell } from '../../core/data/csvWrite';
 
 const USAGE = 'mi-studio featurize SPEC [--out features.csv] [--allow-outside]';

@@ -4,11 +4,13 @@
  * dist/webview/report.js is inlined, so the file needs no network and no other file. Prints the output path last.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MiError } from '../../core/diagnostics';
-import { buildRunViewData, type RunViewData } from '../../protocol/webview';
-import type { Command } from '../main';
+import type { RunViewData } from '../../protocol/webview';
+import { buildRunViewData } from '../../runview/build';
+import { nodeRunFolder } from '../../runview/folder';
+import type { Command } from '../types';
 
 const USAGE = 'mi-studio report RUN_DIR [--out report.html]   (RUN_DIR: a run folder, its run.mirun.json, or a simulate output folder)';
 
@@ -79,7 +81,8 @@ export async function generateReport(runDirArg: string, outArg?: string, bundle 
       hint: 'pass the folder written by `mi-studio run` (runs/<name>/<runId>) or by `mi-studio simulate`',
     });
   }
-  const data = await buildRunViewData((rel) => readFile(join(runDir, rel), 'utf8').catch(() => undefined), basename(runDir));
+  // the run folder is untrusted: every file is read through resolveInside (nothing outside it, symlinks included)
+  const data = await buildRunViewData(nodeRunFolder(runDir), basename(runDir));
   const html = reportHtml(data, readFileSync(bundle, 'utf8'));
   let out = resolve(outArg ?? join(runDir, 'report.html'));
   // --out naming a folder (existing, or ending with a slash): write report.html inside it

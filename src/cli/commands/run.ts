@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Command } from '../main';
+import type { Command } from '../types';
 import { executeRun } from '../../core/run';
 import type { ExecuteRunResult } from '../../core/run';
 import { MiError } from '../../core/diagnostics';

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Command } from '../main';
+import type { Command } from '../types';
 import { MiError } from '../../core/diagnostics';
 import { loadSpec, resolveSpecPath } from '../../core/spec';
 import type { ModelType } from '../../core/spec/types';

@@ -2,7 +2,7 @@
  * `mi-studio suggest SPEC [--out DIR] [--seed N] [--no-cv]`: train on the dataset, then score candidates and write the next
  * experiments (requires an `optimize` section). Prints where suggestions.csv etc. are; the manifest path comes last.
  */
-import type { Command } from '../main';
+import type { Command } from '../types';
 import { fileLines, runFromCli } from './run';
 
 const USAGE = 'mi-studio suggest SPEC [--out DIR] [--seed N] [--no-cv] [--allow-outside]';

@@ -7,7 +7,7 @@ import { promises as fsp, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../../core/diagnostics';
 import { validateSpecText } from '../../core/spec';
-import type { Command } from '../main';
+import type { Command } from '../types';
 import { checkDatasetRows } from '../../core/spec/rows';
 
 export interface JsonDiagnostic {

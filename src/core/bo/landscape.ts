@@ -12,11 +12,21 @@
  *   the top-scored candidates, with all points (measured, incumbent, top candidates, suggestions) in PC coordinates.
  * Numbers are rounded to 6 significant digits; the file stays well under 2 MB (points are capped at 2000 measured
  * rows and 1000 candidates).
+ *
+ * Design spaces (`optimize.space`, passed as `space`): slices and maps respect them. Along a composition element the
+ * other elements of the composition are rescaled proportionally (from the reference row) so that the sum stays fixed
+ * (a "Cox direction" slice); on a map over two elements the remaining ones share what is left, in the reference's
+ * proportions. Every slice point and map cell is checked against the bounds, the sum and the linear constraints:
+ * `feasible[i]` / `feasible[iy][ix]` is false where the point lies outside the space (views mask those), and `held`
+ * says in words what the other features are held at. `grids` lists further maps (pairs of the most relevant
+ * features and, with three or more features, the pool's PC1/PC2 plane); fingerprint bits (`morgan:*`) are never
+ * sliced one by one (interpolating a bit count means nothing) — their view is the PCA map.
  */
 import type { Goal } from '../spec/types';
 import type { FeatureSet, Matrix } from '../features/types';
 import type { Model } from '../models/types';
 import { acquisitionOf, type AcquisitionSetup } from './objectives';
+import { isFeasible, type ContinuousSpace } from './space';
 
 export interface LandscapeSlice {
   feature: string;
@@ -28,10 +38,17 @@ export interface LandscapeSlice {
   mean: number[];
   std: number[];
   acquisition: number[];
+  /** With a design space: whether each slice point lies inside it (absent: every point does). */
+  feasible?: boolean[];
+  /** What the other features are held at along this slice. */
+  held?: string;
+  /** The suggestions at their own value of this feature and their own predicted mean ± σ. */
+  marks?: { id: string; rank: number; x: number; mean: number; std: number }[];
 }
 
 export interface LandscapeGrid2d {
-  kind: 'features';
+  /** 'pca': axes are PC1/PC2 of `pca` (rows reconstructed as center + scale·(pc1·c1 + pc2·c2)). */
+  kind: 'features' | 'pca';
   xFeature: string;
   yFeature: string;
   x: number[];
@@ -40,6 +57,12 @@ export interface LandscapeGrid2d {
   mean: number[][];
   std: number[][];
   acquisition: number[][];
+  /** With a design space: [iy][ix] inside it (absent: every cell is). */
+  feasible?: boolean[][];
+  /** What the other features are held at on this map. */
+  held?: string;
+  /** Measured rows, incumbent and suggestions on this map's axes (only on the maps of `grids`). */
+  points?: LandscapePoint[];
 }
 
 export interface LandscapePoint {
@@ -85,6 +108,10 @@ export interface Landscape {
   incumbents: { target: string; id: string; value: number }[];
   /** Present when there are at least two features. */
   pca?: LandscapePca;
+  /** Further 2-D maps: other pairs of relevant features and the PC1/PC2 plane (grid2d is the first pair). */
+  grids?: LandscapeGrid2d[];
+  /** The design space the slices and maps respect (from optimize.space), in words and as variables. */
+  space?: { names: string[]; composition?: { names: string[]; sum: number }; constraints: string[] };
 }
 
 /** Top-2 principal components by power iteration on the covariance of standardised rows. */
@@ -134,6 +161,74 @@ export interface LandscapeInput {
   suggestions: { id: string; rank: number; features: number[]; mean: number; std: number; acquisition: number }[];
   slices?: number;
   resolution?: number;
+  /** The continuous design space (optimize.space): slices and maps stay on it and mark what lies outside. */
+  space?: ContinuousSpace;
+}
+
+/** Fingerprint bits: never sliced one by one. */
+const isBit = (name: string): boolean => /^morgan:/.test(name);
+
+/**
+ * Moves of the reference row that respect a design space: setting feature(s) `fixed` to values and, when they are
+ * composition elements, rescaling the other elements (reference proportions) so the composition sum is unchanged.
+ */
+class SpaceMover {
+  /** feature index of each space variable (-1 when the variable is not a model feature) */
+  private fIdx: number[];
+  private comp: number[] = [];
+  constructor(
+    private space: ContinuousSpace | undefined,
+    private names: string[],
+    private ref: number[],
+  ) {
+    this.fIdx = space ? space.names.map((n) => names.indexOf(n)) : [];
+    if (space?.composition) this.comp = space.composition.idx.map((k) => this.fIdx[k]).filter((j) => j >= 0);
+  }
+
+  row(fixed: [number, number][]): number[] {
+    const r = this.ref.slice();
+    for (const [j, v] of fixed) r[j] = v;
+    const fixedComp = fixed.filter(([j]) => this.comp.includes(j));
+    if (this.space?.composition && fixedComp.length) {
+      const S = this.space.composition.sum;
+      const others = this.comp.filter((j) => !fixed.some(([f]) => f === j));
+      const left = S - fixedComp.reduce((a, [, v]) => a + v, 0);
+      const refOthers = others.reduce((a, j) => a + Math.max(0, this.ref[j]), 0);
+      for (const j of others) r[j] = refOthers > 0 ? (Math.max(0, this.ref[j]) * left) / refOthers : left / Math.max(1, others.length);
+    }
+    return r;
+  }
+
+  feasible(r: number[]): boolean {
+    const sp = this.space;
+    if (!sp) return true;
+    const x = sp.names.map((_, k) => (this.fIdx[k] >= 0 ? r[this.fIdx[k]] : sp.lo[k]));
+    return isFeasible(sp, x, 1e-6);
+  }
+
+  /** Range of feature j inside the space bounds (composition elements also by the sum). */
+  clip(j: number, lo: number, hi: number): [number, number] {
+    const sp = this.space;
+    const k = this.fIdx.indexOf(j);
+    if (!sp || k < 0) return [lo, hi];
+    const a = Math.max(lo, sp.lo[k]);
+    const b = Math.min(hi, sp.hi[k], sp.composition?.idx.includes(k) ? sp.composition.sum : Infinity);
+    return a < b ? [a, b] : [sp.lo[k], sp.hi[k]];
+  }
+
+  held(axes: number[], refId: string): string {
+    const sp = this.space;
+    const axisNames = axes.map((j) => this.names[j]);
+    const parts: string[] = [];
+    if (sp?.composition && axes.some((j) => this.comp.includes(j))) {
+      const rest = this.comp.filter((j) => !axes.includes(j)).map((j) => this.names[j]);
+      if (rest.length) parts.push(`${rest.join(', ')} rescaled in the proportions of row ${refId} so that the composition sums to ${sp.composition.sum}`);
+    }
+    const restAll = this.names.length - axisNames.length - (parts.length ? this.comp.filter((j) => !axes.includes(j)).length : 0);
+    if (restAll > 0) parts.push(`${parts.length ? 'the other ' : ''}${restAll} feature(s) held at row ${refId} (the incumbent)`);
+    if (sp && (sp.constraints.length || sp.composition)) parts.push(`points outside the design space (${[sp.composition ? `sum ${sp.composition.sum}` : '', ...sp.constraints.map((c) => c.text)].filter(Boolean).join('; ')}) are masked`);
+    return parts.join('; ') || 'no other features';
+  }
 }
 
 export function buildLandscape(inp: LandscapeInput): Landscape {
@@ -201,44 +296,59 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
     return { mean, std, acq };
   };
   const summaryRel = model.summary().featureRelevance;
+  const refId = train.ids[refRow] ?? '';
+  const mover = new SpaceMover(inp.space, train.featureNames, ref);
   const all: LandscapeSlice[] = [];
   for (let j = 0; j < d; j++) {
-    if (!(hi[j] > lo[j])) continue;
-    const grid = Array.from({ length: G }, (_, k) => lo[j] + ((hi[j] - lo[j]) * k) / (G - 1));
-    const rows = grid.map((g) => {
-      const r = ref.slice();
-      r[j] = g;
-      return r;
-    });
+    if (!(hi[j] > lo[j]) || isBit(train.featureNames[j] ?? '')) continue;
+    const [a, b] = mover.clip(j, lo[j], hi[j]);
+    const grid = Array.from({ length: G }, (_, k) => a + ((b - a) * k) / (G - 1));
+    const rows = grid.map((g) => mover.row([[j, g]]));
     const e = evalRows(rows);
-    const range = Math.max(...e.mean) - Math.min(...e.mean);
+    const feasible = rows.map((r) => mover.feasible(r));
+    const fm = e.mean.filter((_, i) => feasible[i]);
+    const range = fm.length ? Math.max(...fm) - Math.min(...fm) : 0;
     const relevance = summaryRel && summaryRel.length === d ? summaryRel[j] : range;
-    all.push({ feature: train.featureNames[j] ?? `f${j}`, featureIndex: j, relevance: r6(relevance), at: r6(ref[j]), grid: grid.map(r6), mean: e.mean, std: e.std, acquisition: e.acq });
+    const marks = inp.suggestions.filter((sg) => Number.isFinite(sg.features[j])).map((sg) => ({ id: sg.id, rank: sg.rank, x: r6(sg.features[j]), mean: r6(sg.mean), std: r6(sg.std) }));
+    all.push({
+      feature: train.featureNames[j] ?? `f${j}`, featureIndex: j, relevance: r6(relevance), at: r6(ref[j]), grid: grid.map(r6), mean: e.mean, std: e.std, acquisition: e.acq,
+      ...(inp.space ? { feasible } : {}), held: mover.held([j], refId), marks,
+    });
   }
   all.sort((a, b) => b.relevance - a.relevance);
-  const slices = all.slice(0, inp.slices ?? 6);
+  const slices = all.slice(0, inp.slices ?? 40);
+  const R = inp.resolution ?? 30;
+  const mapOver = (jx: number, jy: number): LandscapeGrid2d => {
+    const [ax, bx] = mover.clip(jx, lo[jx], hi[jx]);
+    const [ay, by] = mover.clip(jy, lo[jy], hi[jy]);
+    const xs = Array.from({ length: R }, (_, k) => ax + ((bx - ax) * k) / (R - 1));
+    const ys = Array.from({ length: R }, (_, k) => ay + ((by - ay) * k) / (R - 1));
+    const rows: number[][] = [];
+    for (const yv of ys) for (const xv of xs) rows.push(mover.row([[jx, xv], [jy, yv]]));
+    const e = evalRows(rows);
+    const mat = <T,>(a: T[]): T[][] => ys.map((_, iy) => a.slice(iy * R, (iy + 1) * R));
+    const g: LandscapeGrid2d = { kind: 'features', xFeature: train.featureNames[jx], yFeature: train.featureNames[jy], x: xs.map(r6), y: ys.map(r6), mean: mat(e.mean), std: mat(e.std), acquisition: mat(e.acq), held: mover.held([jx, jy], refId) };
+    if (inp.space) g.feasible = mat(rows.map((r) => mover.feasible(r)));
+    return g;
+  };
   let grid2d: LandscapeGrid2d | null = null;
+  const extraGrids: { grid: LandscapeGrid2d; px: (f: number[]) => number; py: (f: number[]) => number }[] = [];
   let px = (_f: number[]): number => 0;
   let py = (_f: number[]): number => 0;
   if (all.length >= 2) {
     const jx = all[0].featureIndex;
     const jy = all[1].featureIndex;
-    const R = inp.resolution ?? 30;
-    const xs = Array.from({ length: R }, (_, k) => lo[jx] + ((hi[jx] - lo[jx]) * k) / (R - 1));
-    const ys = Array.from({ length: R }, (_, k) => lo[jy] + ((hi[jy] - lo[jy]) * k) / (R - 1));
-    const rows: number[][] = [];
-    for (const yv of ys)
-      for (const xv of xs) {
-        const r = ref.slice();
-        r[jx] = xv;
-        r[jy] = yv;
-        rows.push(r);
-      }
-    const e = evalRows(rows);
-    const mat = (a: number[]): number[][] => ys.map((_, iy) => a.slice(iy * R, (iy + 1) * R));
-    grid2d = { kind: 'features', xFeature: all[0].feature, yFeature: all[1].feature, x: xs.map(r6), y: ys.map(r6), mean: mat(e.mean), std: mat(e.std), acquisition: mat(e.acq) };
+    grid2d = mapOver(jx, jy);
     px = (f) => r6(f[jx]);
     py = (f) => r6(f[jy]);
+    // further pairs among the six most relevant features (at most 15 maps)
+    const top = all.slice(0, 6).map((sl) => sl.featureIndex);
+    for (let a = 0; a < top.length; a++)
+      for (let b = a + 1; b < top.length; b++) {
+        if (a === 0 && b === 1) continue;
+        const [ja, jb] = [top[a], top[b]];
+        extraGrids.push({ grid: mapOver(ja, jb), px: (f) => r6(f[ja]), py: (f) => r6(f[jb]) });
+      }
   } else if (all.length === 1) {
     const j = all[0].featureIndex;
     px = (f) => r6(f[j]);
@@ -305,7 +415,48 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
       pts.push({ kind: 'suggestion', id: s.id, pc1: a, pc2: b, value: r6(s.mean), acquisition: r6(s.acquisition) });
     }
     pca = { center: pc.center.map(r6), scale: pc.scale.map(r6), components: [pc.components[0].map(r6), pc.components[1].map(r6)], explained: [r6(pc.explained[0]), r6(pc.explained[1])], points: pts };
+    // the PC1/PC2 plane as a map (the view of fingerprints, whose bits are never sliced one by one)
+    if (d >= 3 || train.featureNames.some(isBit)) {
+      const p1 = pts.map((q) => q.pc1);
+      const p2 = pts.map((q) => q.pc2);
+      const span = (v: number[]): [number, number] => {
+        const a = Math.min(...v);
+        const b = Math.max(...v);
+        const pad = 0.05 * (b - a || 1);
+        return [a - pad, b + pad];
+      };
+      const [ax, bx] = span(p1);
+      const [ay, by] = span(p2);
+      const xs = Array.from({ length: R }, (_, k) => ax + ((bx - ax) * k) / (R - 1));
+      const ys = Array.from({ length: R }, (_, k) => ay + ((by - ay) * k) / (R - 1));
+      const rows: number[][] = [];
+      for (const b of ys) for (const a of xs) rows.push(pc.center.map((c, j) => c + pc.scale[j] * (a * pc.components[0][j] + b * pc.components[1][j])));
+      const feasible = rows.map((r) => mover.feasible(r));
+      // a plane that cuts the design space in almost no cell says nothing: leave it out
+      if (feasible.filter(Boolean).length >= 0.05 * rows.length) {
+        const e = evalRows(rows);
+        const mat = <T,>(a: T[]): T[][] => ys.map((_, iy) => a.slice(iy * R, (iy + 1) * R));
+        const g: LandscapeGrid2d = {
+          kind: 'pca', xFeature: 'PC1', yFeature: 'PC2', x: xs.map(r6), y: ys.map(r6), mean: mat(e.mean), std: mat(e.std), acquisition: mat(e.acq),
+          held: `every feature moves along the first two principal components of the measured rows and top candidates (PC1 ${(pc.explained[0] * 100).toFixed(0)}%, PC2 ${(pc.explained[1] * 100).toFixed(0)}% of the variance)`,
+          points: pts.filter((q) => q.kind !== 'candidate').map((q) => ({ kind: q.kind as LandscapePoint['kind'], id: q.id, x: q.pc1, y: q.pc2, value: q.value, ...(q.acquisition !== undefined ? { acquisition: q.acquisition } : {}) })),
+        };
+        if (inp.space) g.feasible = mat(feasible);
+        extraGrids.push({ grid: g, px: () => 0, py: () => 0 });
+      }
+    }
   }
+  const pointsOn = (px2: (f: number[]) => number, py2: (f: number[]) => number): LandscapePoint[] => {
+    const out: LandscapePoint[] = [];
+    for (let i = 0; i < X.rows; i += step) {
+      const f = Array.from(X.data.subarray(i * d, (i + 1) * d));
+      out.push({ kind: i === refRow ? 'incumbent' : 'measured', id: train.ids[i], x: px2(f), y: py2(f), value: r6(train.Y.data[i * train.Y.cols + ti]) });
+    }
+    for (const sg of inp.suggestions) out.push({ kind: 'suggestion', id: sg.id, rank: sg.rank, x: px2(sg.features), y: py2(sg.features), value: r6(sg.mean), std: r6(sg.std), acquisition: r6(sg.acquisition) });
+    return out;
+  };
+  const grids = extraGrids.map((e) => (e.grid.points ? e.grid : { ...e.grid, points: pointsOn(e.px, e.py) }));
+  const sp = inp.space;
   return {
     pca,
     format: 'mi-studio-landscape',
@@ -320,5 +471,9 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
     grid2d,
     points,
     incumbents,
+    ...(grids.length ? { grids } : {}),
+    ...(sp
+      ? { space: { names: sp.names, ...(sp.composition ? { composition: { names: sp.composition.idx.map((k) => sp.names[k]), sum: sp.composition.sum } } : {}), constraints: sp.constraints.map((c) => c.text) } }
+      : {}),
   };
 }

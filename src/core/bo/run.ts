@@ -292,6 +292,7 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
     train,
     extra,
     suggestions: suggestions.map((s) => ({ id: s.id, rank: s.rank, features: s.features, mean: s.mean[obj], std: s.std[obj], acquisition: s.acquisition })),
+    space: opt.space ? buildSpace(opt.space) : undefined,
   });
   await writeAtomic(join(ctx.runDir, 'landscape.json'), JSON.stringify(landscape));
 

@@ -4,7 +4,8 @@
  * summaries/histograms/scatter samples computed on an evenly spaced sample for big files.
  * No `vscode` import: unit-tested directly.
  */
-import { parseCsv, sniffDelimiter, type DatasetColumnSummary } from '../../protocol/webview';
+import type { DatasetColumnSummary } from '../../protocol/webview';
+import { parseCsv, sniffDelimiter } from '../../runview/csv';
 
 const NL = 0x0a;
 const QUOTE = 0x22;
@@ -88,6 +89,71 @@ export class DatasetIndex {
     return true;
   }
 
+  /** Row order of the table view (sorted and/or filtered), or undefined for the file's order. */
+  private order?: Int32Array;
+
+  /** Rows in the current view (after the filter). */
+  get viewRows(): number {
+    return this.order ? this.order.length : this.rows;
+  }
+
+  /**
+   * Sorts by a column (numbers numerically, missing last; text by locale) and/or keeps the rows whose text contains
+   * `filter` (case-insensitive, any cell). Returns the number of rows in the view. Yields between blocks.
+   */
+  async setView(opts: { column?: number; desc?: boolean; filter?: string }): Promise<number> {
+    const filter = (opts.filter ?? '').trim().toLowerCase();
+    if (opts.column === undefined && !filter) {
+      this.order = undefined;
+      return this.rows;
+    }
+    let keep: number[] = [];
+    if (filter) {
+      for (let i = 0; i < this.rows; i++) {
+        const text = this.decoder.decode(this.bytes.subarray(this.starts[i + 1], this.starts[i + 2])).toLowerCase();
+        if (text.includes(filter)) keep.push(i);
+        if (i % 20000 === 19999) await yieldNow();
+      }
+    } else keep = Array.from({ length: this.rows }, (_, i) => i);
+    if (opts.column !== undefined) {
+      const j = opts.column;
+      const keys: string[] = new Array(keep.length);
+      for (let k = 0; k < keep.length; k += 2000) {
+        const block = keep.slice(k, k + 2000);
+        const contiguous = block.length > 1 && block[block.length - 1] - block[0] === block.length - 1;
+        const rows = contiguous ? this.page(block[0], block.length) : block.map((i) => this.row(i));
+        rows.forEach((r, q) => (keys[k + q] = (r[j] ?? '').trim()));
+        await yieldNow();
+      }
+      const nums = keys.map((v) => (v === '' ? NaN : Number(v)));
+      const numeric = nums.filter(Number.isFinite).length >= 0.95 * keys.filter((v) => v !== '').length;
+      const dir = opts.desc ? -1 : 1;
+      const pos = keep.map((_, q) => q);
+      pos.sort((a, b) => {
+        if (numeric) {
+          const x = nums[a];
+          const y = nums[b];
+          if (!Number.isFinite(x) || !Number.isFinite(y)) return Number.isFinite(x) ? -1 : Number.isFinite(y) ? 1 : a - b;
+          return (x - y) * dir || a - b;
+        }
+        return keys[a].localeCompare(keys[b]) * dir || a - b;
+      });
+      keep = pos.map((q) => keep[q]);
+    }
+    this.order = Int32Array.from(keep);
+    return keep.length;
+  }
+
+  /** Rows [start, start+count) of the current view with their data-row indices (0-based). */
+  viewPage(start: number, count: number): { rows: string[][]; index: number[] } {
+    if (!this.order) {
+      const rows = this.page(start, count);
+      return { rows, index: rows.map((_, k) => start + k) };
+    }
+    const index = Array.from(this.order.subarray(Math.max(0, start), Math.max(0, start + count)));
+    return { rows: index.map((i) => this.row(i)), index };
+  }
+
   /** Parsed data rows [start, start+count) (0-based, header excluded), clipped to what is indexed. */
   page(start: number, count: number): string[][] {
     const s = Math.max(0, Math.floor(start));
@@ -150,26 +216,36 @@ export class DatasetIndex {
         if (x > max) max = x;
         sum += x;
       }
-      return { ...base, type: 'numeric' as const, min, max, mean: sum / vals.length, histogram: histogram(vals, min, max, bins) };
+      const mean = sum / vals.length;
+      const std = vals.length > 1 ? Math.sqrt(vals.reduce((a, x) => a + (x - mean) ** 2, 0) / (vals.length - 1)) : 0;
+      const sorted = Float64Array.from(vals).sort();
+      const q = (p: number): number => {
+        const pos = (sorted.length - 1) * p;
+        const lo = Math.floor(pos);
+        return sorted[lo] + (sorted[Math.ceil(pos)] - sorted[lo]) * (pos - lo);
+      };
+      return { ...base, type: 'numeric' as const, min, max, mean, std, q1: q(0.25), median: q(0.5), q3: q(0.75), histogram: histogram(vals, min, max, bins) };
     });
     return { columns, sampled: idx.length < this.rows, sampleRows: idx.length };
   }
 
   /** Up to `max` numeric (x, y) pairs of two columns, evenly sampled. */
-  scatter(x: number, y: number, max: number): { x: number[]; y: number[]; sampled: boolean; total: number } {
+  scatter(x: number, y: number, max: number): { x: number[]; y: number[]; rows: number[]; sampled: boolean; total: number } {
     const idx = this.sampleIndices(max);
     const xs: number[] = [];
     const ys: number[] = [];
+    const rowIdx: number[] = [];
     const rows = idx.length === this.rows ? this.page(0, idx.length) : idx.map((i) => this.row(i));
-    for (const r of rows) {
+    rows.forEach((r, k) => {
       const a = Number(r[x]);
       const b = Number(r[y]);
       if (r[x]?.trim() && r[y]?.trim() && Number.isFinite(a) && Number.isFinite(b)) {
         xs.push(a);
         ys.push(b);
+        rowIdx.push(idx[k]);
       }
-    }
-    return { x: xs, y: ys, sampled: idx.length < this.rows, total: this.rows };
+    });
+    return { x: xs, y: ys, rows: rowIdx, sampled: idx.length < this.rows, total: this.rows };
   }
 }
 

@@ -105,7 +105,20 @@ export class DatasetViewerProvider implements vscode.CustomReadonlyEditorProvide
       try {
         const idx = await doc.index();
         let result: DatasetRequests[typeof m.method]['result'];
-        if (m.method === 'page') result = { start: m.params.start, rows: idx.page(m.params.start, Math.min(PAGE_MAX, m.params.count)) };
+        if (m.method === 'page') result = { start: m.params.start, ...idx.viewPage(m.params.start, Math.min(PAGE_MAX, m.params.count)) };
+        else if (m.method === 'view') result = { rows: await idx.setView(m.params) };
+        else if (m.method === 'copy') {
+          await vscode.env.clipboard.writeText(m.params.text);
+          result = { copied: true };
+        } else if (m.method === 'saveImage') {
+          const png = m.params.format === 'png';
+          const target = await vscode.window.showSaveDialog({
+            defaultUri: vscode.Uri.joinPath(doc.uri, '..', m.params.suggestedName.replace(/[\\/]/g, '_')),
+            filters: png ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
+          });
+          if (target) await vscode.workspace.fs.writeFile(target, png ? Buffer.from(m.params.data, 'base64') : new TextEncoder().encode(m.params.data));
+          result = target ? { saved: true, path: target.fsPath } : { saved: false };
+        }
         else result = idx.scatter(m.params.x, m.params.y, Math.min(SCATTER_MAX, m.params.max));
         void panel.webview.postMessage({ type: 'reply', id: m.id, ok: true, result });
       } catch (e) {

@@ -9,18 +9,13 @@ import * as vscode from 'vscode';
 import { Editors } from '../ids';
 import { getLog } from '../log';
 import { onDidFinishRun, onDidRunEvent } from '../runs/bus';
-import {
-  buildRunViewData,
-  parseCsv,
-  planPendingRows,
-  sniffDelimiter,
-  type HostToRunView,
-  type RunRequest,
-  type RunRequests,
-  type RunViewData,
-  type RunViewToHost,
-} from '../../protocol/webview';
+import type { HostToRunView, RunRequest, RunRequests, RunViewData, RunViewToHost } from '../../protocol/webview';
 import type { RunManifest } from '../../core/run/manifest';
+import { buildRunViewData, isContainedRelPath, type RunFolder } from '../../runview/build';
+import { nodeRunFolder } from '../../runview/folder';
+import { rowNames } from '../../runview/names';
+import { checkDatasetForAppend, datasetNames, writeAtomicUri } from './pendingHost';
+import { planAppend } from '../../runview/pending';
 import type { RunEvent } from '../../protocol/worker';
 import { makeNonce, webviewHtml } from './html';
 
@@ -72,6 +67,7 @@ class RunSession implements vscode.Disposable {
   /** Text of the manifest last sent to the view (a reload with identical text posts nothing). */
   private lastText?: string;
   private reloadSeq = 0;
+  private namesFor?: { sha: string; value: ReturnType<typeof rowNames> };
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -186,10 +182,28 @@ class RunSession implements vscode.Disposable {
     }, RELOAD_DEBOUNCE_MS);
   }
 
+  /** The run folder as untrusted input: local folders through resolveInside, others by contained relative paths. */
+  private folder(): RunFolder {
+    const dir = this.runDir;
+    if (dir.scheme === 'file') return nodeRunFolder(dir.fsPath);
+    return { read: async (rel) => (isContainedRelPath(rel) ? readText(vscode.Uri.joinPath(dir, rel)) : undefined) };
+  }
+
   async load(): Promise<RunViewData> {
     const dir = this.runDir;
-    const data = await buildRunViewData((rel) => readText(vscode.Uri.joinPath(dir, rel)), dir.path.split('/').pop() ?? '');
+    const data = await buildRunViewData(this.folder(), dir.path.split('/').pop() ?? '');
     data.location = vscode.workspace.asRelativePath(dir, false);
+    // tooltips name rows by formula / SMILES: read from the dataset only when it is in the workspace and unchanged
+    // (once per dataset hash: a live run reloads every half second)
+    const sha = data.manifest.dataset?.sha256 ?? '';
+    if (sha && this.namesFor?.sha !== sha && data.manifest.status !== 'running') {
+      this.namesFor = { sha, value: await datasetNames(data.manifest, (m) => this.datasetUri(m), rowNames).catch(() => undefined) };
+    }
+    const named = this.namesFor?.sha === sha ? this.namesFor.value : undefined;
+    if (named) {
+      data.names = named.names;
+      data.nameColumn = named.column;
+    }
     return data;
   }
 
@@ -285,7 +299,22 @@ class RunSession implements vscode.Disposable {
         await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(m.params.text));
         return { saved: true, path: target.fsPath };
       }
+      case 'saveImage': {
+        const png = m.params.format === 'png';
+        const target = await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.joinPath(this.runDir, m.params.suggestedName.replace(/[\\/]/g, '_')),
+          filters: png ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
+          saveLabel: 'Save',
+        });
+        if (!target) return { saved: false };
+        const bytes = png ? Buffer.from(m.params.data, 'base64') : new TextEncoder().encode(m.params.data);
+        await vscode.workspace.fs.writeFile(target, bytes);
+        getLog().info(`saved chart picture ${target.fsPath} (${bytes.length} bytes)`);
+        return { saved: true, path: target.fsPath };
+      }
       case 'openFile': {
+        // the path comes from the (untrusted) manifest: only files inside the run folder
+        if (!isContainedRelPath(m.params.relPath)) throw new Error(`${m.params.relPath} is outside the run folder`);
         const uri = vscode.Uri.joinPath(this.runDir, m.params.relPath);
         await vscode.window.showTextDocument(uri, { preview: true });
         return { opened: true };
@@ -296,7 +325,7 @@ class RunSession implements vscode.Disposable {
   }
 
   /** Candidate locations of the dataset named in the manifest (absolute, or relative to spec, run folder, workspace). */
-  private async datasetUri(manifest: RunManifest): Promise<vscode.Uri> {
+  async datasetUri(manifest: RunManifest): Promise<vscode.Uri> {
     const p = manifest.dataset?.path;
     if (!p) throw new Error('the manifest names no dataset');
     const candidates: vscode.Uri[] = [];
@@ -315,48 +344,43 @@ class RunSession implements vscode.Disposable {
     throw new Error(`dataset ${p} not found (looked in: ${candidates.map((c) => c.fsPath).join(', ')})`);
   }
 
+  /**
+   * Appends the chosen suggestions to the dataset: only in a trusted workspace, only for a dataset inside a workspace
+   * folder; warns when the file changed since the run (SHA-256), shows exactly the lines to be added, keeps the file's
+   * line endings, delimiter, decimal separator and encoding, and replaces the file atomically (temp file + rename).
+   */
   private async appendPending(ranks: number[]): Promise<RunRequests['appendPending']['result']> {
+    if (!vscode.workspace.isTrusted) throw new Error('appending to a dataset needs a trusted workspace (Restricted Mode is on)');
     const data = await this.load();
     if (!data.suggestions) throw new Error('this run has no suggestions.csv');
     const dsUri = await this.datasetUri(data.manifest);
+    const check = await checkDatasetForAppend(dsUri, data.manifest);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === dsUri.toString());
     if (open?.isDirty) throw new Error(`${dsUri.fsPath} has unsaved changes; save or revert it first`);
-    const bytes = await vscode.workspace.fs.readFile(dsUri);
-    const text = decoder.decode(bytes);
-    const firstLine = text.slice(0, Math.max(0, text.indexOf('\n')) || text.length).replace(/\r$/, '');
-    const delimiter = sniffDelimiter(firstLine, dsUri.path);
-    const header = parseCsv(firstLine, delimiter)[0] ?? [];
+    const bytes = check.bytes;
     const specContent = data.manifest.spec?.content as { dataset?: { id?: string } } | undefined;
-    const plan = planPendingRows({
-      datasetHeader: header,
-      delimiter,
-      suggestions: data.suggestions,
-      ranks,
-      idColumn: specContent?.dataset?.id ?? (header.includes('id') ? 'id' : undefined),
-      needsNewline: text.length > 0 && !text.endsWith('\n'),
-    });
+    const plan = planAppend(bytes, dsUri.path, data.suggestions, ranks, specContent?.dataset?.id);
     if (!plan.rows.length) throw new Error('none of the selected suggestions were found in suggestions.csv');
-    if (!plan.filled.length) throw new Error(`no suggestion column matches a column of ${dsUri.fsPath} (${header.join(', ')})`);
-    const empty = header.filter((h) => !plan.filled.includes(h));
+    if (!plan.filled.length) throw new Error(`no suggestion column matches a column of ${dsUri.fsPath} (${plan.header.join(', ')})`);
+    const empty = plan.header.filter((h) => !plan.filled.includes(h));
+    const d = plan.dialect;
+    const dialect = `${d.eol === '\r\n' ? 'CRLF' : d.eol === '\r' ? 'CR' : 'LF'} line endings, delimiter ${d.delimiter === '\t' ? 'tab' : `"${d.delimiter}"`}, decimal "${d.decimal}", ${d.encoding}`;
     const choice = await vscode.window.showWarningMessage(
       `Append ${plan.rows.length} pending row(s) to ${vscode.workspace.asRelativePath(dsUri)}?`,
       {
         modal: true,
         detail:
-          `Exactly these line(s) will be added at the end of ${dsUri.fsPath}; nothing else in the file changes.\n` +
+          (check.changed ? `Warning: ${dsUri.fsPath} changed since this run (its SHA-256 differs from the one recorded in the run).\n\n` : '') +
+          `Exactly these line(s) will be added at the end of ${dsUri.fsPath} (${dialect}); nothing else in the file changes.\n` +
           `Filled from the suggestions: ${plan.filled.join(', ')}. Left empty (to measure): ${empty.join(', ') || '–'}.\n\n` +
-          plan.text.replace(/^\n/, ''),
+          plan.text.replace(/^[\r\n]+/, ''),
       },
       'Append',
     );
     if (choice !== 'Append') return { appended: 0, cancelled: true };
     const again = await vscode.workspace.fs.readFile(dsUri);
-    if (again.length !== bytes.length || decoder.decode(again) !== text) throw new Error(`${dsUri.fsPath} changed while the confirmation was open; nothing written`);
-    const enc = new TextEncoder().encode(plan.text);
-    const out = new Uint8Array(bytes.length + enc.length);
-    out.set(bytes);
-    out.set(enc, bytes.length);
-    await vscode.workspace.fs.writeFile(dsUri, out);
+    if (again.length !== bytes.length || Buffer.compare(Buffer.from(again), Buffer.from(bytes)) !== 0) throw new Error(`${dsUri.fsPath} changed while the confirmation was open; nothing written`);
+    await writeAtomicUri(dsUri, plan.bytes);
     getLog().info(`appended ${plan.rows.length} pending row(s) to ${dsUri.fsPath}`);
     return { appended: plan.rows.length, path: dsUri.fsPath };
   }

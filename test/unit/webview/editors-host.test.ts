@@ -2,10 +2,10 @@
 // folder to the final one, and "append as pending rows" writing exactly the confirmed text (and nothing on cancel).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fakePanel, installFakeVscode, state, Uri, waitFor } from './fake-vscode';
+import { dirname, join } from 'node:path';
+import { fake, fakePanel, installFakeVscode, state, Uri, waitFor } from './fake-vscode';
 
 const root = process.env.MI_ROOT ?? process.cwd();
 const fixtures = join(root, 'test', 'fixtures', 'webview');
@@ -55,6 +55,7 @@ test('run editor: strict CSP shell, init on ready, localResourceRoots limited to
 
 test('append pending rows: writes exactly the confirmed text; cancel writes nothing', async () => {
   const dir = workspace();
+  fake.workspace.workspaceFolders = [{ uri: Uri.file(dir), name: 'ws', index: 0 }];
   const csv = join(dir, 'bandgap-data.csv');
   const original = readFileSync(csv, 'utf8');
   const p = open(join(dir, 'run1', 'run.mirun.json'));
@@ -79,6 +80,41 @@ test('append pending rows: writes exactly the confirmed text; cancel writes noth
   assert.equal(done.ok, true);
   assert.deepEqual(done.result, { appended: 2, path: csv });
   assert.equal(readFileSync(csv, 'utf8'), original + expected, 'appended exactly the lines shown');
+  const ren = state.renames.at(-1)!;
+  assert.equal(ren[1], csv, 'written atomically: a temp file renamed over the dataset');
+  assert.equal(dirname(ren[0]), dir, 'the temp file is in the dataset folder');
+  assert.ok(!readdirSync(dir).some((f) => f.includes('.mi-append-')), 'no temp file left behind');
+  // the file changed since the run: the confirmation says so (the run recorded another SHA-256)
+  state.warningAnswer = undefined;
+  p.send({ type: 'request', id: 3, method: 'appendPending', params: { ranks: [1] } });
+  await waitFor(() => p.posted.find((m) => m.type === 'reply' && m.id === 3), 'reply 3');
+  assert.match((state.warnings.at(-1)!.options as { detail: string }).detail, /changed since this run/);
+  p.dispose();
+  fake.workspace.workspaceFolders = undefined;
+});
+
+test('append pending rows is refused in Restricted Mode and for a dataset outside the workspace folders', async () => {
+  const dir = workspace();
+  const csv = join(dir, 'bandgap-data.csv');
+  const original = readFileSync(csv, 'utf8');
+  const p = open(join(dir, 'run1', 'run.mirun.json'));
+  p.send({ type: 'ready' });
+  await waitFor(() => p.posted.find((m) => m.type === 'init'), 'init');
+  state.warningAnswer = 'Append';
+  fake.workspace.isTrusted = false;
+  fake.workspace.workspaceFolders = [{ uri: Uri.file(dir), name: 'ws', index: 0 }];
+  p.send({ type: 'request', id: 1, method: 'appendPending', params: { ranks: [1] } });
+  const r1 = await waitFor(() => p.posted.find((m) => m.type === 'reply' && m.id === 1), 'reply 1');
+  assert.equal(r1.ok, false);
+  assert.match(String(r1.error), /trusted workspace/);
+  fake.workspace.isTrusted = true;
+  fake.workspace.workspaceFolders = [{ uri: Uri.file(join(dir, 'run1')), name: 'ws', index: 0 }];
+  p.send({ type: 'request', id: 2, method: 'appendPending', params: { ranks: [1] } });
+  const r2 = await waitFor(() => p.posted.find((m) => m.type === 'reply' && m.id === 2), 'reply 2');
+  assert.equal(r2.ok, false);
+  assert.match(String(r2.error), /outside the workspace folder/);
+  assert.equal(readFileSync(csv, 'utf8'), original, 'nothing written');
+  fake.workspace.workspaceFolders = undefined;
   p.dispose();
 });
 

@@ -5,7 +5,7 @@
  * `installFakeVscode()` must run before the modules under test are loaded (use dynamic import()).
  */
 import Module from 'node:module';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 
 type Listener<T> = (e: T) => unknown;
@@ -70,6 +70,8 @@ export const state = {
   shown: [] as Uri[],
   /** Workspace folder path for asRelativePath. */
   relativeTo: undefined as string | undefined,
+  /** fs.rename calls (atomic replaces). */
+  renames: [] as [string, string][],
 };
 
 const noop = (): void => undefined;
@@ -93,6 +95,11 @@ export const fake = {
         await mkdir(dirname(u.fsPath), { recursive: true });
         await writeFile(u.fsPath, data);
       },
+      rename: async (a: Uri, b: Uri) => {
+        state.renames.push([a.fsPath, b.fsPath]);
+        await rename(a.fsPath, b.fsPath);
+      },
+      delete: async (u: Uri) => rm(u.fsPath, { force: true }),
       stat: async (u: Uri) => {
         const s = await stat(u.fsPath);
         return { size: s.size, type: s.isDirectory() ? 2 : 1 };
@@ -105,6 +112,8 @@ export const fake = {
     },
     textDocuments: [] as unknown[],
     workspaceFolders: undefined as unknown,
+    /** Workspace trust (tests flip it to check Restricted Mode). */
+    isTrusted: true,
     /** Like VS Code outside any workspace folder: the full path (tests set `relativeTo` to mimic a folder). */
     asRelativePath: (u: Uri) => (state.relativeTo && u.path.startsWith(state.relativeTo + '/') ? u.path.slice(state.relativeTo.length + 1) : u.path),
   },

@@ -4,11 +4,12 @@
  * real CSP shell with a stub `acquireVsCodeApi` (a fake host).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildRunViewData, type RunViewData } from '../../../src/protocol/webview';
+import type { RunViewData } from '../../../src/protocol/webview';
+import { buildRunViewData } from '../../../src/runview/build';
+import { nodeRunFolder } from '../../../src/runview/folder';
 
 export const root = process.env.MI_ROOT ?? process.cwd();
 export const CHROMIUM = '/usr/bin/chromium';
@@ -56,7 +57,7 @@ export async function launch(): Promise<Browser> {
 }
 
 export async function loadRunData(dir: string): Promise<RunViewData> {
-  return buildRunViewData((rel) => readFile(join(dir, rel), 'utf8').catch(() => undefined), basename(dir));
+  return buildRunViewData(nodeRunFolder(dir), basename(dir));
 }
 
 /** Test colours: the run view's first series colour is --vscode-charts-blue; make it an exact, rare RGB. */

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { csvTable, parseCsv, planPendingRows, projectPool, sniffDelimiter, toCsv } from '../../../src/protocol/webview';
+import { csvTable, parseCsv, sniffDelimiter, toCsv } from '../../../src/runview/csv';
+import { planAppend } from '../../../src/runview/pending';
+import { projectPool } from '../../../src/runview/pool';
 import { DatasetIndex } from '../../../src/extension/editors/datasetIndex';
 import { csp } from '../../../src/extension/editors/html';
 import { loadRunData, root } from './harness';
@@ -17,14 +19,57 @@ test('parseCsv handles quotes, escaped quotes, embedded newlines, CRLF and a BOM
   assert.equal(sniffDelimiter('a,b', 'x.tsv'), '\t');
 });
 
-test('planPendingRows fills dataset columns from suggestions, leaves targets empty, shows the exact text', () => {
-  const suggestions = csvTable('rank,id,x_Ga,anneal_T,band_gap_mean,band_gap_std,acquisition\n1,C1,0.7,900,3.1,0.2,0.3\n2,C2,0.75,"9,5",3.0,0.2,0.2\n');
-  const plan = planPendingRows({ datasetHeader: ['id', 'x_Ga', 'x_In', 'anneal_T', 'band_gap'], delimiter: ',', suggestions, ranks: [2, 1], idColumn: 'id', needsNewline: true });
-  assert.deepEqual(plan.rows, [['C1', '0.7', '', '900', ''], ['C2', '0.75', '', '9,5', '']]);
-  assert.equal(plan.text, '\nC1,0.7,,900,\nC2,0.75,,"9,5",\n');
+test('toCsv neutralises spreadsheet formulas in every cell (Export CSV / Copy data as CSV)', () => {
+  assert.equal(toCsv(['id', 'v'], [['=HYPERLINK("http://x")', '-1.5'], ['@SUM(A1)', '+cmd'], ['ok', '-x']]), 'id,v\n"\'=HYPERLINK(""http://x"")",-1.5\n\'@SUM(A1),\'+cmd\nok,\'-x\n');
+  assert.equal(sniffDelimiter('a|b|c'), '|');
+});
+
+const sugg = () => csvTable('rank,id,x_Ga,anneal_T,band_gap_mean,band_gap_std,acquisition\n1,C1,0.7,900,3.1,0.2,0.3\n2,C2,0.75,"9,5",3.0,0.2,0.2\n3,=cmd,0.1,1,1,1,1\n');
+
+test('pending rows: filled from suggestions, targets empty, the exact text, formula cells neutralised', () => {
+  const bytes = new TextEncoder().encode('id,x_Ga,x_In,anneal_T,band_gap\nA,0.1,0.2,800,1.2');
+  const plan = planAppend(bytes, 'data.csv', sugg(), [2, 1, 3], 'id');
+  assert.deepEqual(plan.rows, [['C1', '0.7', '', '900', ''], ['C2', '0.75', '', '9,5', ''], ['=cmd', '0.1', '', '1', '']]);
+  assert.equal(plan.text, '\nC1,0.7,,900,\nC2,0.75,,"9,5",\n\'=cmd,0.1,,1,\n');
   assert.deepEqual(plan.filled, ['id', 'x_Ga', 'anneal_T']);
-  const only = planPendingRows({ datasetHeader: ['x_Ga', 'band_gap'], delimiter: ';', suggestions, ranks: [1], needsNewline: false });
-  assert.equal(only.text, '0.7;\n');
+  assert.equal(new TextDecoder().decode(plan.bytes), 'id,x_Ga,x_In,anneal_T,band_gap\nA,0.1,0.2,800,1.2' + plan.text);
+});
+
+test('pending rows keep a CRLF file CRLF (and its BOM), byte for byte before the new lines', () => {
+  const before = '\ufeffid,x_Ga,band_gap\r\nA,0.1,1.2\r\nB,0.3,\r\n';
+  const bytes = new TextEncoder().encode(before);
+  const plan = planAppend(bytes, 'data.csv', sugg(), [1, 2]);
+  assert.equal(plan.dialect.eol, '\r\n');
+  assert.equal(plan.dialect.encoding, 'utf8-bom');
+  assert.equal(plan.text, 'C1,0.7,\r\nC2,0.75,\r\n');
+  const out = plan.bytes;
+  assert.deepEqual(Array.from(out.subarray(0, bytes.length)), Array.from(bytes), 'existing bytes untouched');
+  assert.equal(new TextDecoder().decode(out.subarray(bytes.length)), 'C1,0.7,\r\nC2,0.75,\r\n');
+  assert.ok(!/[^\r]\n/.test(new TextDecoder().decode(out)), 'no bare LF anywhere');
+});
+
+test('pending rows in a "|"-delimited file with decimal commas and in Latin-1 / UTF-16', () => {
+  const plan = planAppend(new TextEncoder().encode('id|x_Ga|anneal_T|band_gap\nA|0,1|800|1,2\nB|0,25|750|\n'), 'data.txt', sugg(), [1, 2]);
+  assert.equal(plan.dialect.delimiter, '|');
+  assert.equal(plan.dialect.decimal, ',');
+  assert.equal(plan.text, 'C1|0,7|900|\nC2|0,75|9,5|\n');
+  const semi = planAppend(new TextEncoder().encode('id;x_Ga;band_gap\nA;0.1;1.2\n'), 'd.csv', sugg(), [1]);
+  assert.equal(semi.dialect.decimal, '.');
+  assert.equal(semi.text, 'C1;0.7;\n');
+  // Latin-1 bytes (not UTF-8) stay Latin-1
+  const latin = Uint8Array.from([...'id,x_Ga,T\u00e9\nA,0.1,1\n'].map((c) => c.charCodeAt(0)));
+  const lp = planAppend(latin, 'l.csv', sugg(), [1]);
+  assert.equal(lp.dialect.encoding, 'latin1');
+  assert.deepEqual(Array.from(lp.bytes.subarray(0, latin.length)), Array.from(latin));
+  // UTF-16LE with BOM: the new line is UTF-16LE too
+  const text16 = 'id,x_Ga\r\nA,0.1\r\n';
+  const b16 = new Uint8Array(2 + text16.length * 2);
+  b16[0] = 0xff;
+  b16[1] = 0xfe;
+  for (let i = 0; i < text16.length; i++) b16[2 + 2 * i] = text16.charCodeAt(i);
+  const p16 = planAppend(b16, 'w.csv', sugg(), [1]);
+  assert.equal(p16.dialect.encoding, 'utf16le');
+  assert.equal(new TextDecoder('utf-16le').decode(p16.bytes.subarray(2)), text16 + 'C1,0.7\r\n');
 });
 
 test('run folder loader maps landscape.json (core/bo format), simulation.json and the pool PCA', async () => {
@@ -35,7 +80,8 @@ test('run folder loader maps landscape.json (core/bo format), simulation.json an
   const L = d.landscape!;
   assert.deepEqual(L.slices.map((s) => s.feature), ['x_Ga', 'anneal_T', 'x_In']);
   assert.equal(L.slices[0].x.length, 60);
-  assert.equal(L.slices[0].suggestions.length, 5, 'suggestions marked on the slice along the grid x feature');
+  assert.equal(L.slices[0].marks.length, 5, 'suggestions marked on every slice at their own value and predicted mean');
+  assert.ok(L.slices[0].marks.every((m) => Number.isFinite(m.mean) && m.std > 0));
   assert.equal(L.grids.length, 1);
   assert.equal(L.grids[0].xLabel, 'x_Ga');
   assert.equal(L.grids[0].z.length, L.grids[0].y.length);
@@ -113,4 +159,27 @@ test('webview CSP: nothing but nonce scripts/styles and the webview origin', () 
   assert.match(c, /default-src 'none'/);
   assert.match(c, /script-src 'nonce-abc'(;|$)/);
   assert.ok(!/unsafe/.test(c));
+});
+
+test('DatasetIndex: std and quartiles, sort by a column, filter by text, scatter row indices', async () => {
+  const text = 'id,x,label\na,3,red\nb,1,blue\nc,,red\nd,2,green\ne,10,Red wine\n';
+  const idx = new DatasetIndex(new TextEncoder().encode(text), 'f.csv');
+  await idx.build();
+  const s = await idx.summarize();
+  const x = s.columns[1];
+  assert.equal(x.median, 2.5);
+  assert.equal(x.q1, 1.75);
+  assert.equal(x.q3, 4.75);
+  assert.ok(Math.abs(x.std! - Math.sqrt(((4 - 4) ** 2 + (1 - 4) ** 2 + (2 - 4) ** 2 + (10 - 4) ** 2 + (3 - 4) ** 2) / 3)) < 1e-12);
+  assert.equal(await idx.setView({ column: 1 }), 5);
+  assert.deepEqual(idx.viewPage(0, 5).rows.map((r) => r[0]), ['b', 'd', 'a', 'e', 'c'], 'numeric order, missing last');
+  assert.deepEqual(idx.viewPage(0, 5).index, [1, 3, 0, 4, 2]);
+  await idx.setView({ column: 1, desc: true });
+  assert.deepEqual(idx.viewPage(0, 5).rows.map((r) => r[0]), ['e', 'a', 'd', 'b', 'c']);
+  assert.equal(await idx.setView({ filter: 'RED' }), 3);
+  assert.deepEqual(idx.viewPage(0, 10).index, [0, 2, 4]);
+  assert.equal(await idx.setView({ column: 2, filter: 'red' }), 3);
+  assert.deepEqual(idx.viewPage(0, 10).rows.map((r) => r[2]), ['red', 'red', 'Red wine']);
+  assert.equal(await idx.setView({}), 5);
+  assert.deepEqual(idx.scatter(1, 1, 100).rows, [0, 1, 3, 4], 'rows of the numeric pairs (the missing cell is skipped)');
 });

@@ -61,7 +61,8 @@ test('run view draws parity, curve and relevance for a real bandgap run', { skip
     const curve = posted.find((m) => m.type === 'rendered' && m.chart === 'curve');
     const fitPoints = data.manifest.curve.filter((p) => p.phase === 'fit').length;
     assert.equal(curve?.points, fitPoints);
-    assert.deepEqual(curve?.series, ['fit']);
+    // each optimiser start of the final fit is its own series, with its own iteration count
+    assert.deepEqual(curve?.series, ['start 1 (80 iterations)', 'start 2 (80 iterations)', 'start 3 (80 iterations)']);
     await page.$eval('#curve-phase', (el) => {
       (el as unknown as { value: string }).value = 'cv';
       el.dispatchEvent(new Event('change'));

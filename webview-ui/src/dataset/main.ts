@@ -9,7 +9,9 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { DatasetColumnSummary, DatasetInfo, DatasetRequests, HostToDatasetView } from '../../../src/protocol/webview';
-import { applyChartTheme, axisTitle, createChart } from '../shared/charts';
+import type { Chart } from 'chart.js';
+import { applyChartTheme, axisTitle, createChart, zoomOptions } from '../shared/charts';
+import { chartToolbar, type ChartData, type ChartToolsHost } from '../shared/chartTools';
 import { adoptCss, fmt, h } from '../shared/dom';
 import { getVsCodeApi, HostChannel } from '../shared/host';
 import { baseCss } from '../shared/styles';
@@ -33,6 +35,10 @@ adoptCss(
 .cell.rn { color: var(--vscode-editorLineNumber-foreground, #858585); text-align: right; }
 .cell.num { text-align: right; }
 .vhead .cell { line-height: ${ROW_H + 2}px; }
+.vhead .cell button.sort { all: unset; cursor: pointer; display: block; width: 100%; overflow: hidden; text-overflow: ellipsis; }
+.vhead .cell button.sort:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0078d4); }
+.vrow.selected { background: var(--vscode-list-activeSelectionBackground, rgba(0,120,212,0.35)) !important; color: var(--vscode-list-activeSelectionForeground, inherit); }
+input.filter { font: inherit; color: var(--vscode-input-foreground, inherit); background: var(--vscode-input-background, transparent); border: 1px solid var(--vscode-input-border, var(--vscode-editorWidget-border, #454545)); padding: 2px 6px; min-width: 220px; }
 .pending { color: var(--vscode-descriptionForeground, #9d9d9d); font-style: italic; }
 `,
 );
@@ -42,6 +48,9 @@ const root = document.getElementById('root') ?? document.body.appendChild(h('mai
 
 interface ViewState {
   tab?: number;
+  sortColumn?: number;
+  sortDesc?: boolean;
+  filter?: string;
   scrollTop?: number;
   histColumn?: string;
   scatterX?: string;
@@ -61,6 +70,8 @@ let theme: Theme = readTheme();
 applyChartTheme(theme);
 
 const pages = new Map<number, string[][]>();
+/** Data-row index of each row of a page (differs from the position when the view is sorted or filtered). */
+const pageIndex = new Map<number, number[]>();
 const inflight = new Set<number>();
 const status = h('span', { class: 'muted', role: 'status', 'aria-live': 'polite' });
 
@@ -98,14 +109,51 @@ const viewport = h('div', { class: 'viewport', id: 'viewport', tabindex: 0, role
 const vhead = h('div', { class: 'vhead', role: 'row' });
 const spacer = h('div', { class: 'spacer' });
 viewport.append(vhead, spacer);
-panelTable.append(viewport);
+const filterBox = h('input', { type: 'search', class: 'filter', id: 'table-filter', placeholder: 'Filter rows (text in any cell)', 'aria-label': 'Filter rows by text' }) as HTMLInputElement;
+filterBox.value = state.filter ?? '';
+const viewNote = h('span', { class: 'muted', id: 'view-note', role: 'status' });
+panelTable.append(h('div', { class: 'toolbar' }, filterBox, viewNote), viewport);
+/** Rows in the table's current view (sorted / filtered), data-row index of a selected row. */
+let viewRows = 0;
+let selectedRow: number | undefined;
+let viewSeq = 0;
+
+/** Asks the host to sort/filter; the table then pages through that view. */
+function applyView(): void {
+  if (!indexDone) return;
+  const seq = ++viewSeq;
+  const filter = filterBox.value.trim();
+  viewNote.textContent = filter || state.sortColumn !== undefined ? 'Sorting / filtering…' : '';
+  host
+    .request('view', { column: state.sortColumn, desc: state.sortDesc, filter })
+    .then((r) => {
+      if (seq !== viewSeq) return;
+      viewRows = r.rows;
+      pages.clear();
+      pageIndex.clear();
+      setupHeader();
+      viewport.scrollTop = 0;
+      const sortName = state.sortColumn !== undefined && info ? info.header[state.sortColumn] : undefined;
+      viewNote.textContent = [filter ? `${r.rows.toLocaleString()} of ${totalRows.toLocaleString()} rows contain "${filter}"` : '', sortName ? `sorted by ${sortName} (${state.sortDesc ? 'descending' : 'ascending'})` : ''].filter(Boolean).join('; ');
+      renderRows();
+    })
+    .catch((e: Error) => (viewNote.textContent = `Could not sort/filter: ${e.message}`));
+}
+let filterTimer: number | undefined;
+filterBox.addEventListener('input', () => {
+  if (filterTimer !== undefined) clearTimeout(filterTimer);
+  filterTimer = window.setTimeout(() => {
+    saveState({ filter: filterBox.value });
+    applyView();
+  }, 250);
+});
 let widths: number[] = [];
 const maxLen: number[] = [];
 let rnWidth = 60;
 let numericCols = new Set<number>();
 
 function scrollHeight(): number {
-  return Math.min(totalRows * ROW_H, MAX_SCROLL_PX);
+  return Math.min(viewRows * ROW_H, MAX_SCROLL_PX);
 }
 
 function setupHeader(): void {
@@ -116,7 +164,16 @@ function setupHeader(): void {
   vhead.replaceChildren(
     h('div', { class: 'cell rn', role: 'columnheader' }, '#'),
     ...info.header.map((name, j) => {
-      const c = h('div', { class: `cell${numericCols.has(j) ? ' num' : ''}`, role: 'columnheader', title: name }, name);
+      const sorted = state.sortColumn === j;
+      const btn = h('button', { class: 'sort', type: 'button', 'aria-label': `Sort by ${name}` }, `${name}${sorted ? (state.sortDesc ? ' ▼' : ' ▲') : ''}`);
+      btn.addEventListener('click', () => {
+        // ascending, descending, then the file's order
+        if (state.sortColumn !== j) saveState({ sortColumn: j, sortDesc: false });
+        else if (!state.sortDesc) saveState({ sortDesc: true });
+        else saveState({ sortColumn: undefined, sortDesc: false });
+        applyView();
+      });
+      const c = h('div', { class: `cell${numericCols.has(j) ? ' num' : ''}`, role: 'columnheader', title: name, 'aria-sort': sorted ? (state.sortDesc ? 'descending' : 'ascending') : 'none' }, btn);
       c.style.width = `${widths[j]}px`;
       return c;
     }),
@@ -126,7 +183,7 @@ function setupHeader(): void {
   vhead.style.width = `${total}px`;
   spacer.style.width = `${total}px`;
   spacer.style.height = `${scrollHeight()}px`;
-  viewport.setAttribute('aria-rowcount', String(totalRows + 1));
+  viewport.setAttribute('aria-rowcount', String(viewRows + 1));
   viewport.setAttribute('aria-colcount', String(info.header.length + 1));
 }
 
@@ -134,9 +191,9 @@ function setupHeader(): void {
 function firstVisibleRow(): number {
   const visible = Math.ceil(viewport.clientHeight / ROW_H);
   const sh = scrollHeight();
-  if (totalRows * ROW_H <= MAX_SCROLL_PX) return Math.floor(viewport.scrollTop / ROW_H);
+  if (viewRows * ROW_H <= MAX_SCROLL_PX) return Math.floor(viewport.scrollTop / ROW_H);
   const frac = viewport.scrollTop / Math.max(1, sh - viewport.clientHeight);
-  return Math.floor(frac * Math.max(0, totalRows - visible + 1));
+  return Math.floor(frac * Math.max(0, viewRows - visible + 1));
 }
 
 function requestPage(p: number): void {
@@ -146,6 +203,7 @@ function requestPage(p: number): void {
     .request('page', { start: p * PAGE, count: PAGE })
     .then((r) => {
       pages.set(p, r.rows);
+      pageIndex.set(p, r.index ?? r.rows.map((_, k) => p * PAGE + k));
       let grew = false;
       for (const row of r.rows.slice(0, PAGE)) {
         row.forEach((c, j) => {
@@ -180,21 +238,22 @@ function renderRows(): void {
   if (!info) return;
   const head = vhead.offsetHeight || ROW_H;
   const visible = Math.ceil((viewport.clientHeight - head) / ROW_H) + 2;
-  const first = Math.max(0, Math.min(firstVisibleRow(), Math.max(0, totalRows - visible + 2)));
-  const last = Math.min(totalRows, first + visible);
+  const first = Math.max(0, Math.min(firstVisibleRow(), Math.max(0, viewRows - visible + 2)));
+  const last = Math.min(viewRows, first + visible);
   const needed = new Set<number>();
   for (let i = first; i < last; i++) needed.add(Math.floor(i / PAGE));
   // prefetch the neighbours so scrolling stays smooth
-  needed.add(Math.floor(Math.min(totalRows - 1, last + PAGE / 2) / PAGE));
-  for (const p of needed) if (p >= 0 && p * PAGE < totalRows) requestPage(p);
-  const base = totalRows * ROW_H <= MAX_SCROLL_PX ? first * ROW_H : viewport.scrollTop;
+  needed.add(Math.floor(Math.min(viewRows - 1, last + PAGE / 2) / PAGE));
+  for (const p of needed) if (p >= 0 && p * PAGE < viewRows) requestPage(p);
+  const base = viewRows * ROW_H <= MAX_SCROLL_PX ? first * ROW_H : viewport.scrollTop;
   const rows: HTMLElement[] = [];
   for (let i = first; i < last; i++) {
     const page = pages.get(Math.floor(i / PAGE));
     const r = page?.[i % PAGE];
-    const el = h('div', { class: 'vrow', role: 'row', 'aria-rowindex': i + 2, 'data-row': i + 1 });
+    const dataRow = pageIndex.get(Math.floor(i / PAGE))?.[i % PAGE] ?? i;
+    const el = h('div', { class: `vrow${dataRow === selectedRow ? ' selected' : ''}`, role: 'row', 'aria-rowindex': i + 2, 'data-row': dataRow + 1, 'aria-selected': dataRow === selectedRow ? 'true' : undefined });
     el.style.top = `${base + (i - first) * ROW_H}px`;
-    const rn = h('div', { class: 'cell rn', role: 'rowheader' }, String(i + 1));
+    const rn = h('div', { class: 'cell rn', role: 'rowheader' }, String(dataRow + 1));
     rn.style.width = `${rnWidth}px`;
     el.append(rn);
     if (r) {
@@ -220,6 +279,17 @@ new ResizeObserver(() => scheduleRender()).observe(viewport);
 // --------------------------------------------------------------------------- columns
 
 const charts = new Map<string, () => void>();
+const toolsHost: ChartToolsHost = {
+  background: () => theme.bg,
+  save: async (name, format, data) => {
+    const r = await host.request('saveImage', { suggestedName: `${(info?.fileName ?? 'dataset').replace(/\.[^.]+$/, '')}-${name}`, format, data });
+    return r.saved ? `Saved ${r.path}.` : 'Not saved.';
+  },
+  copy: async (text) => {
+    await host.request('copy', { text });
+    return `Copied ${text.split('\n').length - 2} row(s) as CSV.`;
+  },
+};
 
 function report(name: string, canvas: HTMLCanvasElement, points: number, series: string[]): void {
   canvas.dataset.points = String(points);
@@ -239,12 +309,12 @@ function renderColumns(): void {
   const table = h(
     'table',
     { class: 'data', id: 'summary-table', 'aria-label': 'Column summaries' },
-    h('thead', {}, h('tr', {}, ...['column', 'type', 'missing', 'values', 'distinct', 'min', 'max', 'mean'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ...['column', 'type', 'missing', 'values', 'distinct', 'min', 'Q1', 'median', 'Q3', 'max', 'mean', 'std'].map((c, k) => h('th', { scope: 'col', class: k < 2 ? 'text' : 'num' }, c)))),
     h(
       'tbody',
       {},
       ...s.columns.map((c) =>
-        h('tr', {}, h('th', { scope: 'row', class: 'text' }, c.name), h('td', { class: 'text' }, c.type), h('td', {}, String(c.missing)), h('td', {}, String(c.count)), h('td', {}, c.distinct !== undefined ? (c.distinct >= 1000 ? '≥1000' : String(c.distinct)) : '–'), h('td', {}, fmt(c.min)), h('td', {}, fmt(c.max)), h('td', {}, fmt(c.mean))),
+        h('tr', {}, h('th', { scope: 'row', class: 'text' }, c.name), h('td', { class: 'text' }, c.type), h('td', {}, String(c.missing)), h('td', {}, String(c.count)), h('td', {}, c.distinct !== undefined ? (c.distinct >= 1000 ? '≥1000' : String(c.distinct)) : '–'), h('td', {}, fmt(c.min)), h('td', {}, fmt(c.q1)), h('td', {}, fmt(c.median)), h('td', {}, fmt(c.q3)), h('td', {}, fmt(c.max)), h('td', {}, fmt(c.mean)), h('td', {}, fmt(c.std))),
       ),
     ),
   );
@@ -255,16 +325,34 @@ function renderColumns(): void {
   const select = h('vscode-single-select', { id: 'hist-column', 'aria-label': 'Column of the histogram' }, ...numeric.map((c) => h('vscode-option', { value: c.name, selected: c === current }, c.name)));
   const canvas = h('canvas', { id: 'histogram', role: 'img', tabindex: 0 });
   const box = h('div', { class: 'chart' }, canvas);
-  panelColumns.append(h('h2', {}, 'Histogram'), h('div', { class: 'toolbar' }, h('label', { for: 'hist-column' }, 'Column'), select), h('div', { class: 'card' }, box));
+  let chart: Chart | undefined;
+  let data: ChartData | undefined;
+  const card = h('div', { class: 'card' }, box);
+  card.append(chartToolbar('histogram', () => chart, () => data, toolsHost, () => canvas.getAttribute('aria-label') ?? 'histogram'));
+  panelColumns.append(h('h2', {}, 'Histogram'), h('div', { class: 'toolbar' }, h('label', { for: 'hist-column' }, 'Column'), select), card);
   const draw = (): void => {
     const hist = current.histogram!;
-    const labels = hist.counts.map((_, i) => fmt((hist.edges[i] + hist.edges[i + 1]) / 2, 3));
+    const e = hist.edges;
     const n = hist.counts.reduce((a, b) => a + b, 0);
     canvas.setAttribute('aria-label', `Histogram of ${current.name}: ${n} values in ${hist.counts.length} bins from ${fmt(current.min)} to ${fmt(current.max)}`);
-    createChart(canvas, {
+    data = { header: ['from', 'to', 'count'], rows: hist.counts.map((c, i) => [e[i], e[i + 1], c]) };
+    // bars between bin edges on a linear axis: ticks fall on edges, the tooltip gives each bin's range
+    const every = Math.max(1, Math.ceil(hist.counts.length / 10));
+    chart = createChart(canvas, {
       type: 'bar',
-      data: { labels, datasets: [{ label: current.name, data: hist.counts, backgroundColor: theme.series[0], borderWidth: 0, barPercentage: 1, categoryPercentage: 0.95 }] },
-      options: { plugins: { legend: { display: false } }, scales: { x: { title: axisTitle(current.name) }, y: { title: axisTitle(s.sampled ? 'count (sample)' : 'count') } } },
+      data: { datasets: [{ label: current.name, data: hist.counts.map((c, i) => ({ x: (e[i] + e[i + 1]) / 2, y: c })), backgroundColor: theme.series[0], borderWidth: 0, barPercentage: 1, categoryPercentage: 0.96 }] },
+      options: {
+        plugins: {
+          legend: { display: false },
+          zoom: zoomOptions,
+          tooltip: { callbacks: { title: (items: { dataIndex: number }[]) => { const i = items[0].dataIndex; return `${fmt(e[i])} to ${fmt(e[i + 1])}`; }, label: (c: { dataIndex: number }) => `${hist.counts[c.dataIndex]} value(s)` } },
+        } as never,
+        scales: {
+          // a linear axis whose ticks fall on the bin edges
+          x: { type: 'linear', offset: false, min: e[0], max: e[e.length - 1], title: axisTitle(`${current.name} (ticks at bin edges)`), afterBuildTicks: (axis) => { axis.ticks = e.filter((_, i) => i % every === 0 || i === e.length - 1).map((value) => ({ value })); }, ticks: { callback: (v) => fmt(Number(v), 3) } },
+          y: { beginAtZero: true, title: axisTitle(s.sampled ? 'count (sample)' : 'count') },
+        },
+      },
     });
     report('histogram', canvas, n, [current.name]);
   };
@@ -283,26 +371,44 @@ function renderScatter(): void {
   panelScatter.replaceChildren();
   if (!info) return;
   const cols = info.header;
-  const numeric = summary ? summary.columns.map((c, j) => (c.type === 'numeric' ? j : -1)).filter((j) => j >= 0) : cols.map((_, j) => j);
-  let xi = Math.max(0, cols.indexOf(state.scatterX ?? ''));
-  let yi = Math.max(0, cols.indexOf(state.scatterY ?? ''));
-  if (!state.scatterX) xi = numeric[0] ?? 0;
-  if (!state.scatterY) yi = numeric[1] ?? numeric[0] ?? 0;
-  const mk = (id: string, sel: number, label: string) => h('vscode-single-select', { id, 'aria-label': label }, ...cols.map((c, j) => h('vscode-option', { value: String(j), selected: j === sel }, c)));
+  if (!summary) {
+    panelScatter.append(h('p', { class: 'muted' }, 'Finding the numeric columns…'));
+    return;
+  }
+  // only numeric columns can be plotted
+  const numeric = summary.columns.map((c, j) => (c.type === 'numeric' ? j : -1)).filter((j) => j >= 0);
+  if (numeric.length < 1) {
+    panelScatter.append(h('p', { class: 'muted' }, 'No numeric columns to plot.'));
+    return;
+  }
+  let xi = numeric.includes(cols.indexOf(state.scatterX ?? '')) ? cols.indexOf(state.scatterX ?? '') : numeric[0];
+  let yi = numeric.includes(cols.indexOf(state.scatterY ?? '')) ? cols.indexOf(state.scatterY ?? '') : (numeric[1] ?? numeric[0]);
+  const mk = (id: string, sel: number, label: string) => h('vscode-single-select', { id, combobox: true, filter: 'contains', 'aria-label': label }, ...numeric.map((j) => h('vscode-option', { value: String(j), selected: j === sel }, cols[j])));
   const sx = mk('scatter-x', xi, 'x column');
   const sy = mk('scatter-y', yi, 'y column');
   const note = h('p', { class: 'muted', role: 'status' });
   const canvas = h('canvas', { id: 'scatter', role: 'img', tabindex: 0 });
-  panelScatter.append(h('div', { class: 'toolbar' }, h('label', { for: 'scatter-x' }, 'x'), sx, h('label', { for: 'scatter-y' }, 'y'), sy), h('div', { class: 'card' }, h('div', { class: 'chart tall' }, canvas)), note);
-  let last: { x: number[]; y: number[]; sampled: boolean; total: number } | undefined;
+  let chart: Chart | undefined;
+  const card = h('div', { class: 'card' }, h('div', { class: 'chart tall' }, canvas));
+  panelScatter.append(h('div', { class: 'toolbar' }, h('label', { for: 'scatter-x' }, 'x'), sx, h('label', { for: 'scatter-y' }, 'y'), sy), card, note);
+  let last: { x: number[]; y: number[]; rows?: number[]; sampled: boolean; total: number } | undefined;
+  card.append(chartToolbar('scatter', () => chart, () => (last ? { header: ['row', cols[xi], cols[yi]], rows: last.x.map((x, i) => [(last!.rows?.[i] ?? i) + 1, x, last!.y[i]]) } : undefined), toolsHost, () => canvas.getAttribute('aria-label') ?? 'scatter'));
   const draw = (): void => {
     if (!last) return;
     const d = last;
     canvas.setAttribute('aria-label', `Scatter of ${cols[yi]} against ${cols[xi]}: ${d.x.length} points${d.sampled ? ' (sample)' : ''}`);
-    createChart(canvas, {
+    const rowOf = (i: number): number => d.rows?.[i] ?? i;
+    chart = createChart(canvas, {
       type: 'scatter',
       data: { datasets: [{ label: `${cols[yi]} vs ${cols[xi]}`, data: d.x.map((x, i) => ({ x, y: d.y[i] })), backgroundColor: withAlpha(theme.series[0], d.x.length > 2000 ? 0.35 : 0.8), borderWidth: 0, pointRadius: d.x.length > 2000 ? 1.5 : 2.5 }] },
-      options: { plugins: { legend: { display: false } }, scales: { x: { type: 'linear', title: axisTitle(cols[xi]) }, y: { type: 'linear', title: axisTitle(cols[yi]) } } },
+      options: {
+        plugins: { legend: { display: false }, zoom: zoomOptions, tooltip: { callbacks: { label: (c: { dataIndex: number }) => `row ${rowOf(c.dataIndex) + 1}: ${cols[xi]} ${fmt(d.x[c.dataIndex])}, ${cols[yi]} ${fmt(d.y[c.dataIndex])}` } } } as never,
+        scales: { x: { type: 'linear', title: axisTitle(cols[xi]) }, y: { type: 'linear', title: axisTitle(cols[yi]) } },
+        // click a point: show that row selected in the table
+        onClick: (_e, els) => {
+          if (els.length) selectRow(rowOf(els[0].index));
+        },
+      },
     });
     report('scatter', canvas, d.x.length, [cols[xi], cols[yi]]);
     note.textContent = `${d.x.length.toLocaleString()} numeric pairs${d.sampled ? ` from an evenly spaced sample of ${d.total.toLocaleString()} rows` : ''}.`;
@@ -329,6 +435,29 @@ function renderScatter(): void {
   load();
 }
 
+/** Shows a data row selected in the Table tab (clearing any sort or filter so it is where the file has it). */
+function selectRow(row: number): void {
+  selectedRow = row;
+  tabs.setAttribute('selected-index', '0');
+  saveState({ tab: 0 });
+  const go = (): void => {
+    viewport.scrollTop = Math.max(0, row * ROW_H - viewport.clientHeight / 3);
+    renderRows();
+  };
+  if (state.sortColumn !== undefined || filterBox.value.trim()) {
+    filterBox.value = '';
+    saveState({ sortColumn: undefined, sortDesc: false, filter: '' });
+    host.request('view', {}).then((r) => {
+      viewRows = r.rows;
+      pages.clear();
+      pageIndex.clear();
+      viewNote.textContent = '';
+      setupHeader();
+      requestAnimationFrame(go);
+    }).catch(() => undefined);
+  } else requestAnimationFrame(go);
+}
+
 // --------------------------------------------------------------------------- messages
 
 function describe(): void {
@@ -350,10 +479,13 @@ window.addEventListener('message', (ev: MessageEvent) => {
     case 'index': {
       totalRows = m.rows;
       indexDone = m.done;
+      viewRows = totalRows;
       describe();
       if (m.done) {
         pages.clear();
+        pageIndex.clear();
         setupHeader();
+        if (state.sortColumn !== undefined || filterBox.value.trim()) applyView();
         if (state.scrollTop) viewport.scrollTop = state.scrollTop;
         renderRows();
       }

@@ -18,6 +18,7 @@ import {
   type ChartConfiguration,
   type Plugin,
 } from 'chart.js';
+import zoomPlugin from 'chartjs-plugin-zoom';
 import type { Theme } from './theme';
 
 /** Per-dataset error bars: `errorBars[i] = [low, high]` for data point i, drawn in `errorBarColor`. */
@@ -39,6 +40,10 @@ const errorBarPlugin: Plugin = {
       const yScale = chart.scales[meta.yAxisID ?? 'y'];
       const xScale = chart.scales[meta.xAxisID ?? 'x'];
       ctx.save();
+      const a = chart.chartArea;
+      ctx.beginPath();
+      ctx.rect(a.left, a.top, a.right - a.left, a.bottom - a.top);
+      ctx.clip();
       ctx.strokeStyle = o.errorBarColor ?? '#888';
       ctx.lineWidth = 1;
       ctx.beginPath();
@@ -73,6 +78,8 @@ export interface HeatmapOptions {
   x: number[];
   y: number[];
   z: number[][];
+  /** mask[j][i] false: the cell lies outside the design space and is not painted. */
+  mask?: boolean[][];
 }
 
 /** Viridis-like colour map, t in [0,1]. */
@@ -90,6 +97,12 @@ export function colormap(t: number): [number, number, number] {
   const a = stops[i];
   const b = stops[i + 1];
   return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * f)) as [number, number, number];
+}
+
+/** The colour scale for points on the theme's background: on dark themes the darkest purple is skipped. */
+export function pointColormap(t: number, theme: Theme): [number, number, number] {
+  const dark = theme.kind === 'dark' || theme.kind === 'high-contrast';
+  return colormap(dark ? 0.18 + 0.82 * (Number.isFinite(t) ? t : 0) : t);
 }
 
 export function zRange(z: number[][]): [number, number] {
@@ -110,7 +123,7 @@ const heatmapPlugin: Plugin = {
     const { ctx, chartArea } = chart;
     const xs = chart.scales.x;
     const ys = chart.scales.y;
-    const [lo, hi] = zRange(o.z);
+    const [lo, hi] = zRange(o.mask ? o.z.map((r, j) => r.map((v, i) => (o.mask?.[j]?.[i] === false ? NaN : v))) : o.z);
     const edges = (v: number[], i: number): [number, number] => {
       const prev = i > 0 ? (v[i] + v[i - 1]) / 2 : v[i] - (v.length > 1 ? (v[1] - v[0]) / 2 : 0.5);
       const next = i < v.length - 1 ? (v[i] + v[i + 1]) / 2 : v[i] + (v.length > 1 ? (v[i] - v[i - 1]) / 2 : 0.5);
@@ -126,7 +139,7 @@ const heatmapPlugin: Plugin = {
       const py1 = ys.getPixelForValue(yb);
       for (let i = 0; i < o.x.length; i++) {
         const v = o.z[j]?.[i];
-        if (!Number.isFinite(v)) continue;
+        if (!Number.isFinite(v) || o.mask?.[j]?.[i] === false) continue;
         const [xa, xb] = edges(o.x, i);
         const px0 = xs.getPixelForValue(xa);
         const px1 = xs.getPixelForValue(xb);
@@ -153,7 +166,14 @@ Chart.register(
   Tooltip,
   errorBarPlugin,
   heatmapPlugin,
+  zoomPlugin,
 );
+
+/** Wheel / pinch zoom and drag pan on both axes (chartjs-plugin-zoom); double-click or "Reset zoom" restores. */
+export const zoomOptions = {
+  zoom: { wheel: { enabled: true }, pinch: { enabled: true }, mode: 'xy' as const },
+  pan: { enabled: true, mode: 'xy' as const },
+};
 
 /** Applies the theme to Chart.js defaults (fonts, colours); call before (re)building charts. */
 export function applyChartTheme(t: Theme): void {
@@ -165,6 +185,9 @@ export function applyChartTheme(t: Theme): void {
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.responsive = true;
   Chart.defaults.plugins.legend.labels.boxWidth = 12;
+  // legend markers take the drawn point style (triangles stay triangles) and stay visible on light backgrounds
+  Chart.defaults.plugins.legend.labels.usePointStyle = true;
+  Chart.defaults.plugins.tooltip.usePointStyle = true;
 }
 
 export function axisTitle(text: string): { display: boolean; text: string } {

@@ -43,5 +43,16 @@ th button.sort:focus-visible, .focusable:focus-visible { outline: 1px solid var(
 .legend-bar { height: 10px; width: 220px; border-radius: 2px; display: inline-block; vertical-align: middle; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 vscode-tabs { margin-top: 8px; }
+/* high contrast: the active tab gets the theme's contrast border, not just a thin underline */
+body.vscode-high-contrast vscode-tab-header[active], body.vscode-high-contrast-light vscode-tab-header[active] {
+  outline: 2px solid var(--vscode-contrastActiveBorder, var(--vscode-focusBorder, #f38518)); outline-offset: -2px; }
+.chart-tools { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin: 4px 0 0; font-size: 0.9em; }
+button.chart-tool { font: inherit; color: var(--vscode-foreground, #ccc); background: var(--vscode-button-secondaryBackground, rgba(128,128,128,0.18));
+  border: 1px solid var(--vscode-button-border, var(--vscode-contrastBorder, transparent)); border-radius: 2px; padding: 1px 8px; cursor: pointer; }
+button.chart-tool:hover { background: var(--vscode-button-secondaryHoverBackground, rgba(128,128,128,0.3)); }
+button.chart-tool:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0078d4); outline-offset: 1px; }
+.row-details { margin: 6px 0 0; padding: 6px 10px; border-left: 3px solid var(--vscode-focusBorder, #0078d4); background: var(--vscode-textBlockQuote-background, rgba(128,128,128,0.08)); }
+.row-details .kv { grid-template-columns: max-content 1fr; margin: 4px 0 0; }
+table.data th.num { text-align: right; }
 vscode-single-select { min-width: 180px; }
 `;

@@ -34,11 +34,14 @@ export function readTheme(): Theme {
   const light = kind === 'light' || kind === 'high-contrast-light';
   const fb = light ? FALLBACK_LIGHT : FALLBACK_DARK;
   const names = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'];
+  const fg = v('--vscode-editor-foreground', v('--vscode-foreground', light ? '#1f1f1f' : '#cccccc'));
+  const hc = kind === 'high-contrast' || kind === 'high-contrast-light';
   return {
     kind,
-    fg: v('--vscode-editor-foreground', v('--vscode-foreground', light ? '#1f1f1f' : '#cccccc')),
+    fg,
     muted: v('--vscode-descriptionForeground', light ? '#616161' : '#9d9d9d'),
-    grid: v('--vscode-editorWidget-border', v('--vscode-panel-border', light ? '#d4d4d4' : '#454545')),
+    // high contrast: the widget border is as loud as the data; gridlines take a faint foreground instead
+    grid: hc ? withAlpha(fg, 0.28) : v('--vscode-editorWidget-border', v('--vscode-panel-border', light ? '#d4d4d4' : '#454545')),
     bg: v('--vscode-editor-background', light ? '#ffffff' : '#1e1e1e'),
     font: v('--vscode-font-family', 'system-ui, sans-serif'),
     fontSize: parseFloat(v('--vscode-font-size', '13')) || 13,

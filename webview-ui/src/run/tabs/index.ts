@@ -1,0 +1,18 @@
+/**
+ * Every tab of the run view, registered in one place. A new tab (or chart) is a new file in this folder (or ../charts/)
+ * plus ONE line here, e.g. `registerTab(transferTab);` — see docs/views.md "Adding a tab".
+ */
+import { registerTab, registeredTabs } from './registry';
+import { overviewTab } from './overview';
+import { suggestionsTab } from './suggestions';
+import { landscapeTab } from './landscape';
+import { paretoTab } from './pareto';
+import { simulationTab } from './simulation';
+
+registerTab(overviewTab);
+registerTab(suggestionsTab);
+registerTab(landscapeTab);
+registerTab(paretoTab);
+registerTab(simulationTab);
+
+export { registerTab, registeredTabs };
