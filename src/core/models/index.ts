@@ -11,6 +11,8 @@ import type { KernelName } from './kernels';
 import { MlpEnsembleModel } from './mlp';
 import { RfGpModel } from './rfgp';
 import { RidgeModel } from './ridge';
+import { RandomForestModel } from './rf';
+import { GbmModel } from './gbm';
 import type { Model, SavedModel } from './types';
 
 export type { Model, Prediction, FitProgress, FitOptions, ModelSummary, SavedModel } from './types';
@@ -22,8 +24,10 @@ export { RfGpModel } from './rfgp';
 export { RidgeModel } from './ridge';
 export { MlpEnsembleModel } from './mlp';
 export { AutoModel } from './auto';
+export { RandomForestModel } from './rf';
+export { GbmModel } from './gbm';
 
-export const MODEL_TYPES = ['gp', 'rf-gp', 'ridge', 'mlp-ensemble', 'auto'] as const;
+export const MODEL_TYPES = ['gp', 'rf-gp', 'ridge', 'mlp-ensemble', 'rf', 'gbm', 'auto'] as const;
 
 export function createModel(spec: ModelSpec, opts: { seed: number }): Model {
   const seed = opts.seed;
@@ -44,6 +48,27 @@ export function createModel(spec: ModelSpec, opts: { seed: number }): Model {
         hidden: spec.hidden,
         epochs: spec.epochs,
         learning_rate: spec.learning_rate,
+        seed,
+        calibrate,
+      });
+    case 'rf':
+      return new RandomForestModel({
+        trees: spec.trees,
+        maxDepth: spec.max_depth,
+        minSamplesLeaf: spec.min_samples_leaf,
+        maxFeatures: spec.max_features,
+        seed,
+        calibrate,
+      });
+    case 'gbm':
+      return new GbmModel({
+        members: spec.members,
+        trees: spec.trees,
+        learningRate: spec.learning_rate,
+        maxDepth: spec.max_depth,
+        minSamplesLeaf: spec.min_samples_leaf,
+        maxFeatures: spec.max_features,
+        subsample: spec.subsample,
         seed,
         calibrate,
       });
@@ -69,6 +94,10 @@ export function loadModel(saved: SavedModel): Model {
       return RidgeModel.load(saved);
     case 'mlp-ensemble':
       return MlpEnsembleModel.load(saved);
+    case 'rf':
+      return RandomForestModel.load(saved);
+    case 'gbm':
+      return GbmModel.load(saved);
     case 'auto': {
       const st = saved.state as { chosen: string; scores: Record<string, number>; inner: SavedModel };
       const inner = loadModel(st.inner);
