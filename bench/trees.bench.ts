@@ -101,12 +101,15 @@ for name, make in models(X.shape[1]).items():
     print(json.dumps(r), flush=True)
 `;
 
-function sklearnAvailable(): boolean {
-  const r = spawnSync('python3', ['-c', 'import sklearn, numpy'], { stdio: 'ignore' });
-  return r.status === 0;
+/** A python3 that imports scikit-learn (PATH first, then the system one: pyenv shims may hide Debian's packages). */
+function findPython(): string | undefined {
+  for (const py of [process.env.MI_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p)) {
+    if (spawnSync(py, ['-c', 'import sklearn, numpy'], { stdio: 'ignore' }).status === 0) return py;
+  }
+  return undefined;
 }
 
-async function sklearn(data: string, set: FeatureSet, folds: number, seed: number, which: string[]): Promise<void> {
+async function sklearn(py: string, data: string, set: FeatureSet, folds: number, seed: number, which: string[]): Promise<void> {
   const dir = join(tmpdir(), 'mi-trees-bench');
   await fsp.mkdir(dir, { recursive: true });
   const fold = assignFolds(set.X.rows, folds, seed);
@@ -114,9 +117,9 @@ async function sklearn(data: string, set: FeatureSet, folds: number, seed: numbe
   const json = join(dir, `${data}.json`);
   await fsp.writeFile(json, JSON.stringify({ X: Array.from(set.X.data), n: set.X.rows, d: set.X.cols, y: Array.from(set.Y.data), fold: Array.from(fold) }));
   const npz = join(dir, `${data}.npz`);
-  const conv = spawnSync('python3', ['-c', `import json, numpy as np; j = json.load(open(${JSON.stringify(json)})); np.savez(${JSON.stringify(npz)}, X=np.array(j['X']).reshape(j['n'], j['d']), y=np.array(j['y']), fold=np.array(j['fold']))`]);
+  const conv = spawnSync(py, ['-c', `import json, numpy as np; j = json.load(open(${JSON.stringify(json)})); np.savez(${JSON.stringify(npz)}, X=np.array(j['X']).reshape(j['n'], j['d']), y=np.array(j['y']), fold=np.array(j['fold']))`]);
   if (conv.status !== 0) throw new Error(String(conv.stderr));
-  const r = spawnSync('python3', ['-c', PY, npz, data, which.join(',')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync(py, ['-c', PY, npz, data, which.join(',')], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) console.error(`sklearn run failed (${r.status})`);
 }
 
@@ -127,7 +130,7 @@ async function main(): Promise<void> {
   const noSk = args.includes('--no-sklearn');
   const which = args.filter((a) => !a.startsWith('--'));
   const types = which.length ? which : ['rf', 'gbm', 'gp', 'auto'];
-  const haveSk = !noSk && sklearnAvailable();
+  const py = noSk ? undefined : findPython();
   for (const data of datasets) {
     const set = await features(data);
     if (!set) {
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
     const folds = 5;
     const seed = 0;
     for (const type of types) await ours(data, set, type, folds, seed);
-    if (haveSk) await sklearn(data, set, folds, seed, types);
+    if (py) await sklearn(py, data, set, folds, seed, types);
     else for (const r of RECORDED.filter((x) => x.data === data)) console.log(JSON.stringify({ ...r, recorded: true }));
   }
 }

@@ -7,7 +7,8 @@
  *   `maxBins` quantile bins (histogram trees, as LightGBM / scikit-learn's HistGradientBoosting).
  * * Split search per node and candidate feature: a histogram of (weight, weight·y, rows) per bin for large nodes, a
  *   sort of the node's bin codes for small ones (no per-node clearing of 256 bins); gain = SSE reduction
- *   sumL²/wL + sumR²/wR − sum²/w; the first best (feature order, then threshold order) wins on ties.
+ *   sumL²/wL + sumR²/wR − sum²/w; the first best (feature order, then threshold order) wins on ties (gains within a
+ *   relative 1e-9 count as tied, so the choice does not depend on summation order).
  * * Growth uses an explicit stack (no recursion: any depth is safe). `minSamplesLeaf` counts distinct rows (rows with
  *   weight 0 — out of a bootstrap sample — are not in the node), `maxDepth` limits depth (0 = a single leaf),
  *   `mtry` features are drawn per node without replacement (all features, in order, when mtry ≥ d).
@@ -186,7 +187,8 @@ export function growTree(B: BinnedFeatures, y: ArrayLike<number>, w: ArrayLike<n
           if (wL > 0 && wR > 0) {
             const sR = S - sL;
             const gain = (sL * sL) / wL + (sR * sR) / wR - parentScore;
-            if (gain > bestGain) {
+            // near-ties (same partition, different summation order) go to the first candidate
+            if (gain > bestGain * (1 + 1e-9)) {
               bestGain = gain;
               bestF = j;
               bestCode = prev;

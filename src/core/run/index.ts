@@ -23,6 +23,7 @@ import type { RunEvent } from '../../protocol/worker';
 import type { RunManifest } from './manifest';
 import { csvLine } from './files';
 import { RunSession } from './session';
+import { cvGroups } from './groups';
 
 export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
@@ -126,11 +127,14 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     const folds = Math.max(2, Math.min(spec.evaluation.cv.folds, set.X.rows));
     const repeats = spec.evaluation.cv.repeats;
     if (folds !== spec.evaluation.cv.folds) s.log('warn', `[cv] only ${set.X.rows} rows: using ${folds} folds instead of ${spec.evaluation.cv.folds}`);
+    const grouped = await cvGroups(spec, table, set, (level, msg) => s.log(level, msg));
+    if (grouped && grouped.count < folds) s.log('warn', `[cv] only ${grouped.count} groups: using ${Math.max(2, grouped.count)} folds`);
     s.beginPhase('cv', `${folds}-fold cross-validation x ${repeats} repeat(s) of ${spec.model.type}`);
     const cv = await crossValidate(() => createModel(spec.model, { seed }), set.X, set.Y, {
       folds,
       repeats,
       seed,
+      ...(grouped ? { groups: grouped.groups } : {}),
       signal: opts.signal,
       onProgress: (p: unknown) => onCvProgress(p, folds * repeats, s),
     });
@@ -150,6 +154,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     await model.fit(set.X, set.Y, {
       seed,
       signal: opts.signal,
+      ...(grouped ? { groups: grouped.groups } : {}),
       onProgress: (p: FitProgress) => {
         s.addCurve(p.phase || 'fit', p.iteration, p.value);
         if (p.fraction !== undefined) s.progress('fit', p.fraction, `${p.phase || 'fit'} ${p.iteration}: ${fmt(p.value)}`);
@@ -164,7 +169,10 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
         ? { featureRelevance: summary.featureRelevance.map((r, j) => ({ feature: set.featureNames[j] ?? `f${j}`, relevance: r })) }
         : {}),
       ...(summary.objective !== undefined ? { objective: summary.objective } : {}),
+      ...(summary.chosen !== undefined ? { chosen: summary.chosen } : {}),
+      ...(summary.candidates ? { candidates: summary.candidates } : {}),
     };
+    if (grouped) manifest.model.cvGroups = { by: grouped.by, groups: grouped.count };
     manifest.backend = /mlp/.test(spec.model.type) || /mlp/.test(manifest.model.type) ? await getTfBackend() : 'js';
     await saveModel(join(s.tmpDir, 'model'), model, spec, set, pipeline);
     manifest.files.model = 'model/';

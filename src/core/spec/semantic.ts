@@ -64,6 +64,12 @@ export class SemanticChecker {
           probe.rows >= 2 ? `use at most ${probe.rows} folds` : 'cross-validation needs at least 2 rows: add data');
       }
     }
+    if (probe && isObj(root.evaluation) && isObj(root.evaluation.cv) && isStr(root.evaluation.cv.group) && !probe.header.includes(root.evaluation.cv.group)) {
+      const g = root.evaluation.cv.group;
+      const near = closest(g, probe.header);
+      this.at(['evaluation', 'cv', 'group'], 'value', 'error', 'unknown-column', `group column "${g}" is not in the dataset`,
+        near !== undefined ? `did you mean "${near}"?` : `columns: ${listSome(probe.header)}`);
+    }
     if (optimize && isObj(optimize.candidates) && isStr(optimize.candidates.path)) {
       // An input column missing from the dataset is already reported at the column (unknown-column, with its own
       // did-you-mean); checking it again against the pool would propose renaming the pool's correct column.

@@ -65,7 +65,16 @@ export interface ModelSpec {
   subsample?: number;
 }
 
-export interface EvaluationSpec { cv: { folds: number; repeats: number } }
+export interface EvaluationSpec {
+  cv: {
+    folds: number;
+    repeats: number;
+    /** Grouped CV: a dataset column whose equal values share a fold. */
+    group?: string;
+    /** `composition`: same composition / molecule share a fold (default when they repeat); `row`: plain k-fold. */
+    by?: 'composition' | 'row';
+  };
+}
 
 export interface SpaceSpec {
   /** Continuous numeric bounds per input column. */
