@@ -126,6 +126,10 @@ export function growTree(B: BinnedFeatures, y: ArrayLike<number>, w: ArrayLike<n
   const hW = new Float64Array(MAX_BINS);
   const hS = new Float64Array(MAX_BINS);
   const hC = new Int32Array(MAX_BINS);
+  const eB = new Int32Array(MAX_BINS);
+  const eW = new Float64Array(MAX_BINS);
+  const eS = new Float64Array(MAX_BINS);
+  const eC = new Int32Array(MAX_BINS);
   const feats = new Int32Array(d);
   for (let j = 0; j < d; j++) feats[j] = j;
   let keys = new Int32Array(Math.max(16, rows.length));
@@ -178,43 +182,29 @@ export function growTree(B: BinnedFeatures, y: ArrayLike<number>, w: ArrayLike<n
       const cj = j * n;
       const lo = B.binMin[j];
       const hi = B.binMax[j];
-      // scan in bin order: evaluate the split between the previous non-empty bin and the current one
-      let wL = 0, sL = 0, cL = 0;
-      let prev = -1;
-      const consider = (b: number): void => {
-        if (prev >= 0 && cL >= minLeaf && size - cL >= minLeaf) {
-          const wR = W - wL;
-          if (wL > 0 && wR > 0) {
-            const sR = S - sL;
-            const gain = (sL * sL) / wL + (sR * sR) / wR - parentScore;
-            // near-ties (same partition, different summation order) go to the first candidate
-            if (gain > bestGain * (1 + 1e-9)) {
-              bestGain = gain;
-              bestF = j;
-              bestCode = prev;
-              bestThr = midpoint(hi[prev], lo[b]);
-            }
-          }
-        }
-      };
+      // the node's non-empty bins in increasing order: (bin, weight, weight·y, rows)
+      let m = 0;
       if (size * 4 < nbj) {
         // small node: sort the codes (key = code * size + local index)
         if (keys.length < size) keys = new Int32Array(size);
         const kk = keys.subarray(0, size);
         for (let k = 0; k < size; k++) kk[k] = codes[cj + rows[start + k]] * size + k;
         kk.sort();
-        let k = 0;
-        while (k < size) {
+        let last = -1;
+        for (let k = 0; k < size; k++) {
           const b = Math.floor(kk[k] / size);
-          consider(b);
-          while (k < size && Math.floor(kk[k] / size) === b) {
-            const i = rows[start + (kk[k] - b * size)];
-            wL += w[i];
-            sL += w[i] * y[i];
-            cL++;
-            k++;
+          const i = rows[start + (kk[k] - b * size)];
+          if (b !== last) {
+            eB[m] = b;
+            eW[m] = 0;
+            eS[m] = 0;
+            eC[m] = 0;
+            m++;
+            last = b;
           }
-          prev = b;
+          eW[m - 1] += w[i];
+          eS[m - 1] += w[i] * y[i];
+          eC[m - 1]++;
         }
       } else {
         hW.fill(0, 0, nbj);
@@ -229,11 +219,31 @@ export function growTree(B: BinnedFeatures, y: ArrayLike<number>, w: ArrayLike<n
         }
         for (let b = 0; b < nbj; b++) {
           if (hC[b] === 0) continue;
-          consider(b);
-          wL += hW[b];
-          sL += hS[b];
-          cL += hC[b];
-          prev = b;
+          eB[m] = b;
+          eW[m] = hW[b];
+          eS[m] = hS[b];
+          eC[m] = hC[b];
+          m++;
+        }
+      }
+      // scan: split between consecutive non-empty bins e−1 | e
+      let wL = 0, sL = 0, cL = 0;
+      for (let e = 1; e < m; e++) {
+        wL += eW[e - 1];
+        sL += eS[e - 1];
+        cL += eC[e - 1];
+        if (cL < minLeaf) continue;
+        if (size - cL < minLeaf) break;
+        const wR = W - wL;
+        if (!(wL > 0 && wR > 0)) continue;
+        const sR = S - sL;
+        const gain = (sL * sL) / wL + (sR * sR) / wR - parentScore;
+        // near-ties (same partition, different summation order) go to the first candidate
+        if (gain > bestGain * (1 + 1e-9)) {
+          bestGain = gain;
+          bestF = j;
+          bestCode = eB[e - 1];
+          bestThr = midpoint(hi[eB[e - 1]], lo[eB[e]]);
         }
       }
     }
