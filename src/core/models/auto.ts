@@ -134,7 +134,7 @@ export class AutoModel implements Model {
     const n = Y.rows;
     const preds = ranked.map((t) => cvs[t].mean);
     const fold = cvs[ranked[0]].fold;
-    const nf = Math.max(...fold) + 1;
+    const nf = fold.reduce((a, b) => Math.max(a, b), 0) + 1;
     const stacked = new Float64Array(n);
     for (let f = 0; f < nf; f++) {
       const yTrain = Float64Array.from(y, (v, i) => (fold[i] === f ? NaN : v));

@@ -3,7 +3,7 @@
  *
  * Each output column separately (observed rows only, targets standardised): B trees (`trees`, default 300), each on a
  * bootstrap sample (by group when the fit has `groups`: whole compositions are drawn, so out-of-bag rows never have a
- * sibling measurement in the bag), `max_features` features tried per split (default 1/3 of them — Breiman's
+ * sibling measurement in the bag, and the jackknife below sums over groups — the units that were resampled), `max_features` features tried per split (default 1/3 of them — Breiman's
  * regression rule), `min_samples_leaf` (default 1), `max_depth` (default unlimited). Trees: `tree.ts`.
  *
  * * mean = average of the trees;
@@ -36,7 +36,7 @@ export interface RfOptions {
 
 interface RfOutput {
   trees: Tree[];
-  /** Bootstrap counts per tree over this output's n rows (empty without bootstrap). */
+  /** Bootstrap counts per tree over this output's n bootstrap units — rows, or groups (empty without bootstrap). */
   counts: Uint8Array[];
   bag: InBag | null;
   n: number;
@@ -80,7 +80,9 @@ export class RandomForestModel implements Model {
       const n = col.rows.length;
       if (n === 0) throw new MiError(`target column ${t + 1} has no observed values`, { code: 'no-observations' });
       const Xt = n === X.rows ? X.data : takeRows(X, col.rows).data;
-      const groups = opts.groups ? Int32Array.from(col.rows, (i) => opts.groups![i]) : undefined;
+      // bootstrap units: rows, or groups (whole compositions) when the fit has groups; the IJ sums over units
+      const unit = opts.groups ? denseIds(Int32Array.from(col.rows, (i) => opts.groups![i])) : undefined;
+      const nUnits = unit ? unit.reduce((a, b) => Math.max(a, b), -1) + 1 : n;
       const binned = binFeatures(Xt, n, X.cols);
       const importance = new Float64Array(X.cols);
       const trees: Tree[] = [];
@@ -93,11 +95,12 @@ export class RandomForestModel implements Model {
           checkAbort(opts.signal);
           await yieldToEventLoop();
         }
-        const w = bootstrap ? bootstrapCounts(n, rng, groups) : ones;
+        const uc = bootstrap ? bootstrapCounts(nUnits, rng) : ones;
+        const w = unit ? Uint8Array.from(unit, (g) => uc[g]) : uc;
         const tree = growTree(binned, col.y, w, { maxDepth, minSamplesLeaf: minLeaf, mtry: this.mtry }, rng, importance);
         trees.push(tree);
         if (bootstrap) {
-          counts.push(w);
+          counts.push(uc);
           for (let i = 0; i < n; i++) {
             if (w[i] === 0) {
               oobSum[i] += predictTreeRow(tree, Xt, i * X.cols);
@@ -109,7 +112,7 @@ export class RandomForestModel implements Model {
           opts.onProgress?.({ phase: 'fit', iteration: b + 1, value: oobRmseOf(col.y, oobSum, oobCnt), fraction: (t + (b + 1) / B) / Y.cols });
         }
       }
-      const out: RfOutput = { trees, counts, bag: bootstrap ? inBagOf(counts, n) : null, n, yMean: col.mean, yStd: col.std, sn2: 1e-6, cal: 1, importance, oobRmse: NaN };
+      const out: RfOutput = { trees, counts, bag: bootstrap ? inBagOf(counts, nUnits) : null, n: nUnits, yMean: col.mean, yStd: col.std, sn2: 1e-6, cal: 1, importance, oobRmse: NaN };
       if (bootstrap) {
         const oob = new Float64Array(n).fill(NaN);
         for (let i = 0; i < n; i++) if (oobCnt[i] > 0) oob[i] = oobSum[i] / oobCnt[i];
@@ -260,6 +263,16 @@ export class RandomForestModel implements Model {
     }
     return m;
   }
+}
+
+/** Group ids renumbered 0..G−1 in order of first appearance. */
+function denseIds(g: Int32Array): Int32Array {
+  const ids = new Map<number, number>();
+  return Int32Array.from(g, (v) => {
+    let k = ids.get(v);
+    if (k === undefined) ids.set(v, (k = ids.size));
+    return k;
+  });
 }
 
 function oobRmseOf(y: ArrayLike<number>, sum: Float64Array, cnt: Int32Array): number {
