@@ -4,7 +4,8 @@
  * units, and refits the best on all rows — or, when a **stack** of the best three beats the best single candidate in
  * a cross-fitted check, a `StackModel` of them (weights ≥ 0 summing to 1 from the out-of-fold predictions).
  *
- * Inner CV uses cheaper settings (gp, rf-gp: 1 optimiser start; rf: 150 trees; gbm: 3 members) unless the spec sets them;
+ * Inner CV uses cheaper settings (gp, rf-gp: 1 optimiser start; rf-gp: 256 random features; rf: 150 trees; gbm: 3
+ * members) unless the spec sets them;
  * the gp and rf-gp candidates are isotropic when there are fewer than 10 rows per ARD hyperparameter (unless the spec
  * sets `ard`) — on ~200 rows × 135 descriptors ARD is slower and no better (docs/models.md).
  * The summary records `chosen`, `candidates` ({type, score, mae, coverage90, seconds, …}) and, as before, the
@@ -48,7 +49,7 @@ export class AutoModel implements Model {
       case 'gp':
         return inner ? { ard, restarts: 1 } : { ard };
       case 'rf-gp':
-        return inner ? { ard, restarts: 1 } : { ard };
+        return inner ? { ard, restarts: 1, features: 256 } : { ard };
       case 'rf':
         return inner ? { trees: 150 } : {};
       case 'gbm':
