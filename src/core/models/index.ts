@@ -11,10 +11,13 @@ import type { KernelName } from './kernels';
 import { MlpEnsembleModel } from './mlp';
 import { RfGpModel } from './rfgp';
 import { RidgeModel } from './ridge';
-import type { Model, SavedModel } from './types';
+import { RandomForestModel } from './rf';
+import { GbmModel } from './gbm';
+import { StackModel } from './stack';
+import type { AutoCandidate, Model, SavedModel } from './types';
 
-export type { Model, Prediction, FitProgress, FitOptions, ModelSummary, SavedModel } from './types';
-export { crossValidate, assignFolds, type CvOptions, type CvResult } from './cv';
+export type { Model, Prediction, FitProgress, FitOptions, ModelSummary, SavedModel, AutoCandidate } from './types';
+export { crossValidate, assignFolds, groupFoldCount, type CvOptions, type CvResult } from './cv';
 export { computeMetrics, spearman, ranks, Z90 } from './metrics';
 export { getTfBackend } from './tf';
 export { GpModel } from './gp';
@@ -22,15 +25,18 @@ export { RfGpModel } from './rfgp';
 export { RidgeModel } from './ridge';
 export { MlpEnsembleModel } from './mlp';
 export { AutoModel } from './auto';
+export { RandomForestModel } from './rf';
+export { GbmModel } from './gbm';
 
-export const MODEL_TYPES = ['gp', 'rf-gp', 'ridge', 'mlp-ensemble', 'auto'] as const;
+export const MODEL_TYPES = ['gp', 'rf-gp', 'ridge', 'mlp-ensemble', 'rf', 'gbm', 'auto'] as const;
 
 export function createModel(spec: ModelSpec, opts: { seed: number }): Model {
   const seed = opts.seed;
   const kernel = (spec.kernel ?? 'matern52') as KernelName;
   const ard = spec.ard ?? true;
   const calibrate = spec.calibrate ?? true;
-  const factory: ModelFactory = (type, s) => createModel({ ...spec, type: type as ModelSpec['type'] }, { seed: s });
+  // auto's candidates: its own defaults (`o`) first, then the user's spec keys
+  const factory: ModelFactory = (type, s, o) => createModel({ ...o, ...definedKeys(spec), type: type as ModelSpec['type'] }, { seed: s });
   switch (spec.type) {
     case 'gp':
       return new GpModel({ kernel, ard, restarts: spec.restarts ?? 3, seed, calibrate });
@@ -44,6 +50,27 @@ export function createModel(spec: ModelSpec, opts: { seed: number }): Model {
         hidden: spec.hidden,
         epochs: spec.epochs,
         learning_rate: spec.learning_rate,
+        seed,
+        calibrate,
+      });
+    case 'rf':
+      return new RandomForestModel({
+        trees: spec.trees,
+        maxDepth: spec.max_depth,
+        minSamplesLeaf: spec.min_samples_leaf,
+        maxFeatures: spec.max_features,
+        seed,
+        calibrate,
+      });
+    case 'gbm':
+      return new GbmModel({
+        members: spec.members,
+        trees: spec.trees,
+        learningRate: spec.learning_rate,
+        maxDepth: spec.max_depth,
+        minSamplesLeaf: spec.min_samples_leaf,
+        maxFeatures: spec.max_features,
+        subsample: spec.subsample,
         seed,
         calibrate,
       });
@@ -69,13 +96,25 @@ export function loadModel(saved: SavedModel): Model {
       return RidgeModel.load(saved);
     case 'mlp-ensemble':
       return MlpEnsembleModel.load(saved);
+    case 'rf':
+      return RandomForestModel.load(saved);
+    case 'gbm':
+      return GbmModel.load(saved);
+    case 'stack':
+      return StackModel.load(saved, loadModel);
     case 'auto': {
-      const st = saved.state as { chosen: string; scores: Record<string, number>; inner: SavedModel };
+      const st = saved.state as { chosen: string; scores: Record<string, number>; candidates?: AutoCandidate[]; inner: SavedModel };
+      if (!st?.inner || st.inner.type === 'auto') throw new MiError('saved auto model: invalid inner model', { code: 'bad-saved-model' });
       const inner = loadModel(st.inner);
-      const factory: ModelFactory = (type, s) => createModel({ type: type as ModelSpec['type'] }, { seed: s });
-      return AutoModel.fromInner(inner, st.scores, factory, 0);
+      const factory: ModelFactory = (type, s, o) => createModel({ ...o, type: type as ModelSpec['type'] }, { seed: s });
+      return AutoModel.fromInner(inner, st.scores, factory, 0, Array.isArray(st.candidates) ? st.candidates : []);
     }
     default:
       throw new MiError(`saved model: unknown type "${saved.type}"`, { code: 'bad-saved-model' });
   }
+}
+
+/** The spec's keys without undefined values (so they do not erase `auto`'s candidate defaults when spread). */
+function definedKeys(spec: ModelSpec): Partial<ModelSpec> {
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as Partial<ModelSpec>;
 }

@@ -26,6 +26,11 @@ export interface FitOptions {
   onProgress?: (p: FitProgress) => void;
   /** Cooperative cancellation: checked between iterations/epochs. */
   signal?: AbortSignal;
+  /**
+   * Optional group id per row (same composition / molecule / `evaluation.cv.group` value): models that split or
+   * resample rows internally (inner CV of `auto`, bootstrap of `rf`/`gbm`) keep a group together.
+   */
+  groups?: ArrayLike<number>;
 }
 
 export interface ModelSummary {
@@ -38,6 +43,26 @@ export interface ModelSummary {
   objective?: number;
   /** `auto` only: the model type it picked (also `type`). */
   chosen?: string;
+  /** `auto` only: every candidate tried, with its inner-CV score (RMSE in standardised units, lower is better). */
+  candidates?: AutoCandidate[];
+}
+
+/** One candidate of `auto` (manifest `model.candidates`). */
+export interface AutoCandidate {
+  type: string;
+  /** Inner-CV RMSE averaged over targets, in units of each target's standard deviation (lower is better). */
+  score: number;
+  /** Inner-CV MAE of the first target, in its units. */
+  mae?: number;
+  /** Inner-CV coverage of the 90% interval (first target; before the final model's calibration). */
+  coverage90?: number;
+  /** Seconds spent on this candidate's inner CV. */
+  seconds?: number;
+  /** Stacked ensemble: its members and non-negative weights (sum 1). */
+  members?: string[];
+  weights?: number[];
+  /** True for the candidate that was refitted on all rows. */
+  chosen?: boolean;
 }
 
 /** A saved model: JSON-serialisable state plus a type tag; `loadModel` in models/index.ts restores it. */

@@ -27,6 +27,7 @@ import { cvSettings } from '../spec/cv';
 import { ownSet } from '../own';
 import type { PathPolicy } from '../spec/pathPolicy';
 import { hasPool, noPool, skipCv } from './skip';
+import { cvGroups } from './groups';
 
 export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
@@ -133,17 +134,20 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
 
     // ---- cross-validation (skipped for `cv: none` or `--no-cv`)
     const cvSpec = opts.cv === false ? undefined : cvSettings(spec);
+    const grouped = await cvGroups(spec, table, set, (level, msg) => s.log(level, msg));
     if (!cvSpec) skipCv(s, opts.cv === false ? '--no-cv' : 'evaluation.cv: none');
     else {
     const folds = Math.max(2, Math.min(cvSpec.folds, set.X.rows));
     const repeats = cvSpec.repeats;
     manifest.evaluation = { cv: { ...cvSpec, folds } };
     if (folds !== cvSpec.folds) s.log('warn', `[cv] only ${set.X.rows} rows: using ${folds} folds instead of ${cvSpec.folds}`);
+    if (grouped && grouped.count < folds) s.log('warn', `[cv] only ${grouped.count} groups: using ${Math.max(2, grouped.count)} folds`);
     s.beginPhase('cv', `${folds}-fold cross-validation x ${repeats} repeat(s) of ${spec.model.type}`);
     const cv = await crossValidate(() => createModel(spec.model, { seed }), set.X, set.Y, {
       folds,
       repeats,
       seed,
+      ...(grouped ? { groups: grouped.groups } : {}),
       signal: opts.signal,
       onProgress: (p: unknown) => onCvProgress(p, folds * repeats, s),
     });
@@ -164,6 +168,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     await model.fit(set.X, set.Y, {
       seed,
       signal: opts.signal,
+      ...(grouped ? { groups: grouped.groups } : {}),
       onProgress: (p: FitProgress) => {
         s.addCurve(p.phase || 'fit', p.iteration, p.value);
         if (p.fraction !== undefined) s.progress('fit', p.fraction, `${p.phase || 'fit'} ${p.iteration}: ${fmt(p.value)}`);
@@ -178,7 +183,10 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
         ? { featureRelevance: summary.featureRelevance.map((r, j) => ({ feature: set.featureNames[j] ?? `f${j}`, relevance: r })) }
         : {}),
       ...(summary.objective !== undefined ? { objective: summary.objective } : {}),
+      ...(summary.chosen !== undefined ? { chosen: summary.chosen } : {}),
+      ...(summary.candidates ? { candidates: summary.candidates } : {}),
     };
+    if (grouped) manifest.model.cvGroups = { by: grouped.by, groups: grouped.count };
     manifest.backend = /mlp/.test(spec.model.type) || /mlp/.test(manifest.model.type) ? await getTfBackend() : 'js';
     await saveModel(join(s.tmpDir, 'model'), model, spec, set, pipeline);
     manifest.files.model = 'model/';

@@ -2,6 +2,8 @@
  * The run record: `run.mirun.json`. Every view (run editor, report) and later feature reads this.
  * Field names are a contract; extend, never rename.
  */
+import type { AutoCandidate } from '../models/types';
+
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 
 export interface TargetMetrics {
@@ -65,6 +67,12 @@ export interface RunManifest {
     featureRelevance?: { feature: string; relevance: number }[];
     /** Negative log marginal likelihood or final loss of the final fit. */
     objective?: number;
+    /** `auto`: the model it refitted on all rows (a type, or `stack`). */
+    chosen?: string;
+    /** `auto`: every candidate with its inner-CV score (see AutoCandidate in models/types.ts). */
+    candidates?: AutoCandidate[];
+    /** Grouped cross-validation: how rows were grouped (`composition` or `column <name>`) and how many groups. */
+    cvGroups?: { by: string; groups: number };
   };
   features: { count: number; names: string[]; dropped: string[] };
   targets: { column: string; goal: unknown; unit?: string }[];

@@ -87,6 +87,12 @@ export class SemanticChecker {
       }
     }
     if (isObj(root.output) && isStr(root.output.dir)) this.refused(root.output.dir, ['output', 'dir'], 'output folder');
+    if (probe && isObj(root.evaluation) && isObj(root.evaluation.cv) && isStr(root.evaluation.cv.group) && !probe.header.includes(root.evaluation.cv.group)) {
+      const g = root.evaluation.cv.group;
+      const near = closest(g, probe.header);
+      this.at(['evaluation', 'cv', 'group'], 'value', 'error', 'unknown-column', `group column "${g}" is not in the dataset`,
+        near !== undefined ? `did you mean "${near}"?` : `columns: ${listSome(probe.header)}`);
+    }
     if (optimize && isObj(optimize.candidates) && isStr(optimize.candidates.path) && !this.refused(optimize.candidates.path, ['optimize', 'candidates', 'path'], 'candidates file')) {
       // An input column missing from the dataset is already reported at the column (unknown-column, with its own
       // did-you-mean); checking it again against the pool would propose renaming the pool's correct column.

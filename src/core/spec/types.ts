@@ -37,7 +37,7 @@ export interface DatasetSpec {
   targets: TargetSpec[];
 }
 
-export type ModelType = 'gp' | 'rf-gp' | 'mlp-ensemble' | 'ridge' | 'auto';
+export type ModelType = 'gp' | 'rf-gp' | 'mlp-ensemble' | 'ridge' | 'rf' | 'gbm' | 'auto';
 export type KernelType = 'rbf' | 'matern32' | 'matern52';
 
 export interface ModelSpec {
@@ -55,10 +55,29 @@ export interface ModelSpec {
   hidden?: number[];
   epochs?: number;
   learning_rate?: number;
+  /** rf / gbm (tree ensembles): trees per forest / maximum boosting stages per member. */
+  trees?: number;
+  max_depth?: number;
+  min_samples_leaf?: number;
+  /** Features tried per split: fraction in (0, 1], a count > 1, or sqrt | log2 | third | all. */
+  max_features?: number | 'sqrt' | 'log2' | 'third' | 'all';
+  /** gbm: fraction of rows per boosting stage. */
+  subsample?: number;
 }
 
 /** `cv: none` skips cross-validation (no out-of-fold metrics); see `cvSettings` in src/core/spec/cv.ts. */
-export interface EvaluationSpec { cv: { folds: number; repeats: number } | 'none' }
+export interface EvaluationSpec {
+  cv:
+    | {
+        folds: number;
+        repeats: number;
+        /** Grouped CV: a dataset column whose equal values share a fold. */
+        group?: string;
+        /** `composition`: same composition / molecule share a fold (default when they repeat); `row`: plain k-fold. */
+        by?: 'composition' | 'row';
+      }
+    | 'none';
+}
 
 export interface SpaceSpec {
   /** Continuous numeric bounds per input column. */

@@ -205,7 +205,7 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 type RawSpec = Partial<Omit<Spec, 'dataset' | 'model' | 'evaluation' | 'optimize' | 'output'>> & {
   dataset: Omit<Spec['dataset'], 'on_invalid' | 'targets'> & { on_invalid?: 'error' | 'skip'; targets: (Omit<TargetSpec, 'goal'> & { goal?: TargetSpec['goal'] })[] };
   model?: Partial<ModelSpec>;
-  evaluation?: { cv?: { folds?: number; repeats?: number } | 'none' };
+  evaluation?: { cv?: { folds?: number; repeats?: number; group?: string; by?: 'composition' | 'row' } | 'none' };
   optimize?: Partial<Spec['optimize']>;
   output?: { dir?: string };
 };
@@ -233,6 +233,8 @@ export function applyDefaults(raw: RawSpec, specPath: string): Spec {
       cv: raw.evaluation?.cv === 'none' ? 'none' : {
         folds: raw.evaluation?.cv?.folds ?? SPEC_DEFAULTS.evaluation.cv.folds,
         repeats: raw.evaluation?.cv?.repeats ?? SPEC_DEFAULTS.evaluation.cv.repeats,
+        ...(raw.evaluation?.cv?.group !== undefined ? { group: raw.evaluation.cv.group } : {}),
+        ...(raw.evaluation?.cv?.by !== undefined ? { by: raw.evaluation.cv.by } : {}),
       },
     },
     output: { dir: raw.output?.dir ?? SPEC_DEFAULTS.output.dir },

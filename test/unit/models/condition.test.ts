@@ -129,7 +129,9 @@ test('auto delegates conditionOn to the model it picked', async () => {
   const { X, Y } = data(40, 2, 1, 7);
   const m = createModel({ type: 'auto' }, { seed: 0 });
   await m.fit(X, Y, { seed: 0 });
-  assert.equal(typeof m.conditionOn, 'function', `picked ${m.summary().chosen}`);
+  const exact = ['gp', 'rf-gp', 'ridge'].includes(m.summary().chosen ?? '');
+  assert.equal(typeof m.conditionOn, exact ? 'function' : 'undefined', `picked ${m.summary().chosen}`);
+  if (!exact) return; // tree ensembles and stacks have no exact update (BO then refits / approximates)
   const extra = data(3, 2, 1, 8);
   const c = m.conditionOn!(extra.X, extra.Y);
   assert.equal(c.summary().chosen, m.summary().chosen);

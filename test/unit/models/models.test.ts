@@ -109,7 +109,7 @@ test('auto picks a model by inner CV and records the choice', async () => {
   const m = createModel({ type: 'auto' }, { seed: 0 });
   await m.fit(X, Y, { seed: 0 });
   const s = m.summary();
-  assert.ok(s.chosen && ['gp', 'rf-gp', 'ridge'].includes(s.chosen), `chosen ${s.chosen}`);
+  assert.ok(s.chosen && ['gp', 'rf-gp', 'ridge', 'rf', 'gbm', 'stack'].includes(s.chosen), `chosen ${s.chosen}`);
   assert.ok(typeof s.hyperparameters.inner_cv_rmse_gp === 'number');
   assert.ok(typeof s.hyperparameters.inner_cv_rmse_ridge === 'number');
   const r = loadModel(JSON.parse(JSON.stringify(m.save())));
