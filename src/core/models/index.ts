@@ -33,7 +33,8 @@ export function createModel(spec: ModelSpec, opts: { seed: number }): Model {
   const factory: ModelFactory = (type, s) => createModel({ ...spec, type: type as ModelSpec['type'] }, { seed: s });
   switch (spec.type) {
     case 'gp':
-      return new GpModel({ kernel, ard, restarts: spec.restarts ?? 3, seed, calibrate });
+      // an absent `ard` is resolved by GpModel from the number of features
+      return new GpModel({ kernel, ard: spec.ard, restarts: spec.restarts ?? 3, seed, calibrate });
     case 'rf-gp':
       return new RfGpModel({ kernel, ard, features: spec.features ?? 1000, restarts: Math.min(spec.restarts ?? 2, 3), seed, calibrate });
     case 'ridge':

@@ -189,7 +189,8 @@ export function applyDefaults(raw: RawSpec, specPath: string): Spec {
   const model: ModelSpec = { ...raw.model, type };
   if (type === 'gp' || type === 'rf-gp') {
     model.kernel ??= SPEC_DEFAULTS.model.kernel;
-    model.ard ??= SPEC_DEFAULTS.model.ard;
+    // gp: an absent `ard` is decided by the number of features (GpModel, ARD_DEFAULT_MAX_FEATURES)
+    if (type === 'rf-gp') model.ard ??= true;
   }
   const spec: Spec = {
     version: 1,
