@@ -1,5 +1,6 @@
 /** File output helpers for BO: RFC 4180 CSV cells and atomic writes (temp file + rename). */
 import { promises as fsp } from 'node:fs';
+import { spreadsheetSafe } from '../data/csvSafe';
 
 let counter = 0;
 
@@ -14,7 +15,8 @@ export { writeFileAtomic as writeAtomic } from '../run/files';
 export function csvCell(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  return /[",\r\n]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  const c = spreadsheetSafe(v);
+  return /[",\r\n]|^\s|\s$/.test(c) ? `"${c.replace(/"/g, '""')}"` : c;
 }
 
 export function csvRow(cells: (string | number | null | undefined)[]): string {

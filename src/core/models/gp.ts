@@ -16,7 +16,7 @@ import {
 } from '../linalg/dense';
 import { minimizeLbfgsb } from '../linalg/lbfgsb';
 import { Rng } from '../linalg/random';
-import { kernelCode, crossKernel, type KernelName, KERNELS } from './kernels';
+import { kernelCode, crossKernel, kvalGrad, type KernelName, KERNELS } from './kernels';
 import { KernelRowStream } from './kernel-rows';
 import {
   assertFiniteX,
@@ -291,6 +291,8 @@ interface GpOutput {
   norms: InvFactorNorms;
   /** Calibration scale s (predictive and latent std are multiplied by s; 1 = uncalibrated). */
   cal: number;
+  /** Isotropic kernels: normalised mean |∂μ/∂x_k| over training rows (computed on first summary()). */
+  sensitivity?: Float64Array;
 }
 
 interface GpState {
@@ -358,7 +360,7 @@ export class GpModel implements Model {
         iteration,
         value,
         fraction: Math.min(0.99, iteration / budget),
-        message: `${task}${stage}: iteration ${stageIter}, −log likelihood ${value.toFixed(1)}`,
+        message: `${task}${stage}, iteration ${stageIter}, −log likelihood ${value.toFixed(1)}`,
       });
     };
     if (this.opts.ard === undefined && !this.ard) {
@@ -718,6 +720,12 @@ export class GpModel implements Model {
     let objective = 0;
     this.outputs.forEach((o, t) => {
       const sfx = kernelSummary(hp, relevance, o, o.sn2, this.ard, t, this.outputs.length);
+      if (!this.ard && this.d > 1) {
+        // one shared lengthscale says nothing about single features: use the posterior mean's sensitivity instead
+        o.sensitivity ??= meanSensitivity(this.code, o);
+        const T = this.outputs.length;
+        for (let k = 0; k < this.d; k++) relevance[k] += (o.sensitivity[k] - 1 / this.d) / T;
+      }
       if (o.jitter > 0) hp[`jitter${sfx}`] = o.jitter;
       objective += o.nlml;
     });
@@ -769,4 +777,40 @@ function describeStage(w: GpSearchStage): string {
   const iso = w.stage.startsWith('isotropic') ? 'isotropic ' : '';
   const which = w.parallel ? `starts ${w.start}–${w.start + 1} of ${w.starts} (two threads)` : `start ${w.start} of ${w.starts}`;
   return `${iso}optimiser ${which} on ${w.rows} rows`;
+}
+
+/**
+ * Feature relevance of an isotropic GP: mean over (at most 300 evenly spaced) training rows of |∂μ/∂x_k| with x in
+ * standardised units, normalised to sum 1. ∂k(x_i, x_j)/∂x_ik = −σf²·g(r²)·(z_ik − z_jk)/ℓ with g the kernel's gradient
+ * factor (kvalGrad), so the gradient at row i is −σf²/ℓ·(z_i Σ_j w_j − Σ_j w_j z_j) with w_j = α_j g_ij: O(n·d) per row.
+ */
+function meanSensitivity(code: number, o: { n: number; Z: Float64Array; invLs: Float64Array; alpha: Float64Array }): Float64Array {
+  const { n, Z, alpha } = o;
+  const d = o.invLs.length;
+  const rows = Math.min(n, 300);
+  const acc = new Float64Array(d);
+  const kg = new Float64Array(2);
+  const wz = new Float64Array(d);
+  for (let r = 0; r < rows; r++) {
+    const i = Math.floor((r * n) / rows);
+    wz.fill(0);
+    let wsum = 0;
+    for (let j = 0; j < n; j++) {
+      let r2 = 0;
+      for (let k = 0; k < d; k++) {
+        const t = Z[i * d + k] - Z[j * d + k];
+        r2 += t * t;
+      }
+      kvalGrad(code, r2, kg);
+      const w = alpha[j] * kg[1];
+      if (w === 0) continue;
+      wsum += w;
+      for (let k = 0; k < d; k++) wz[k] += w * Z[j * d + k];
+    }
+    for (let k = 0; k < d; k++) acc[k] += Math.abs(Z[i * d + k] * wsum - wz[k]);
+  }
+  let tot = 0;
+  for (let k = 0; k < d; k++) tot += acc[k];
+  for (let k = 0; k < d; k++) acc[k] = tot > 0 ? acc[k] / tot : 1 / d;
+  return acc;
 }
