@@ -13,7 +13,7 @@ import {
   upperSplit,
   type DenseKernels,
 } from '../linalg/dense';
-import { kvalGrad } from './kernels';
+import { kvalGrad, rowSums, tanimoto, TANIMOTO } from './kernels';
 import type { Tf } from './tf';
 import { SERIAL_SPLITTER, triangularSplit, type RowSplitter } from '../parallel/split';
 
@@ -52,9 +52,16 @@ export interface ObjectiveArrays {
   R2?: Float64Array;
 }
 
-/** Rows [i0, i1) of the squared-distance cache (strict lower triangle). */
-export function objectiveR2Rows(a: { X: Float64Array; n: number; d: number; R2: Float64Array }, i0: number, i1: number): null {
-  const { X, n, d, R2 } = a;
+/**
+ * Rows [i0, i1) of the squared-distance cache (strict lower triangle); for the Tanimoto kernel (`sums` given) the
+ * cache holds the similarities themselves.
+ */
+export function objectiveR2Rows(a: { X: Float64Array; n: number; d: number; R2: Float64Array; sums?: Float64Array }, i0: number, i1: number): null {
+  const { X, n, d, R2, sums } = a;
+  if (sums) {
+    for (let i = i0; i < i1; i++) for (let j = 0; j < i; j++) R2[i * n + j] = tanimoto(X, i * d, X, j * d, d, sums[i], sums[j]);
+    return null;
+  }
   for (let i = i0; i < i1; i++) {
     const xi = i * d;
     for (let j = 0; j < i; j++) {
@@ -74,6 +81,19 @@ export function objectiveR2Rows(a: { X: Float64Array; n: number; d: number; R2: 
 export function objectiveBuildRows(a: ObjectiveArrays, i0: number, i1: number): null {
   const { n, d, X, K, G, code, inv2, sf2, sn2, R2 } = a;
   const kg = new Float64Array(2);
+  if (R2 && code === TANIMOTO) {
+    // K = σf²·T + σn²·I: no lengthscale, so no gradient factor
+    for (let i = i0; i < i1; i++) {
+      for (let j = 0; j < i; j++) {
+        const v = sf2 * R2[i * n + j];
+        K[i * n + j] = v;
+        K[j * n + i] = v;
+        G[i * n + j] = 0;
+      }
+      K[i * n + i] = sf2 + sn2;
+    }
+    return null;
+  }
   if (R2) {
     const c = inv2[0];
     for (let i = i0; i < i1; i++) {
@@ -185,9 +205,10 @@ export class GpObjective {
     this.K = this.splitter.alloc(n * n);
     this.G = this.splitter.alloc(n * n);
     this.Xs = this.splitter.share(X);
-    if (!ard && d > 1) {
+    if (code === TANIMOTO || (!ard && d > 1)) {
       this.R2 = this.splitter.alloc(n * n);
-      this.splitter.split('objR2Rows', objectiveR2Rows, { X: this.Xs, n, d, R2: this.R2 }, triangularSplit(n), n);
+      const sums = code === TANIMOTO ? this.splitter.share(rowSums(X, n, d)) : undefined;
+      this.splitter.split('objR2Rows', objectiveR2Rows, { X: this.Xs, n, d, R2: this.R2, ...(sums ? { sums } : {}) }, triangularSplit(n), n);
     }
   }
 

@@ -16,7 +16,7 @@ import {
 } from '../linalg/dense';
 import { minimizeLbfgsb } from '../linalg/lbfgsb';
 import { Rng } from '../linalg/random';
-import { kernelCode, crossKernel, kvalGrad, type KernelName, KERNELS } from './kernels';
+import { gpKernelCode, crossKernel, kvalGrad, GP_KERNELS, TANIMOTO, type GpKernelName } from './kernels';
 import { KernelRowStream } from './kernel-rows';
 import {
   assertFiniteX,
@@ -43,7 +43,7 @@ export { GpObjective, GP_BOUNDS };
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
 
 export interface GpOptions {
-  kernel?: KernelName;
+  kernel?: GpKernelName;
   ard?: boolean;
   /** Optimiser starts (default 3): the first from a fixed sensible point, the rest random (seeded). */
   restarts?: number;
@@ -296,7 +296,7 @@ interface GpOutput {
 }
 
 interface GpState {
-  kernel: KernelName;
+  kernel: GpKernelName;
   ard: boolean;
   restarts: number;
   seed: number;
@@ -308,7 +308,7 @@ interface GpState {
 
 export class GpModel implements Model {
   readonly type = 'gp';
-  private readonly kernel: KernelName;
+  private readonly kernel: GpKernelName;
   private readonly code: number;
   /** Resolved in fit() when the options leave it open (by the number of features). */
   private ard: boolean;
@@ -325,7 +325,7 @@ export class GpModel implements Model {
   constructor(opts: GpOptions = {}) {
     this.opts = opts;
     this.kernel = opts.kernel ?? 'matern52';
-    this.code = kernelCode(this.kernel);
+    this.code = gpKernelCode(this.kernel);
     this.ard = opts.ard ?? true;
     this.restarts = Math.max(1, Math.floor(opts.restarts ?? 3));
     this.seed = opts.seed ?? 0;
@@ -334,11 +334,13 @@ export class GpModel implements Model {
   async fit(X: Matrix, Y: Matrix, fitOpts: FitOptions): Promise<void> {
     checkShapes(X, Y);
     const seed = fitOpts.seed ?? this.seed;
-    this.xs = fitStandardizer(X);
+    if (this.code === TANIMOTO) assertNonNegative(X);
+    // Tanimoto works on the raw counts (standardising would make them negative and change the similarity)
+    this.xs = this.code === TANIMOTO ? identityStandardizer(X.cols) : fitStandardizer(X);
     const Xs = standardize(X, this.xs);
     this.Xs = Xs.data;
     this.d = X.cols;
-    this.ard = this.opts.ard ?? X.cols <= ARD_DEFAULT_MAX_FEATURES;
+    this.ard = this.code !== TANIMOTO && (this.opts.ard ?? X.cols <= ARD_DEFAULT_MAX_FEATURES);
     this.outputs = [];
     let iteration = 0;
     let stageIter = 0;
@@ -363,7 +365,7 @@ export class GpModel implements Model {
         message: `${task}${stage}, iteration ${stageIter}, −log likelihood ${value.toFixed(1)}`,
       });
     };
-    if (this.opts.ard === undefined && !this.ard) {
+    if (this.opts.ard === undefined && !this.ard && this.code !== TANIMOTO) {
       fitOpts.onProgress?.({
         phase: 'note',
         iteration: 0,
@@ -514,7 +516,8 @@ export class GpModel implements Model {
     const n = rows.length;
     const D = this.ard ? d : 1;
     const invLs = new Float64Array(d);
-    for (let k = 0; k < d; k++) invLs[k] = Math.exp(-theta[this.ard ? k : 0]);
+    // Tanimoto has no lengthscale: its (ignored) log-lengthscale stays at the prior mean; Z = the raw counts
+    for (let k = 0; k < d; k++) invLs[k] = this.code === TANIMOTO ? 1 : Math.exp(-theta[this.ard ? k : 0]);
     const sf2 = Math.exp(theta[D]);
     const sn2 = Math.exp(theta[D + 1]);
     const Z = new Float64Array(n * d);
@@ -720,7 +723,8 @@ export class GpModel implements Model {
     let objective = 0;
     this.outputs.forEach((o, t) => {
       const sfx = kernelSummary(hp, relevance, o, o.sn2, this.ard, t, this.outputs.length);
-      if (!this.ard && this.d > 1) {
+      if (this.code === TANIMOTO) delete hp[`lengthscales${sfx}`];
+      else if (!this.ard && this.d > 1) {
         // one shared lengthscale says nothing about single features: use the posterior mean's sensitivity instead
         o.sensitivity ??= meanSensitivity(this.code, o);
         const T = this.outputs.length;
@@ -757,7 +761,7 @@ export class GpModel implements Model {
 
   static load(saved: SavedModel, opts: GpOptions = {}): GpModel {
     const s = saved.state as GpState;
-    if (!KERNELS.includes(s.kernel))
+    if (!GP_KERNELS.includes(s.kernel))
       throw new MiError(`saved gp: unknown kernel ${s.kernel}`, { code: 'bad-saved-model' });
     const m = new GpModel({ ...opts, kernel: s.kernel, ard: s.ard, restarts: s.restarts, seed: s.seed });
     m.xs = { mean: f64(s.xs.mean), std: f64(s.xs.std) };
@@ -813,4 +817,19 @@ function meanSensitivity(code: number, o: { n: number; Z: Float64Array; invLs: F
   for (let k = 0; k < d; k++) tot += acc[k];
   for (let k = 0; k < d; k++) acc[k] = tot > 0 ? acc[k] / tot : 1 / d;
   return acc;
+}
+
+function identityStandardizer(d: number): Standardizer {
+  return { mean: new Float64Array(d), std: new Float64Array(d).fill(1) };
+}
+
+/** The Tanimoto kernel is defined for non-negative features (fingerprint counts) only. */
+function assertNonNegative(X: Matrix): void {
+  for (let i = 0; i < X.rows; i++)
+    for (let k = 0; k < X.cols; k++)
+      if (X.data[i * X.cols + k] < 0)
+        throw new MiError(`kernel tanimoto needs non-negative features, but feature ${k + 1} of row ${i + 1} is ${X.data[i * X.cols + k]}`, {
+          code: 'tanimoto-negative',
+          hint: 'use tanimoto with count fingerprints (descriptors: [morgan]) only, or another kernel (matern52)',
+        });
 }

@@ -38,7 +38,7 @@ export interface DatasetSpec {
 }
 
 export type ModelType = 'gp' | 'rf-gp' | 'mlp-ensemble' | 'ridge' | 'auto';
-export type KernelType = 'rbf' | 'matern32' | 'matern52';
+export type KernelType = 'rbf' | 'matern32' | 'matern52' | 'tanimoto';
 
 export interface ModelSpec {
   type: ModelType;
