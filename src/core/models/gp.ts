@@ -182,7 +182,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       return signal?.aborted === true;
     };
     const nStarts = starts.length;
-    const stageName = a.ard ? 'start' : 'isotropic start';
+    const stageName = a.ard || a.code === TANIMOTO ? 'start' : 'isotropic start';
     const results: (GpStartResult | null)[] = new Array(nStarts).fill(null);
     for (let r = 0; r < nStarts; ) {
       checkAbort(signal);

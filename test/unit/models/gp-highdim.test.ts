@@ -89,3 +89,24 @@ test('absent ard: ARD up to the feature-count limit, one shared lengthscale abov
   await few.fit(small.X, small.Y, { seed: 1 });
   assert.equal((few.summary().hyperparameters.lengthscales as number[]).length, 5);
 });
+
+test('spec defaults: a gp on Morgan fingerprints alone gets kernel tanimoto; other inputs or an explicit kernel keep theirs', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { validateSpecText } = await import('../../../src/core/spec');
+  const dir = mkdtempSync(join(tmpdir(), 'gp-kernel-default-'));
+  writeFileSync(join(dir, 'd.csv'), 'smiles,t,y\nCCO,300,1\nCCC,310,2\nCCN,320,3\n');
+  const spec = (inputs: string, model: string): string =>
+    `version: 1\nname: k\ndataset:\n  path: d.csv\n  inputs:\n${inputs}\n  targets:\n    - column: y\n${model}`;
+  const fp = '    - column: smiles\n      kind: smiles\n      descriptors: [morgan]';
+  const kernelOf = async (text: string): Promise<string | undefined> => {
+    const r = await validateSpecText(text, join(dir, 'k.mi.yaml'));
+    assert.ok(r.spec, JSON.stringify(r.diagnostics));
+    return r.spec.model.kernel;
+  };
+  assert.equal(await kernelOf(spec(fp, '')), 'tanimoto');
+  assert.equal(await kernelOf(spec(fp, 'model: {type: gp, kernel: matern52}')), 'matern52');
+  assert.equal(await kernelOf(spec(`${fp}\n    - column: t\n      kind: numeric`, '')), 'matern52');
+  assert.equal(await kernelOf(spec(fp, 'model: {type: rf-gp}')), 'matern52');
+});
