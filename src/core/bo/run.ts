@@ -19,7 +19,8 @@ import { optimizeContinuous } from './continuous';
 import { proxyKernel } from './fantasy';
 import { AtomicCsvWriter, csvRow, num, writeAtomic } from './io';
 import { buildLandscape } from './landscape';
-import { outsideDomain } from './domain';
+import { domainVerdicts } from './domain';
+import { eiTooSmallToRank, fallbackNote } from './fallback';
 import { acquisitionOf, makeSetup } from './objectives';
 import { scorePool } from './score';
 import { buildSpace, type ContinuousSpace } from './space';
@@ -121,7 +122,8 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
     if (sampler) ctx.log(`Thompson sampling with ${q} random-feature posterior draw(s) over the whole pool`);
     const issues = new PoolIssues();
     const drawBest: { rec: number; value: number; x: number[] }[][] = Array.from({ length: q }, () => []);
-    const scored = await scorePool(
+    ctx.progress?.(0.02, `scoring ${sel.score.length} candidates (${setup.kind})`);
+    const score = () => scorePool(
       model,
       setup,
       sel.score.length,
@@ -138,7 +140,10 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
       {
         keepTop,
         signal: ctx.signal,
-        onProgress: (done, total) => total > 50000 && done % 200000 < 8192 && ctx.log(`scored ${done}/${total}`),
+        onProgress: (done, total) => {
+          ctx.progress?.(0.02 + (0.6 * done) / Math.max(1, total), `scoring candidates (${setup.kind}): ${done} of ${total}`);
+          if (total > 50000 && done % 200000 < 8192) ctx.log(`scored ${done}/${total}`);
+        },
         tsDraw: sampler
           ? {
               output: 0,
@@ -150,8 +155,18 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
           : undefined,
       },
     );
+    let scored = await score();
+    if (setup.kind === 'ei' && !sampler) {
+      const check = eiTooSmallToRank(scored.acq, scored.count, q);
+      if (check.fallback) {
+        ctx.log(fallbackNote(check.rankable, scored.count));
+        setup.kind = 'logei';
+        scored = await score();
+      }
+    }
     candidatesScored = scored.count;
     issues.report(basename(poolPath), ctx.log);
+    ctx.progress?.(0.65, `choosing a batch of ${q} from the best ${Math.min(scored.count, keepTop)} candidates (${strategy})`);
     const inIdx = inputs.map((c) => pool.header.indexOf(c));
     for (let i = 0; i < scored.count; i++) {
       const r = scored.index[i];
@@ -243,8 +258,20 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
       const acq = pts.map((_, i) => (f.ok[i] ? acquisitionOf(setup, pred.mean.subarray(i * T, (i + 1) * T), pred.latentVariance.subarray(i * T, (i + 1) * T)) : -Infinity));
       return { X: f.X, ok: f.ok, acq, pred };
     };
-    const res = await optimizeContinuous(space, async (pts) => (await evalPoints(pts)).acq, { seed: spec.seed, starts: Math.max(8, 2 * q), signal: ctx.signal });
-    const ev = await evalPoints(res.points);
+    ctx.progress?.(0.05, `searching the design space (${setup.kind}, ${Math.max(8, 2 * q)} local searches)`);
+    const search = () => optimizeContinuous(space, async (pts) => (await evalPoints(pts)).acq, { seed: spec.seed, starts: Math.max(8, 2 * q), signal: ctx.signal });
+    let res = await search();
+    let ev = await evalPoints(res.points);
+    if (setup.kind === 'ei') {
+      const check = eiTooSmallToRank(ev.acq, ev.acq.length, q);
+      if (check.fallback) {
+        ctx.log(fallbackNote(check.rankable, ev.acq.length));
+        setup.kind = 'logei';
+        res = await search();
+        ev = await evalPoints(res.points);
+      }
+    }
+    ctx.progress?.(0.65, `choosing a batch of ${q} (${strategy})`);
     candidatesScored = res.points.length;
     for (let i = 0; i < res.points.length; i++) {
       if (!ev.ok[i]) continue;
@@ -277,11 +304,24 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
   }
   await acqWriter.close();
 
-  // suggestions.csv
-  const lines = [['rank', 'id', ...inputs, ...targetNames.flatMap((t) => [`${t}_mean`, `${t}_std`]), 'acquisition']];
+  // suggestions.csv (with the applicability-domain verdict of each suggestion)
+  const verdicts = domainVerdicts({
+    trainX: train.X,
+    featureNames: train.featureNames,
+    trainY: train.Y,
+    targetNames,
+    units: spec.dataset.targets.map((t) => t.unit),
+    points: suggestions.map((s) => s.features),
+    means: suggestions.map((s) => s.mean),
+    stds: suggestions.map((s) => s.std),
+  });
+  const lines = [['rank', 'id', ...inputs, ...targetNames.flatMap((t) => [`${t}_mean`, `${t}_std`]), 'acquisition', 'in_domain', 'domain_reason']];
   let csv = csvRow(lines[0]);
-  for (const s of suggestions) csv += csvRow([s.rank, s.id, ...s.raw, ...s.mean.flatMap((m, t) => [num(m, 8), num(s.std[t], 8)]), num(s.acquisition, 10)]);
+  suggestions.forEach((s, i) => {
+    csv += csvRow([s.rank, s.id, ...s.raw, ...s.mean.flatMap((m, t) => [num(m, 8), num(s.std[t], 8)]), num(s.acquisition, 10), String(verdicts[i].inDomain), verdicts[i].reason]);
+  });
   await writeAtomic(join(ctx.runDir, 'suggestions.csv'), csv);
+  ctx.progress?.(0.8, 'drawing the acquisition landscape');
 
   // landscape.json
   const obj = setup.objectives[0].output;
@@ -305,13 +345,13 @@ export async function runOptimize(ctx: OptimizeContext): Promise<OptimizeResult>
     suggestions: suggestions.map((s) => ({ rank: s.rank, id: s.id, inputs: Object.fromEntries(inputs.map((c, j) => [c, s.raw[j]])) })),
   });
   ctx.log(`${suggestions.length} suggestion(s): ${suggestions.map((s) => s.id).join(', ')}`);
-  const far = outsideDomain(train.X, suggestions.map((s) => s.features));
-  const farIds = suggestions.filter((_, i) => far[i]).map((s) => s.id);
-  if (farIds.length) {
+  const outIdx = suggestions.map((_, i) => i).filter((i) => !verdicts[i].inDomain);
+  if (outIdx.length) {
     ctx.log(
-      `warning: ${farIds.length} of ${suggestions.length} suggestion(s) (${farIds.join(', ')}) lie far outside the measured data ` +
-        '(nearest measured row more than twice the usual spacing): their predictions fall back to the model prior, so treat them as exploration',
+      `warning: ${outIdx.length} of ${suggestions.length} suggestion(s) lie outside the measured data (in_domain = false in suggestions.csv): ` +
+        'their predictions fall back to the model prior or extrapolate, so treat them as exploration',
     );
+    for (const i of outIdx) ctx.log(`  ${suggestions[i].id}: ${verdicts[i].reason}`);
   }
   await fsp.access(join(ctx.runDir, 'suggestions.csv'));
   return {

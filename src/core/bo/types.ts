@@ -29,6 +29,8 @@ export interface OptimizeContext {
   table: Table;
   pipeline: PipelineLike;
   log(msg: string): void;
+  /** Progress within the optimise phase (0..1) in words, e.g. "scoring candidates: 8192 of 300000". */
+  progress?(within: number, msg: string): void;
   signal?: AbortSignal;
 }
 

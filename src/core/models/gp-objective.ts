@@ -13,7 +13,7 @@ import {
   upperSplit,
   type DenseKernels,
 } from '../linalg/dense';
-import { kvalGrad } from './kernels';
+import { kvalGrad, rowSums, tanimoto, TANIMOTO } from './kernels';
 import type { Tf } from './tf';
 import { SERIAL_SPLITTER, triangularSplit, type RowSplitter } from '../parallel/split';
 
@@ -44,12 +44,70 @@ export interface ObjectiveArrays {
   inv2: Float64Array;
   sf2: number;
   sn2: number;
+  /**
+   * Isotropic kernels only: cached squared distances ‖x_i − x_j‖² (strict lower triangle, row-major n x n), so an
+   * evaluation costs O(n²) for the kernel and gradient sums instead of O(n²d) — at d = 100–2,000 descriptors the
+   * distance sums were most of the time.
+   */
+  R2?: Float64Array;
+}
+
+/**
+ * Rows [i0, i1) of the squared-distance cache (strict lower triangle); for the Tanimoto kernel (`sums` given) the
+ * cache holds the similarities themselves.
+ */
+export function objectiveR2Rows(a: { X: Float64Array; n: number; d: number; R2: Float64Array; sums?: Float64Array }, i0: number, i1: number): null {
+  const { X, n, d, R2, sums } = a;
+  if (sums) {
+    for (let i = i0; i < i1; i++) for (let j = 0; j < i; j++) R2[i * n + j] = tanimoto(X, i * d, X, j * d, d, sums[i], sums[j]);
+    return null;
+  }
+  for (let i = i0; i < i1; i++) {
+    const xi = i * d;
+    for (let j = 0; j < i; j++) {
+      const xj = j * d;
+      let r2 = 0;
+      for (let k = 0; k < d; k++) {
+        const t = X[xi + k] - X[xj + k];
+        r2 += t * t;
+      }
+      R2[i * n + j] = r2;
+    }
+  }
+  return null;
 }
 
 /** Rows [i0, i1) of K (and the mirrored upper entries, each written only by the owner of its larger index) and G. */
 export function objectiveBuildRows(a: ObjectiveArrays, i0: number, i1: number): null {
-  const { n, d, X, K, G, code, inv2, sf2, sn2 } = a;
+  const { n, d, X, K, G, code, inv2, sf2, sn2, R2 } = a;
   const kg = new Float64Array(2);
+  if (R2 && code === TANIMOTO) {
+    // K = σf²·T + σn²·I: no lengthscale, so no gradient factor
+    for (let i = i0; i < i1; i++) {
+      for (let j = 0; j < i; j++) {
+        const v = sf2 * R2[i * n + j];
+        K[i * n + j] = v;
+        K[j * n + i] = v;
+        G[i * n + j] = 0;
+      }
+      K[i * n + i] = sf2 + sn2;
+    }
+    return null;
+  }
+  if (R2) {
+    const c = inv2[0];
+    for (let i = i0; i < i1; i++) {
+      for (let j = 0; j < i; j++) {
+        kvalGrad(code, R2[i * n + j] * c, kg);
+        const v = sf2 * kg[0];
+        K[i * n + j] = v;
+        K[j * n + i] = v;
+        G[i * n + j] = kg[1];
+      }
+      K[i * n + i] = sf2 + sn2;
+    }
+    return null;
+  }
   for (let i = i0; i < i1; i++) {
     const xi = i * d;
     for (let j = 0; j < i; j++) {
@@ -79,7 +137,7 @@ export function objectiveGradRows(
   i0: number,
   i1: number,
 ): Float64Array {
-  const { n, d, X, K, G, Kinv, alpha, inv2, sf2, ard } = a;
+  const { n, d, X, K, G, Kinv, alpha, inv2, sf2, ard, R2 } = a;
   const D = ard ? d : 1;
   const out = new Float64Array(D + 2);
   let gsf = 0;
@@ -98,6 +156,8 @@ export function objectiveGradRows(
           const t = X[xi + k] - X[xj + k];
           out[k] += c * t * t * inv2[k];
         }
+      } else if (R2) {
+        out[0] += c * R2[i * n + j] * inv2[0];
       } else {
         let r2 = 0;
         for (let k = 0; k < d; k++) {
@@ -120,6 +180,7 @@ export class GpObjective {
   private readonly K: Float64Array;
   private readonly G: Float64Array;
   private readonly Xs: Float64Array;
+  private readonly R2: Float64Array | undefined;
   /** Cholesky and L⁻¹ (the GP swaps in the two-thread versions for large n; the values are identical). */
   readonly kernels: DenseKernels;
   readonly splitter: RowSplitter;
@@ -144,6 +205,11 @@ export class GpObjective {
     this.K = this.splitter.alloc(n * n);
     this.G = this.splitter.alloc(n * n);
     this.Xs = this.splitter.share(X);
+    if (code === TANIMOTO || (!ard && d > 1)) {
+      this.R2 = this.splitter.alloc(n * n);
+      const sums = code === TANIMOTO ? this.splitter.share(rowSums(X, n, d)) : undefined;
+      this.splitter.split('objR2Rows', objectiveR2Rows, { X: this.Xs, n, d, R2: this.R2, ...(sums ? { sums } : {}) }, triangularSplit(n), n);
+    }
   }
 
   get dim(): number {
@@ -157,7 +223,7 @@ export class GpObjective {
     for (let k = 0; k < d; k++) inv2[k] = Math.exp(-2 * theta[this.ard ? k : 0]);
     const sf2 = Math.exp(theta[this.D]);
     const sn2 = Math.exp(theta[this.D + 1]);
-    const arrays: ObjectiveArrays = { X: this.Xs, n, d, code: this.code, ard: this.ard, K, G, inv2, sf2, sn2 };
+    const arrays: ObjectiveArrays = { X: this.Xs, n, d, code: this.code, ard: this.ard, K, G, inv2, sf2, sn2, ...(this.R2 ? { R2: this.R2 } : {}) };
     const s = triangularSplit(n);
     splitter.split('objBuildRows', objectiveBuildRows, arrays, s, n);
     const ch = choleskyJitter(K, n, this.kernels);

@@ -16,7 +16,7 @@ import {
 } from '../linalg/dense';
 import { minimizeLbfgsb } from '../linalg/lbfgsb';
 import { Rng } from '../linalg/random';
-import { kernelCode, crossKernel, type KernelName, KERNELS } from './kernels';
+import { gpKernelCode, crossKernel, kvalGrad, GP_KERNELS, TANIMOTO, type GpKernelName } from './kernels';
 import { KernelRowStream } from './kernel-rows';
 import {
   assertFiniteX,
@@ -43,7 +43,7 @@ export { GpObjective, GP_BOUNDS };
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
 
 export interface GpOptions {
-  kernel?: KernelName;
+  kernel?: GpKernelName;
   ard?: boolean;
   /** Optimiser starts (default 3): the first from a fixed sensible point, the rest random (seeded). */
   restarts?: number;
@@ -86,8 +86,33 @@ export const POLISH_MAX_ROWS = 1000;
 /** Float32 pool variances below this fraction of σf² are recomputed exactly in float64. */
 const RECHECK = 1e-4;
 
+/**
+ * Without an explicit `ard`, a GP fits one lengthscale per feature only up to this many features; above it one shared
+ * lengthscale (isotropic). On 200 rows × 135 Magpie descriptors ARD was both slower (≈ 10×) and less accurate out of
+ * fold (MAE 0.71 vs 0.65 eV) than isotropic — see docs/models.md "High dimension".
+ */
+export const ARD_DEFAULT_MAX_FEATURES = 32;
+
+/** An explicit `ard: true` above ARD_DEFAULT_MAX_FEATURES starts from the isotropic optimum, with one ARD start when n·d exceeds this. */
+export const ARD_ONE_START_SIZE = 20000;
+
+/** Where an optimiser iteration happened, for progress messages. */
+export interface GpSearchStage {
+  /** e.g. "isotropic start", "start", "polish on all rows". */
+  stage: string;
+  /** 1-based start number and the number of starts (starts that run in parallel report the first of the pair). */
+  start: number;
+  starts: number;
+  parallel?: boolean;
+  rows: number;
+}
+
 export interface GpHyperSearch extends GpProblem {
   restarts: number;
+  /** Explicit starting points (log-hyperparameters); the default is the fixed sensible start plus random ones. */
+  starts?: Float64Array[];
+  /** Called when a stage of the search begins (for progress messages). */
+  where?: (w: GpSearchStage) => void;
   seed: number;
   maxIter?: number;
   subsetSize?: number;
@@ -125,8 +150,9 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
     const obj = new GpObjective(objX, objN, d, objY, a.code, a.ard, null, a.prior ?? true);
     const { lower, upper } = obj.bounds();
     const D = obj.D;
-    const starts: Float64Array[] = [];
-    for (let r = 0; r < a.restarts; r++) {
+    // explicit starts first, then the fixed sensible start and random ones up to `restarts`
+    const starts: Float64Array[] = (a.starts ?? []).map((x) => Float64Array.from(x));
+    for (let r = 0; starts.length < a.restarts; r++) {
       const x0 = new Float64Array(obj.dim);
       const base = Math.log(Math.sqrt(d));
       for (let k = 0; k < D; k++) x0[k] = r === 0 ? base : base + (rng.uniform() * 2 - 1) * 1.5;
@@ -155,10 +181,13 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       if (signal?.aborted && abort) Atomics.store(abort, 0, 1);
       return signal?.aborted === true;
     };
-    const results: (GpStartResult | null)[] = new Array(a.restarts).fill(null);
-    for (let r = 0; r < a.restarts; ) {
+    const nStarts = starts.length;
+    const stageName = a.ard || a.code === TANIMOTO ? 'start' : 'isotropic start';
+    const results: (GpStartResult | null)[] = new Array(nStarts).fill(null);
+    for (let r = 0; r < nStarts; ) {
       checkAbort(signal);
-      if (helper && r + 1 < a.restarts) {
+      if (helper && r + 1 < nStarts) {
+        a.where?.({ stage: stageName, start: r + 1, starts: nStarts, parallel: true, rows: objN });
         // two starts at once, one per thread
         helper.post('gpStart', startArgs(starts[r + 1]));
         try {
@@ -169,6 +198,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
         r += 2;
       } else {
         // a lone start: both threads share each evaluation instead
+        a.where?.({ stage: stageName, start: r + 1, starts: nStarts, rows: objN });
         results[r] = gpStart(startArgs(starts[r]), onIteration, PARALLEL_OBJECTIVE);
         r += 1;
       }
@@ -181,6 +211,7 @@ export async function optimiseGpHyperparameters(a: GpHyperSearch): Promise<{ x: 
       throw new MiError('GP hyperparameter optimisation failed', { code: 'gp-optimise-failed' });
     }
     if (objN < n && n <= (a.polishMaxRows ?? POLISH_MAX_ROWS) && (a.polishIter ?? 8) > 0) {
+      a.where?.({ stage: 'polish on all rows', start: 1, starts: 1, rows: n });
       const full = new GpObjective(X, n, d, y, a.code, a.ard, fastTf(n), a.prior ?? true, PARALLEL_OBJECTIVE);
       const polish = minimizeLbfgsb((x, g) => full.evaluate(x, g), best.x, {
         lower,
@@ -260,10 +291,12 @@ interface GpOutput {
   norms: InvFactorNorms;
   /** Calibration scale s (predictive and latent std are multiplied by s; 1 = uncalibrated). */
   cal: number;
+  /** Isotropic kernels: normalised mean |∂μ/∂x_k| over training rows (computed on first summary()). */
+  sensitivity?: Float64Array;
 }
 
 interface GpState {
-  kernel: KernelName;
+  kernel: GpKernelName;
   ard: boolean;
   restarts: number;
   seed: number;
@@ -275,9 +308,10 @@ interface GpState {
 
 export class GpModel implements Model {
   readonly type = 'gp';
-  private readonly kernel: KernelName;
+  private readonly kernel: GpKernelName;
   private readonly code: number;
-  private readonly ard: boolean;
+  /** Resolved in fit() when the options leave it open (by the number of features). */
+  private ard: boolean;
   private readonly restarts: number;
   private readonly seed: number;
   private readonly opts: GpOptions;
@@ -291,7 +325,7 @@ export class GpModel implements Model {
   constructor(opts: GpOptions = {}) {
     this.opts = opts;
     this.kernel = opts.kernel ?? 'matern52';
-    this.code = kernelCode(this.kernel);
+    this.code = gpKernelCode(this.kernel);
     this.ard = opts.ard ?? true;
     this.restarts = Math.max(1, Math.floor(opts.restarts ?? 3));
     this.seed = opts.seed ?? 0;
@@ -300,18 +334,45 @@ export class GpModel implements Model {
   async fit(X: Matrix, Y: Matrix, fitOpts: FitOptions): Promise<void> {
     checkShapes(X, Y);
     const seed = fitOpts.seed ?? this.seed;
-    this.xs = fitStandardizer(X);
+    if (this.code === TANIMOTO) assertNonNegative(X);
+    // Tanimoto works on the raw counts (standardising would make them negative and change the similarity)
+    this.xs = this.code === TANIMOTO ? identityStandardizer(X.cols) : fitStandardizer(X);
     const Xs = standardize(X, this.xs);
     this.Xs = Xs.data;
     this.d = X.cols;
+    this.ard = this.code !== TANIMOTO && (this.opts.ard ?? X.cols <= ARD_DEFAULT_MAX_FEATURES);
     this.outputs = [];
     let iteration = 0;
+    let stageIter = 0;
+    let stage = '';
+    let task = '';
+    const where = (w: GpSearchStage): void => {
+      stageIter = 0;
+      stage = describeStage(w);
+    };
+    // fraction: against the iteration budget (starts × max iterations + polish), an upper bound on the work
+    const highDimArd = this.ard && X.cols > ARD_DEFAULT_MAX_FEATURES;
+    const budget =
+      Y.cols * (this.restarts * (this.opts.maxIter ?? 60) * (highDimArd ? 2 : 1) + (this.opts.polishIter ?? 8)) * 1.3;
     const report = (value: number): void => {
       iteration++;
-      // fraction: against the iteration budget (starts × max iterations + polish), an upper bound on the work
-      const budget = Y.cols * (this.restarts * (this.opts.maxIter ?? 60) + (this.opts.polishIter ?? 8));
-      fitOpts.onProgress?.({ phase: 'fit', iteration, value, fraction: Math.min(0.99, iteration / budget) });
+      stageIter++;
+      fitOpts.onProgress?.({
+        phase: 'fit',
+        iteration,
+        value,
+        fraction: Math.min(0.99, iteration / budget),
+        message: `${task}${stage}, iteration ${stageIter}, −log likelihood ${value.toFixed(1)}`,
+      });
     };
+    if (this.opts.ard === undefined && !this.ard && this.code !== TANIMOTO) {
+      fitOpts.onProgress?.({
+        phase: 'note',
+        iteration: 0,
+        value: NaN,
+        message: `${X.cols} features: one shared lengthscale (isotropic kernel; \`ard: true\` fits one per feature)`,
+      });
+    }
     const accelerate = this.opts.accelerate ?? true;
     if (accelerate && X.rows >= 200) {
       try {
@@ -326,7 +387,8 @@ export class GpModel implements Model {
       const n = col.rows.length;
       if (n === 0) throw new MiError(`target column ${t + 1} has no observed values`, { code: 'no-observations' });
       const Xt = takeRows(Xs, col.rows);
-      const theta = await this.optimise(Xt.data, n, col.y, seed + 7919 * t, report, fitOpts.signal);
+      task = Y.cols > 1 ? `target ${t + 1} of ${Y.cols}, ` : '';
+      const theta = await this.optimise(Xt.data, n, col.y, seed + 7919 * t, report, fitOpts.signal, where, this.restarts);
       let out = this.condition(col.rows, col.y, col.mean, col.std, theta.x, theta.f);
       if (n > (this.opts.subsetSize ?? 300) && n > (this.opts.polishMaxRows ?? POLISH_MAX_ROWS)) {
         // Hyperparameters came from a subset only (no full-data polish at this size): rescale the covariance by its
@@ -343,7 +405,14 @@ export class GpModel implements Model {
       if ((this.opts.calibrate ?? true) && n >= CALIBRATION_MIN_ROWS) {
         out.cal = calibrationScale(
           crossFitCalibration(this.ard ? this.d : 1, n)
-            ? await this.crossFitResiduals(Xt.data, col.rows, col.y, seed + 7919 * t, fitOpts.signal)
+            ? await this.crossFitResiduals(Xt.data, col.rows, col.y, seed + 7919 * t, fitOpts.signal, (g, v) =>
+                fitOpts.onProgress?.({
+                  phase: 'calibrate',
+                  iteration: g,
+                  value: v,
+                  message: `${task}calibrating the intervals: refit ${g} of 5 without its held-out rows, −log likelihood ${v.toFixed(1)}`,
+                }),
+              )
             : looResiduals(out),
         );
       }
@@ -351,25 +420,29 @@ export class GpModel implements Model {
     }
   }
 
-  private optimise(
+  /**
+   * The hyperparameter search. An ARD kernel above ARD_DEFAULT_MAX_FEATURES features (only when the user asked for
+   * it) starts from the isotropic optimum — found cheaply, on cached squared distances — and, when n·d is large, from
+   * there alone: its own random starts rarely beat that start and each costs O(n²d) per iteration.
+   */
+  private async optimise(
     X: Float64Array,
     n: number,
     y: Float64Array,
     seed: number,
     report: (v: number) => void,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    where: ((w: GpSearchStage) => void) | undefined,
+    restarts: number,
   ): Promise<{ x: Float64Array; f: number }> {
-    return optimiseGpHyperparameters({
-      X,
-      n,
-      d: this.d,
-      y,
-      ...this.searchSettings(),
-      restarts: this.restarts,
-      seed,
-      report,
-      signal,
-    });
+    const d = this.d;
+    const base = { X, n, d, y, ...this.searchSettings(), seed, report, signal, where };
+    if (!this.ard || d <= ARD_DEFAULT_MAX_FEATURES) return optimiseGpHyperparameters({ ...base, restarts });
+    const iso = await optimiseGpHyperparameters({ ...base, ard: false, restarts });
+    const x0 = new Float64Array(d + 2).fill(iso.x[0]);
+    x0[d] = iso.x[1];
+    x0[d + 1] = iso.x[2];
+    return optimiseGpHyperparameters({ ...base, starts: [x0], restarts: n * d > ARD_ONE_START_SIZE ? 1 : restarts, seed: seed + 1 });
   }
 
   /** Hyperparameter-search settings shared by the main fit and the cross-fitted calibration refits. */
@@ -397,6 +470,7 @@ export class GpModel implements Model {
     y: Float64Array,
     seed: number,
     signal?: AbortSignal,
+    onRefit?: (g: number, value: number) => void,
   ): Promise<Float64Array> {
     const n = rows.length;
     const d = this.d;
@@ -408,17 +482,16 @@ export class GpModel implements Model {
       const b: number[] = [];
       for (let i = 0; i < n; i++) (folds[i] === g ? b : a).push(i);
       const ya = Float64Array.from(a, (i) => y[i]);
-      const th = await optimiseGpHyperparameters({
-        X: takeRows({ rows: n, cols: d, data: Xt }, a).data,
-        n: a.length,
-        d,
-        y: ya,
-        ...this.searchSettings(),
-        restarts: 1,
-        seed: seed + 31 * g,
-        report: () => undefined,
+      const th = await this.optimise(
+        takeRows({ rows: n, cols: d, data: Xt }, a).data,
+        a.length,
+        ya,
+        seed + 31 * g,
+        (v) => onRefit?.(g + 1, v),
         signal,
-      });
+        undefined,
+        1,
+      );
       const o = this.condition(Int32Array.from(a, (i) => rows[i]), ya, 0, 1, th.x, th.f);
       const Xb = takeRows({ rows: n, cols: d, data: Xt }, b).data;
       const pred = emptyPrediction(b.length, 1);
@@ -443,7 +516,8 @@ export class GpModel implements Model {
     const n = rows.length;
     const D = this.ard ? d : 1;
     const invLs = new Float64Array(d);
-    for (let k = 0; k < d; k++) invLs[k] = Math.exp(-theta[this.ard ? k : 0]);
+    // Tanimoto has no lengthscale: its (ignored) log-lengthscale stays at the prior mean; Z = the raw counts
+    for (let k = 0; k < d; k++) invLs[k] = this.code === TANIMOTO ? 1 : Math.exp(-theta[this.ard ? k : 0]);
     const sf2 = Math.exp(theta[D]);
     const sn2 = Math.exp(theta[D + 1]);
     const Z = new Float64Array(n * d);
@@ -649,6 +723,13 @@ export class GpModel implements Model {
     let objective = 0;
     this.outputs.forEach((o, t) => {
       const sfx = kernelSummary(hp, relevance, o, o.sn2, this.ard, t, this.outputs.length);
+      if (this.code === TANIMOTO) delete hp[`lengthscales${sfx}`];
+      else if (!this.ard && this.d > 1) {
+        // one shared lengthscale says nothing about single features: use the posterior mean's sensitivity instead
+        o.sensitivity ??= meanSensitivity(this.code, o);
+        const T = this.outputs.length;
+        for (let k = 0; k < this.d; k++) relevance[k] += (o.sensitivity[k] - 1 / this.d) / T;
+      }
       if (o.jitter > 0) hp[`jitter${sfx}`] = o.jitter;
       objective += o.nlml;
     });
@@ -680,7 +761,7 @@ export class GpModel implements Model {
 
   static load(saved: SavedModel, opts: GpOptions = {}): GpModel {
     const s = saved.state as GpState;
-    if (!KERNELS.includes(s.kernel))
+    if (!GP_KERNELS.includes(s.kernel))
       throw new MiError(`saved gp: unknown kernel ${s.kernel}`, { code: 'bad-saved-model' });
     const m = new GpModel({ ...opts, kernel: s.kernel, ard: s.ard, restarts: s.restarts, seed: s.seed });
     m.xs = { mean: f64(s.xs.mean), std: f64(s.xs.std) };
@@ -692,4 +773,63 @@ export class GpModel implements Model {
     }));
     return m;
   }
+}
+
+/** "optimiser start 2 of 3 on 300 rows", "optimiser starts 1–2 of 3 in parallel …", "polishing on all 646 rows". */
+function describeStage(w: GpSearchStage): string {
+  if (w.stage.startsWith('polish')) return `polishing the hyperparameters on all ${w.rows} rows`;
+  const iso = w.stage.startsWith('isotropic') ? 'isotropic ' : '';
+  const which = w.parallel ? `starts ${w.start}–${w.start + 1} of ${w.starts} (two threads)` : `start ${w.start} of ${w.starts}`;
+  return `${iso}optimiser ${which} on ${w.rows} rows`;
+}
+
+/**
+ * Feature relevance of an isotropic GP: mean over (at most 300 evenly spaced) training rows of |∂μ/∂x_k| with x in
+ * standardised units, normalised to sum 1. ∂k(x_i, x_j)/∂x_ik = −σf²·g(r²)·(z_ik − z_jk)/ℓ with g the kernel's gradient
+ * factor (kvalGrad), so the gradient at row i is −σf²/ℓ·(z_i Σ_j w_j − Σ_j w_j z_j) with w_j = α_j g_ij: O(n·d) per row.
+ */
+function meanSensitivity(code: number, o: { n: number; Z: Float64Array; invLs: Float64Array; alpha: Float64Array }): Float64Array {
+  const { n, Z, alpha } = o;
+  const d = o.invLs.length;
+  const rows = Math.min(n, 300);
+  const acc = new Float64Array(d);
+  const kg = new Float64Array(2);
+  const wz = new Float64Array(d);
+  for (let r = 0; r < rows; r++) {
+    const i = Math.floor((r * n) / rows);
+    wz.fill(0);
+    let wsum = 0;
+    for (let j = 0; j < n; j++) {
+      let r2 = 0;
+      for (let k = 0; k < d; k++) {
+        const t = Z[i * d + k] - Z[j * d + k];
+        r2 += t * t;
+      }
+      kvalGrad(code, r2, kg);
+      const w = alpha[j] * kg[1];
+      if (w === 0) continue;
+      wsum += w;
+      for (let k = 0; k < d; k++) wz[k] += w * Z[j * d + k];
+    }
+    for (let k = 0; k < d; k++) acc[k] += Math.abs(Z[i * d + k] * wsum - wz[k]);
+  }
+  let tot = 0;
+  for (let k = 0; k < d; k++) tot += acc[k];
+  for (let k = 0; k < d; k++) acc[k] = tot > 0 ? acc[k] / tot : 1 / d;
+  return acc;
+}
+
+function identityStandardizer(d: number): Standardizer {
+  return { mean: new Float64Array(d), std: new Float64Array(d).fill(1) };
+}
+
+/** The Tanimoto kernel is defined for non-negative features (fingerprint counts) only. */
+function assertNonNegative(X: Matrix): void {
+  for (let i = 0; i < X.rows; i++)
+    for (let k = 0; k < X.cols; k++)
+      if (X.data[i * X.cols + k] < 0)
+        throw new MiError(`kernel tanimoto needs non-negative features, but feature ${k + 1} of row ${i + 1} is ${X.data[i * X.cols + k]}`, {
+          code: 'tanimoto-negative',
+          hint: 'use tanimoto with count fingerprints (descriptors: [morgan]) only, or another kernel (matern52)',
+        });
 }

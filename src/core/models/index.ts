@@ -7,7 +7,7 @@ import { MiError } from '../diagnostics';
 import type { ModelSpec } from '../spec/types';
 import { AutoModel, type ModelFactory } from './auto';
 import { GpModel } from './gp';
-import type { KernelName } from './kernels';
+import type { GpKernelName, KernelName } from './kernels';
 import { MlpEnsembleModel } from './mlp';
 import { RfGpModel } from './rfgp';
 import { RidgeModel } from './ridge';
@@ -39,7 +39,8 @@ export function createModel(spec: ModelSpec, opts: { seed: number }): Model {
   const factory: ModelFactory = (type, s, o) => createModel({ ...o, ...definedKeys(spec), type: type as ModelSpec['type'] }, { seed: s });
   switch (spec.type) {
     case 'gp':
-      return new GpModel({ kernel, ard, restarts: spec.restarts ?? 3, seed, calibrate });
+      // an absent `ard` is resolved by GpModel from the number of features
+      return new GpModel({ kernel: (spec.kernel ?? 'matern52') as GpKernelName, ard: spec.ard, restarts: spec.restarts ?? 3, seed, calibrate });
     case 'rf-gp':
       return new RfGpModel({ kernel, ard, features: spec.features ?? 1000, restarts: Math.min(spec.restarts ?? 2, 3), seed, calibrate });
     case 'ridge':

@@ -8,7 +8,7 @@
  * a whole chunk's kernel (large n), about 5/8 of them when the kernel dominates (small n). Without a helper every row
  * is built here. Which thread built a row never changes its values (same function, same order of operations).
  */
-import { prepareRows } from './kernels';
+import { prepareRows, TANIMOTO } from './kernels';
 import { getHelper, sharedF32, sharedF64, toShared, type Helper } from '../parallel/pool';
 import { kernelRows, type KernelRowsArgs } from '../parallel/tasks';
 
@@ -64,7 +64,7 @@ export class KernelRowStream {
     this.helper = this.chunks >= 2 && m * n >= PARALLEL_MIN_ENTRIES ? getHelper() : null;
     const shared = this.helper !== null;
     const f64 = (len: number): Float64Array => (shared ? sharedF64(len) : new Float64Array(len));
-    const prepared = d >= 8 && m >= 64 ? prepareRows(s.Z, n, d) : null;
+    const prepared = s.code !== TANIMOTO && d >= 8 && m >= 64 ? prepareRows(s.Z, n, d) : null;
     const common = {
       code: s.code,
       d,

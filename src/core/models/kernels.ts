@@ -5,7 +5,47 @@
 import { MiError } from '../diagnostics';
 
 export type KernelName = 'rbf' | 'matern32' | 'matern52';
+/** The stationary kernels (every GP-like model, including random features). */
 export const KERNELS: KernelName[] = ['rbf', 'matern32', 'matern52'];
+/** The exact GP also has the Tanimoto (MinMax) kernel for non-negative count fingerprints. */
+export type GpKernelName = KernelName | 'tanimoto';
+export const GP_KERNELS: GpKernelName[] = [...KERNELS, 'tanimoto'];
+/** Kernel code of the Tanimoto kernel (not a function of r²; no lengthscale). */
+export const TANIMOTO = 3;
+
+export function gpKernelCode(name: string): number {
+  if (name === 'tanimoto') return TANIMOTO;
+  const i = KERNELS.indexOf(name as KernelName);
+  if (i < 0) throw new MiError(`unknown kernel "${name}"`, { code: 'unknown-kernel', hint: `use one of ${GP_KERNELS.join(', ')}` });
+  return i;
+}
+
+/**
+ * Tanimoto (MinMax) similarity Σ min(a_k, b_k) / Σ max(a_k, b_k) of non-negative count vectors (1 when both are zero):
+ * the standard kernel for count fingerprints (Ralaivola et al. 2005; positive definite on non-negative vectors).
+ * Uses max = a + b − min, so one pass over the features.
+ */
+export function tanimoto(A: Float64Array, ai: number, B: Float64Array, bj: number, d: number, sa: number, sb: number): number {
+  let mn = 0;
+  for (let k = 0; k < d; k++) {
+    const a = A[ai + k];
+    const b = B[bj + k];
+    mn += a < b ? a : b;
+  }
+  const mx = sa + sb - mn;
+  return mx > 0 ? mn / mx : 1;
+}
+
+/** Row sums of a non-negative n x d matrix (the Σ a_k of `tanimoto`). */
+export function rowSums(A: Float64Array, n: number, d: number): Float64Array {
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let t = 0;
+    for (let k = 0; k < d; k++) t += A[i * d + k];
+    s[i] = t;
+  }
+  return s;
+}
 
 const S3 = Math.sqrt(3);
 const S5 = Math.sqrt(5);
@@ -48,6 +88,12 @@ export function kvalGrad(code: number, r2: number, out: Float64Array): void {
  * Cross-kernel block: out[i*n2 + j] = k(‖a_i − b_j‖²) for scaled inputs A (n1 x d) and B (n2 x d), unit variance.
  */
 export function crossKernel(code: number, A: Float64Array, n1: number, B: Float64Array, n2: number, d: number, out: Float64Array): void {
+  if (code === TANIMOTO) {
+    const sa = rowSums(A, n1, d);
+    const sb = rowSums(B, n2, d);
+    for (let i = 0; i < n1; i++) for (let j = 0; j < n2; j++) out[i * n2 + j] = tanimoto(A, i * d, B, j * d, d, sa[i], sb[j]);
+    return;
+  }
   const r2row = new Float64Array(n2);
   for (let i = 0; i < n1; i++) {
     const ai = i * d;

@@ -19,6 +19,8 @@ export interface FitProgress {
   value: number;
   /** 0..1 when known. */
   fraction?: number;
+  /** What is happening, in words (e.g. "optimiser start 2 of 3 on 200 rows: iteration 40, −log likelihood 89.7"). */
+  message?: string;
 }
 
 export interface FitOptions {

@@ -6,7 +6,7 @@
  */
 
 /** Helper tasks that take `{ ...args, i0, i1 }` (see tasks.ts). */
-export type RowTask = 'objBuildRows' | 'objGradRows' | 'invTRows' | 'gramRows';
+export type RowTask = 'objBuildRows' | 'objGradRows' | 'objR2Rows' | 'invTRows' | 'gramRows';
 export interface RowSplitter {
   /** Memory the helper can see (shared when parallel). */
   alloc(length: number): Float64Array;

@@ -16,7 +16,7 @@ import type { Table } from '../data/types';
 import { buildFeatures } from '../features';
 import type { FeatureSet } from '../features/types';
 import { createModel, crossValidate } from '../models';
-import type { Model, FitProgress } from '../models/types';
+import type { Model } from '../models/types';
 import { getTfBackend } from '../models/tf';
 import { runOptimize } from '../bo';
 import type { RunEvent } from '../../protocol/worker';
@@ -28,6 +28,7 @@ import { ownSet } from '../own';
 import type { PathPolicy } from '../spec/pathPolicy';
 import { hasPool, noPool, skipCv } from './skip';
 import { cvGroups } from './groups';
+import { finalFitProgress, withFoldProgress } from './progress';
 
 export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
@@ -143,7 +144,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     if (folds !== cvSpec.folds) s.log('warn', `[cv] only ${set.X.rows} rows: using ${folds} folds instead of ${cvSpec.folds}`);
     if (grouped && grouped.count < folds) s.log('warn', `[cv] only ${grouped.count} groups: using ${Math.max(2, grouped.count)} folds`);
     s.beginPhase('cv', `${folds}-fold cross-validation x ${repeats} repeat(s) of ${spec.model.type}`);
-    const cv = await crossValidate(() => createModel(spec.model, { seed }), set.X, set.Y, {
+    const cv = await crossValidate(withFoldProgress(() => createModel(spec.model, { seed }), folds, repeats, s), set.X, set.Y, {
       folds,
       repeats,
       seed,
@@ -169,10 +170,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
       seed,
       signal: opts.signal,
       ...(grouped ? { groups: grouped.groups } : {}),
-      onProgress: (p: FitProgress) => {
-        s.addCurve(p.phase || 'fit', p.iteration, p.value);
-        if (p.fraction !== undefined) s.progress('fit', p.fraction, `${p.phase || 'fit'} ${p.iteration}: ${fmt(p.value)}`);
-      },
+      onProgress: finalFitProgress(s, set.X.rows),
     });
     s.checkCancel();
     const summary = model.summary();
@@ -206,6 +204,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
         table,
         pipeline,
         log: (msg: string) => s.log('info', `[optimize] ${msg}`),
+        progress: (within: number, msg: string) => s.progress('optimize', within, msg),
         signal: opts.signal,
       });
       s.checkCancel();
@@ -239,7 +238,7 @@ function onCvProgress(p: unknown, totalFits: number, s: RunSession): void {
     typeof o.message === 'string'
       ? o.message
       : done !== undefined
-        ? `fold ${done}/${totalFits}${typeof o.value === 'number' && Number.isFinite(o.value) ? ` (RMSE ${fmt(o.value)})` : ''}`
+        ? `fold ${done} of ${totalFits} done${typeof o.value === 'number' && Number.isFinite(o.value) ? ` (RMSE ${fmt(o.value)} on its held-out rows)` : ''}`
         : `${Math.round(within * 100)}%`;
   s.progress('cv', within, msg);
 }

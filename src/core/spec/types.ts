@@ -38,7 +38,7 @@ export interface DatasetSpec {
 }
 
 export type ModelType = 'gp' | 'rf-gp' | 'mlp-ensemble' | 'ridge' | 'rf' | 'gbm' | 'auto';
-export type KernelType = 'rbf' | 'matern32' | 'matern52';
+export type KernelType = 'rbf' | 'matern32' | 'matern52' | 'tanimoto';
 
 export interface ModelSpec {
   type: ModelType;
@@ -125,7 +125,7 @@ export interface Spec {
 export const SPEC_DEFAULTS = {
   seed: 0,
   on_invalid: 'error' as const,
-  model: { type: 'gp' as ModelType, kernel: 'matern52' as KernelType, ard: true },
+  model: { type: 'gp' as ModelType, kernel: 'matern52' as KernelType },
   evaluation: { cv: { folds: 5, repeats: 1 } },
   output: { dir: 'runs' },
   optimize: { acquisition: 'ei' as const, batch: 1 },

@@ -215,8 +215,11 @@ export function applyDefaults(raw: RawSpec, specPath: string): Spec {
   const type = raw.model?.type ?? SPEC_DEFAULTS.model.type;
   const model: ModelSpec = { ...raw.model, type };
   if (type === 'gp' || type === 'rf-gp') {
-    model.kernel ??= SPEC_DEFAULTS.model.kernel;
-    model.ard ??= SPEC_DEFAULTS.model.ard;
+    // a gp on Morgan count fingerprints alone defaults to the Tanimoto kernel (docs/models.md "High dimension")
+    const fingerprintsOnly = raw.dataset.inputs.every((i) => i.kind === 'smiles' && (i.descriptors ?? ['morgan']).every((d) => d === 'morgan'));
+    model.kernel ??= type === 'gp' && fingerprintsOnly ? 'tanimoto' : SPEC_DEFAULTS.model.kernel;
+    // gp: an absent `ard` is decided by the number of features (GpModel, ARD_DEFAULT_MAX_FEATURES)
+    if (type === 'rf-gp') model.ard ??= true;
   }
   const spec: Spec = {
     version: 1,

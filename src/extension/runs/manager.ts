@@ -88,7 +88,8 @@ export class RunManager implements vscode.Disposable {
             const f = m.fraction !== undefined ? Math.round(m.fraction * 100) : undefined;
             const increment = f !== undefined && f > last ? f - last : undefined;
             if (f !== undefined && f > last) last = f;
-            progress.report({ message: `[${m.phase}] ${m.message}`, ...(increment ? { increment } : {}) });
+            // the engine's messages are words ("fitting fold 2 of 5: optimiser start 1 of 3 on 200 rows, iteration 40, …")
+            progress.report({ message: `${PHASE_WORDS[m.phase] ?? m.phase}: ${m.message}`, ...(increment ? { increment } : {}) });
           },
           state: (r) => {
             if (r.id === run.id && r.state === 'queued') progress.report({ message: 'waiting for a free worker…' });
@@ -252,3 +253,16 @@ async function manifestError(path: string): Promise<string | undefined> {
     return undefined;
   }
 }
+
+/** Run phases as the progress notification names them. */
+const PHASE_WORDS: Record<string, string> = {
+  spec: 'Checking the spec',
+  data: 'Reading the data',
+  features: 'Computing descriptors',
+  cv: 'Cross-validation',
+  fit: 'Final fit',
+  optimize: 'Suggesting experiments',
+  write: 'Writing results',
+  simulate: 'Simulating',
+  done: 'Done',
+};

@@ -7,6 +7,7 @@ import type { Table } from '../../../src/core/data/types';
 import type { FeatureSet, Matrix } from '../../../src/core/features/types';
 import type { Spec } from '../../../src/core/spec/types';
 import { createModel } from '../../../src/core/models';
+import type { Model } from '../../../src/core/models/types';
 import { runOptimize } from '../../../src/core/bo/run';
 import { readCampaign } from '../../../src/core/bo/campaign';
 import type { Landscape } from '../../../src/core/bo/landscape';
@@ -79,7 +80,8 @@ for (const strategy of ['kriging-believer', 'local-penalization'] as const) {
     const res = await runOptimize({ spec, specPath: join(dir, 'toy.mi.yaml'), runDir, experimentDir: expDir, runId: 'r1', model, train, table, pipeline: numericPipeline(['x1', 'x2']), log: () => undefined });
     assert.equal(res.suggestions, 5);
     const sug = readCsv(join(runDir, 'suggestions.csv'));
-    assert.deepEqual(sug[0], ['rank', 'id', 'x1', 'x2', 'y_mean', 'y_std', 'acquisition']);
+    assert.deepEqual(sug[0], ['rank', 'id', 'x1', 'x2', 'y_mean', 'y_std', 'acquisition', 'in_domain', 'domain_reason']);
+    for (const r of sug.slice(1)) assert.ok(r[7] === 'true' || r[7] === 'false', 'in_domain is true/false');
     const ids = sug.slice(1).map((r) => r[1]);
     assert.equal(new Set(ids).size, ids.length, 'distinct ids');
     const inputs = sug.slice(1).map((r) => `${Number(r[2])},${Number(r[3])}`);
@@ -143,4 +145,38 @@ test('campaign: a later dataset row matching a suggestion is linked once', async
   assert.equal(measured[0].type === 'measured' && measured[0].row, 26);
   assert.equal(camp.filter((e) => e.type === 'suggested').length, 3);
   assert.ok(existsSync(join(expDir, 'campaign.jsonl')));
+});
+
+test('EI that underflows for every candidate falls back to log EI: same ranking as acquisition logei, with a note', async () => {
+  // a stand-in model whose predictions lie ~50σ below the incumbent: EI = σ·h(z) underflows to 0 for every candidate
+  const fake: Model = {
+    type: 'fake',
+    async fit() {},
+    predict(X: Matrix) {
+      const n = X.rows;
+      const mean = new Float64Array(n);
+      for (let i = 0; i < n; i++) mean[i] = -50 - 3 * X.data[i * 2] + X.data[i * 2 + 1];
+      return { mean, variance: new Float64Array(n).fill(1.1), latentVariance: new Float64Array(n).fill(1), rows: n, outputs: 1 };
+    },
+    summary: () => ({ type: 'fake', hyperparameters: {}, featureRelevance: [0.5, 0.5] }),
+    save: () => ({ type: 'fake', version: 1, state: null }),
+  };
+  const runs: { sug: string[][]; acq: string[][]; logs: string[] }[] = [];
+  for (const acquisition of ['ei', 'logei'] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'bo-eifallback-'));
+    const { spec, table, train } = await setupPool(dir, { batch: 3, acquisition });
+    const runDir = join(dir, 'run');
+    mkdirSync(runDir);
+    const logs: string[] = [];
+    await runOptimize({ spec, specPath: join(dir, 'toy.mi.yaml'), runDir, experimentDir: join(dir, 'exp'), runId: 'r1', model: fake, train, table, pipeline: numericPipeline(['x1', 'x2']), log: (m) => logs.push(m) });
+    runs.push({ sug: readCsv(join(runDir, 'suggestions.csv')), acq: readCsv(join(runDir, 'acquisition.csv')), logs });
+  }
+  const [ei, logei] = runs;
+  assert.ok(ei.logs.some((l) => /ranking by log expected improvement/.test(l)), 'the fallback is logged');
+  assert.ok(!logei.logs.some((l) => /ranking by log expected improvement/.test(l)), 'no note when logei was asked for');
+  assert.deepEqual(ei.sug.map((r) => r[1]), logei.sug.map((r) => r[1]), 'same suggestions in the same order');
+  assert.deepEqual(ei.acq, logei.acq, 'same acquisition values for every candidate');
+  const values = ei.acq.slice(1).map((r) => Number(r[5]));
+  assert.ok(values.every((v) => Number.isFinite(v) && v < -1000), 'log EI values, finite far in the tail');
+  assert.ok(new Set(values).size > values.length / 2, 'values distinguish the candidates');
 });
