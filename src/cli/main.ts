@@ -11,6 +11,7 @@ import * as run from './commands/run';
 import * as suggest from './commands/suggest';
 import * as simulate from './commands/simulate';
 import * as report from './commands/report';
+import * as pretrain from './commands/pretrain';
 
 export interface Command {
   summary: string;
@@ -25,6 +26,7 @@ const commands: Record<string, Command> = {
   suggest: suggest.command,
   simulate: simulate.command,
   report: report.command,
+  pretrain: pretrain.command,
 };
 
 function help(): string {

@@ -7,7 +7,7 @@
  */
 import type { RunStatus } from '../core/run/manifest';
 
-export type RunKind = 'train' | 'suggest' | 'simulate';
+export type RunKind = 'train' | 'suggest' | 'simulate' | 'pretrain';
 
 /** Options of a run started from the host (all optional; defaults come from the spec). */
 export interface RunOptions {
@@ -23,6 +23,8 @@ export interface RunOptions {
   runId?: string;
   /** Simulate-campaign options (kind `simulate`). */
   simulate?: { budget?: number; initial?: number; repeats?: number; out?: string };
+  /** Pretrain options (kind `pretrain`): library folder (absolute), networks, row cap, epochs, exclusion file, name. */
+  pretrain?: { library: string; models?: number; maxRows?: number; epochs?: number; exclude?: string; name?: string };
 }
 
 // ---------------------------------------------------------------- host -> worker

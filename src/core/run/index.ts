@@ -15,7 +15,8 @@ import { loadTable } from '../data';
 import type { Table } from '../data/types';
 import { buildFeatures } from '../features';
 import type { FeatureSet } from '../features/types';
-import { createModel, crossValidate } from '../models';
+import { crossValidate } from '../models';
+import { prepareTransfer } from '../transfer';
 import type { Model, FitProgress } from '../models/types';
 import { getTfBackend } from '../models/tf';
 import { runOptimize } from '../bo';
@@ -100,7 +101,9 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
 
     // ---- features
     s.beginPhase('features', 'building descriptors');
-    const { set, pipeline } = await buildFeatures(spec, table);
+    // transfer learning (issue 16): source outputs become extra columns; models come from tr.make (src/core/transfer)
+    const tr = await prepareTransfer({ specPath: s.absSpec, spec, table, log: (l, m) => s.log(l, m), progress: (ph, w, m) => s.progress(ph, w, m), signal: opts.signal }, await buildFeatures(spec, table));
+    const { set, pipeline } = tr;
     const droppedRows = new Set(set.dropped.map((d) => d.row));
     manifest.dataset.rows = set.X.rows;
     manifest.dataset.dropped = droppedRows.size;
@@ -127,7 +130,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     const repeats = spec.evaluation.cv.repeats;
     if (folds !== spec.evaluation.cv.folds) s.log('warn', `[cv] only ${set.X.rows} rows: using ${folds} folds instead of ${spec.evaluation.cv.folds}`);
     s.beginPhase('cv', `${folds}-fold cross-validation x ${repeats} repeat(s) of ${spec.model.type}`);
-    const cv = await crossValidate(() => createModel(spec.model, { seed }), set.X, set.Y, {
+    const cv = await crossValidate(() => tr.make(seed), set.X, set.Y, {
       folds,
       repeats,
       seed,
@@ -146,7 +149,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
 
     // ---- final fit on all rows
     s.beginPhase('fit', `fitting ${spec.model.type} on all ${set.X.rows} rows`);
-    const model: Model = createModel(spec.model, { seed });
+    const model: Model = tr.make(seed);
     await model.fit(set.X, set.Y, {
       seed,
       signal: opts.signal,
@@ -166,6 +169,8 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
       ...(summary.objective !== undefined ? { objective: summary.objective } : {}),
     };
     manifest.backend = /mlp/.test(spec.model.type) || /mlp/.test(manifest.model.type) ? await getTfBackend() : 'js';
+    const transfer = await tr.finish(model, cv);
+    if (transfer) manifest.transfer = transfer;
     await saveModel(join(s.tmpDir, 'model'), model, spec, set, pipeline);
     manifest.files.model = 'model/';
     s.touch();
