@@ -2,18 +2,18 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-/** The library shipped with MI Studio (`library/` next to dist/), or MI_BUNDLED_LIBRARY. */
+/** The library shipped with MI Studio (`media/library/` beside dist/, in the VSIX too), or MI_BUNDLED_LIBRARY. */
 export function bundledLibraryDir(): string {
   const env = process.env.MI_BUNDLED_LIBRARY;
   if (env) return resolve(env);
   let d = typeof __dirname === 'string' ? __dirname : process.cwd();
   for (let k = 0; k < 6; k++) {
-    if (existsSync(join(d, 'library', 'library.json'))) return join(d, 'library');
+    if (existsSync(join(d, 'media', 'library', 'library.json'))) return join(d, 'media', 'library');
     const up = dirname(d);
     if (up === d) break;
     d = up;
   }
-  return join(typeof __dirname === 'string' ? __dirname : process.cwd(), '..', 'library');
+  return join(typeof __dirname === 'string' ? __dirname : process.cwd(), '..', 'media', 'library');
 }
 
 export function libraryDirFor(specPath: string, library: string): string {

@@ -18,6 +18,7 @@ import { applyChartTheme, axisTitle, Chart, colormap, createChart, zRange, type 
 import { fmt, h } from '../shared/dom';
 import type { HostChannel } from '../shared/host';
 import { readTheme, withAlpha, type Theme } from '../shared/theme';
+import { buildTransferSection } from './transfer';
 
 export interface RunViewOptions {
   mode: 'tabs' | 'page';
@@ -213,6 +214,7 @@ export class RunView {
     if (d.suggestions) sections.push({ id: 'suggestions', title: `Suggestions (${d.suggestions.rows.length})`, build: (el) => this.buildSuggestions(el) });
     if (d.landscape && (d.landscape.slices.length || d.landscape.grids.length)) sections.push({ id: 'landscape', title: 'Acquisition landscape', build: (el) => this.buildLandscape(el) });
     if (this.objectives().length >= 2) sections.push({ id: 'pareto', title: 'Pareto', build: (el) => this.buildPareto(el) });
+    if (d.manifest.transfer) sections.push({ id: 'transfer', title: 'Transfer', build: (el) => buildTransferSection(el, d.manifest.transfer!, { canvas: (id) => this.canvas(id, true), chart: (n, c, mk) => this.chart(n, c, mk), theme: () => this.theme, cv: d.manifest.metrics.cv }) });
     if (d.simulation && d.simulation.series.length) {
       const sim: Section = { id: 'simulation', title: 'Simulation', build: (el) => this.buildSimulation(el) };
       if (d.kind === 'simulation') sections.unshift(sim);
