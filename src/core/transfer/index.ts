@@ -64,6 +64,11 @@ interface Ctx {
   log(level: 'info' | 'warn', msg: string): void;
   progress?(phase: string, within: number, msg: string): void;
   signal?: AbortSignal;
+  /**
+   * Retrospective BO (`simulate`): the surrogate is refitted many times, so `auto` becomes `prediction` (the sources'
+   * predictions as features of the surrogate) instead of a nested selection at every refit.
+   */
+  bo?: boolean;
 }
 
 const INNER_FOLDS = 3;
@@ -72,7 +77,11 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
   const { spec } = ctx;
   const tr = spec.transfer;
   if (!tr) return { ...built, make: (seed) => createModel(spec.model, { seed }), finish: () => Promise.resolve(undefined) };
-  const strategy = (tr.strategy ?? 'auto') as RequestedStrategy;
+  let strategy = (tr.strategy ?? 'auto') as RequestedStrategy;
+  if (ctx.bo && strategy === 'auto') {
+    strategy = 'prediction';
+    ctx.log('info', '[transfer] campaign simulation: strategy auto → prediction (source predictions as features of the surrogate; a nested selection at every refit would be too costly)');
+  }
   const dir = libraryDirFor(ctx.specPath, tr.library ?? 'bundled');
   const sources = await loadLibrarySources(dir, tr.sources ?? 'all');
   ctx.log('info', `[transfer] library ${dir}: ${sources.length} source(s) (${sources.map((s) => `${s.entry.name}: ${s.nets.length} model(s) of ${s.entry.target}`).join('; ')}), strategy ${strategy}`);
