@@ -118,7 +118,7 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
       return { ...r, X: augment(r.X, base.featureNames, o2).X };
     },
   };
-  const cands = candidates(spec.model, aug.layout, useOuts, strategy);
+  const cands = candidates(spec.model, aug.layout, useOuts, strategy, built.set.Y.cols);
   ctx.log('info', `[transfer] candidates: ${cands.map((c) => c.label).join(', ')}${cands.length > 1 ? ` (picked by inner ${INNER_FOLDS}-fold CV inside each outer fold)` : ''}`);
   const outerPicks: string[] = [];
   const outerFits = Math.max(2, Math.min(spec.evaluation.cv.folds, n)) * spec.evaluation.cv.repeats;

@@ -101,8 +101,8 @@ export class FinetuneModel implements Model {
     // inputs are activations of the frozen layers: keep their scale (the source weights expect it)
     const Xo = takeRows(X, rows);
     const n = rows.length;
-    const K = Math.max(1, this.opts.members ?? 3);
-    const maxEpochs = this.opts.epochs ?? 200;
+    const K = Math.max(1, this.opts.members ?? 2);
+    const maxEpochs = this.opts.epochs ?? 150;
     const patience = this.opts.patience ?? 20;
     const lr = this.opts.lr ?? 3e-3;
     const l2 = this.opts.l2 ?? 1e-4;

@@ -69,7 +69,7 @@ function uniq(a: number[]): number[] {
 }
 
 /** Columns with any variation in the given rows would be better, but a constant column is harmless for every model. */
-export function candidates(model: ModelSpec, layout: Layout, outs: SourceOutputs[], strategy: RequestedStrategy): Candidate[] {
+export function candidates(model: ModelSpec, layout: Layout, outs: SourceOutputs[], strategy: RequestedStrategy, targets = 1): Candidate[] {
   const list: Candidate[] = [];
   const base = (cols: number[], seed: number): Model => new SubsetModel(cols, createModel(model, { seed }), layout.width);
   const baseline: Candidate = { label: 'none', strategy: 'none', source: null, make: (seed) => base(layout.desc, seed) };
@@ -114,11 +114,12 @@ export function candidates(model: ModelSpec, layout: Layout, outs: SourceOutputs
   if (strategy === 'none' || strategy === 'auto') list.push(baseline);
   if (strategy === 'prediction') list.push(prediction(subsets[subsets.length - 1]));
   if (strategy === 'features') list.push(features(subsets[subsets.length - 1]));
-  if (strategy === 'finetune') outs.forEach((_, i) => list.push(finetune(i)));
+  // finetune retrains a one-output head: one target only (the validator rejects strategy finetune with several)
+  if (strategy === 'finetune' && targets === 1) outs.forEach((_, i) => list.push(finetune(i)));
   if (strategy === 'auto') {
     for (const s of subsets) list.push(prediction(s));
     for (const s of subsets) list.push(features(s));
-    outs.forEach((_, i) => list.push(finetune(i)));
+    if (targets === 1) outs.forEach((_, i) => list.push(finetune(i)));
   }
   return list;
 }

@@ -31,7 +31,7 @@ export interface TransferGpOptions {
   restarts?: number;
   seed?: number;
   calibrate?: boolean;
-  /** Hyperparameters are optimised on a seeded subset of at most this many rows (default 400). */
+  /** Hyperparameters are optimised on a seeded subset of at most this many rows (default 300, as the engine's gp). */
   maxOptRows?: number;
 }
 
@@ -233,7 +233,7 @@ export class TransferGpModel implements Model {
       const rows = Array.from(col.rows);
       if (rows.length === 0) throw new MiError(`transfer-gp: target ${t + 1} has no observed rows`, { code: 'no-rows' });
       const full = this.problem(rows, col.y);
-      const maxOpt = this.opts.maxOptRows ?? 400;
+      const maxOpt = this.opts.maxOptRows ?? 300;
       const rng = new Rng(seed * 9176 + t);
       let opt = full;
       if (rows.length > maxOpt) {
