@@ -115,7 +115,7 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
       const r = await base.transform(t);
       const o2: SourceOutputs[] = [];
       for (const src of sources.filter((s) => useOuts.some((o) => o.name === s.entry.name))) o2.push(await computeSourceOutputs(src, spec.dataset.inputs, t, r));
-      return { ...r, X: augment(r.X, base.featureNames, o2).X };
+      return { ...r, X: augment(r.X, base.featureNames, o2, aug.layout.avgStats).X };
     },
   };
   const cands = candidates(spec.model, aug.layout, useOuts, strategy, built.set.Y.cols);

@@ -18,11 +18,19 @@ export type RequestedStrategy = Strategy | 'auto';
 export interface Layout {
   width: number;
   desc: number[];
+  /** Column of the average of the standardised source predictions (when there are several sources). */
+  avg?: number;
+  /** Mean/std of each source's prediction over the rows the layout was built on (re-used for new rows). */
+  avgStats?: { mean: number; std: number }[];
   sources: { name: string; mean: number; std: number; hidden: number[]; penult: number[] }[];
 }
 
-/** [X | per source: mean, std | hidden activations | last-hidden-layer input], with column names. */
-export function augment(X: Matrix, names: string[], outs: SourceOutputs[]): { X: Matrix; names: string[]; layout: Layout } {
+/**
+ * [X | per source: mean, std | hidden activations | last-hidden-layer input | average of the standardised source
+ * predictions (≥ 2 sources)], with column names. The average's per-source standardisation comes from the rows given
+ * (inputs only, never labels) or from `stats` (new rows: candidate pools).
+ */
+export function augment(X: Matrix, names: string[], outs: SourceOutputs[], stats?: { mean: number; std: number }[]): { X: Matrix; names: string[]; layout: Layout } {
   const n = X.rows;
   const cols: Float64Array[] = [];
   const outNames = [...names];
@@ -45,6 +53,20 @@ export function augment(X: Matrix, names: string[], outs: SourceOutputs[]): { X:
     }
     layout.sources.push(entry);
   }
+  if (outs.length > 1) {
+    const st = stats ?? outs.map((o) => {
+      let m = 0;
+      for (const v of o.mean) m += v;
+      m /= Math.max(1, n);
+      let v2 = 0;
+      for (const v of o.mean) v2 += (v - m) ** 2;
+      return { mean: m, std: Math.sqrt(v2 / Math.max(1, n)) || 1 };
+    });
+    cols.push(Float64Array.from({ length: n }, (_, i) => outs.reduce((acc, o, k) => acc + (o.mean[i] - st[k].mean) / st[k].std, 0) / outs.length));
+    outNames.push('transfer:mean-of-sources');
+    layout.avg = c++;
+    layout.avgStats = st;
+  }
   const W = c;
   const data = new Float64Array(n * W);
   for (let i = 0; i < n; i++) {
@@ -59,7 +81,7 @@ export interface Candidate {
   /** e.g. `none`, `prediction:mp_gap`, `features:all`. */
   label: string;
   strategy: Strategy;
-  /** Source name, `all` (every selected source together) or null (baseline). */
+  /** Source name, `all` (every selected source together), `mean` (their averaged standardised predictions) or null (baseline). */
   source: string | null;
   make(seed: number): Model;
 }
@@ -112,12 +134,25 @@ export function candidates(model: ModelSpec, layout: Layout, outs: SourceOutputs
     };
   };
   if (strategy === 'none' || strategy === 'auto') list.push(baseline);
+  const average: Candidate | null =
+    layout.avg === undefined
+      ? null
+      : {
+          label: 'prediction:mean',
+          strategy: 'prediction',
+          source: 'mean',
+          make: (seed) =>
+            model.type === 'gp'
+              ? new SubsetModel([...layout.desc, layout.avg!], new TransferGpModel({ nLinear: 1, kernel: model.kernel ?? 'matern52', ard: model.ard ?? true, restarts: Math.min(model.restarts ?? 2, 2), seed, calibrate: model.calibrate ?? true }), layout.width)
+              : base([...layout.desc, layout.avg!], seed),
+        };
   if (strategy === 'prediction') list.push(prediction(subsets[subsets.length - 1]));
   if (strategy === 'features') list.push(features(subsets[subsets.length - 1]));
   // finetune retrains a one-output head: one target only (the validator rejects strategy finetune with several)
   if (strategy === 'finetune' && targets === 1) outs.forEach((_, i) => list.push(finetune(i)));
   if (strategy === 'auto') {
     for (const s of subsets) list.push(prediction(s));
+    if (average) list.push(average);
     for (const s of subsets) list.push(features(s));
     if (targets === 1) outs.forEach((_, i) => list.push(finetune(i)));
   }
