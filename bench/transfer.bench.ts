@@ -25,7 +25,7 @@ import { augment, candidates, SelectingModel } from '../src/core/transfer/select
 import { computeSourceOutputs, loadLibrarySources } from '../src/core/transfer/sources';
 
 const EXPT = '/work/shared/data/crabnet_matbench/matbench/expt_gap.csv';
-const LIB = join(__dirname, '..', '..', 'media', 'library');
+const LIB = process.env.MI_BENCH_LIBRARY ?? join(__dirname, '..', '..', 'media', 'library');
 
 function emit(o: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(o) + '\n');
