@@ -12,6 +12,7 @@ import * as run from './commands/run';
 import * as suggest from './commands/suggest';
 import * as simulate from './commands/simulate';
 import * as report from './commands/report';
+import * as pretrain from './commands/pretrain';
 
 import type { Command } from './types';
 export type { Command } from './types';
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   suggest: suggest.command,
   simulate: simulate.command,
   report: report.command,
+  pretrain: pretrain.command,
 };
 
 function help(): string {

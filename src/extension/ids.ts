@@ -3,6 +3,7 @@ export const Commands = {
   train: 'miStudio.train',
   suggest: 'miStudio.suggest',
   simulate: 'miStudio.simulate',
+  pretrain: 'miStudio.pretrain',
   cancelRun: 'miStudio.cancelRun',
   openLatestRun: 'miStudio.openLatestRun',
   newExperimentFromDataset: 'miStudio.newExperimentFromDataset',

@@ -8,7 +8,7 @@
 import type { RunStatus } from '../core/run/manifest';
 import type { PathPolicy } from '../core/spec/pathPolicy';
 
-export type RunKind = 'train' | 'suggest' | 'simulate';
+export type RunKind = 'train' | 'suggest' | 'simulate' | 'pretrain';
 
 /** Options of a run started from the host (all optional; defaults come from the spec). */
 export interface RunOptions {
@@ -28,6 +28,8 @@ export interface RunOptions {
   paths?: PathPolicy;
   /** Simulate-campaign options (kind `simulate`). */
   simulate?: { budget?: number; initial?: number; repeats?: number; out?: string };
+  /** Pretrain options (kind `pretrain`): library folder (absolute), networks, row cap, epochs, exclusion file, name. */
+  pretrain?: { library: string; models?: number; maxRows?: number; epochs?: number; exclude?: string; name?: string };
 }
 
 // ---------------------------------------------------------------- host -> worker

@@ -3,6 +3,7 @@ import { executeRun } from '../core/run';
 import type { RunStatus } from '../core/run/manifest';
 import type { RunEvent, StartRequest } from '../protocol/worker';
 import { runSimulate } from './simulate';
+import { runPretrain } from './pretrain';
 
 export interface EngineResult {
   manifestPath: string;
@@ -12,6 +13,7 @@ export interface EngineResult {
 
 export async function runRequest(req: StartRequest, signal: AbortSignal, onEvent: (e: RunEvent) => void): Promise<EngineResult> {
   if (req.kind === 'simulate') return runSimulate(req, signal, onEvent);
+  if (req.kind === 'pretrain') return runPretrain(req, signal, onEvent);
   const r = await executeRun(req.specPath, {
     out: req.options.out,
     seed: req.options.seed,

@@ -9,6 +9,12 @@ import { buildFeatures } from '../../core/features';
 import { MODEL_TYPES, createModel } from '../../core/models';
 import { simulate, simulationPool } from '../../core/bo/simulate';
 import { checkRunFolder } from '../../core/run/outputCheck';
+import { prepareTransfer } from '../../core/transfer';
+import type { Spec } from '../../core/spec/types';
+
+function modelTypeSpec(spec: Spec, type: string | undefined): Spec {
+  return type && (MODEL_TYPES as readonly string[]).includes(type) ? { ...spec, model: { ...spec.model, type: type as ModelType } } : spec;
+}
 
 const USAGE = `mi-studio simulate SPEC --budget N --initial K --repeats R [--seed S] [--model TYPE] [--refit-every M] [--out PATH] [--allow-outside]
 
@@ -64,12 +70,17 @@ export const command: Command = {
     const dataPath = resolveSpecPath(specPath, spec.dataset.path);
     process.stderr.write(`simulate: loading ${dataPath}\n`);
     const table = await loadTable(dataPath);
-    const { set } = await buildFeatures(spec, table);
+    // transfer block (issue 16): source predictions become features of the surrogate
+    const tr = await prepareTransfer(
+      { specPath, spec: modelTypeSpec(spec, strArg(args, '--model')), table, bo: true, log: (_l, m) => process.stderr.write(`simulate: ${m}\n`) },
+      await buildFeatures(spec, table),
+    );
+    const { set } = tr;
     if (modelType !== undefined && !(MODEL_TYPES as readonly string[]).includes(modelType)) {
       throw new MiError(`--model must be one of ${MODEL_TYPES.join(', ')}, got "${modelType}"`, { code: 'usage', hint: USAGE.split('\n')[0] });
     }
     const modelSpec = modelType ? { ...spec.model, type: modelType as ModelType } : spec.model;
-    const makeModel = (s: number) => createModel(modelSpec, { seed: s });
+    const makeModel = (s: number) => (spec.transfer ? tr.make(s) : createModel(modelSpec, { seed: s }));
     process.stderr.write(`simulate: ${set.X.rows} rows x ${set.X.cols} features, model ${modelType ?? spec.model.type}, budget ${budget}, initial ${initial}, repeats ${repeats}\n`);
     const result = await simulate(spec, specPath, simulationPool(set, table, dataPath), {
       budget,

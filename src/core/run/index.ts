@@ -15,7 +15,8 @@ import { loadTable } from '../data';
 import type { Table } from '../data/types';
 import { buildFeatures } from '../features';
 import type { FeatureSet } from '../features/types';
-import { createModel, crossValidate } from '../models';
+import { createModel, crossValidate, type CvResult } from '../models';
+import { prepareTransfer } from '../transfer';
 import type { Model } from '../models/types';
 import { getTfBackend } from '../models/tf';
 import { runOptimize } from '../bo';
@@ -111,7 +112,9 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
 
     // ---- features
     s.beginPhase('features', 'building descriptors');
-    const { set, pipeline } = await buildFeatures(spec, table);
+    // transfer learning (issue 16): source outputs become extra columns; models come from tr.make (src/core/transfer)
+    const tr = await prepareTransfer({ specPath: s.absSpec, spec, table, log: (l, m) => s.log(l, m), progress: (ph, w, m) => s.progress(ph, w, m), signal: opts.signal }, await buildFeatures(spec, table));
+    const { set, pipeline } = tr;
     const droppedRows = new Set(set.dropped.map((d) => d.row));
     manifest.dataset.rows = set.X.rows;
     manifest.dataset.dropped = droppedRows.size;
@@ -134,6 +137,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     s.checkCancel();
 
     // ---- cross-validation (skipped for `cv: none` or `--no-cv`)
+    let cv: CvResult | undefined;
     const cvSpec = opts.cv === false ? undefined : cvSettings(spec);
     const grouped = await cvGroups(spec, table, set, (level, msg) => s.log(level, msg));
     if (!cvSpec) skipCv(s, opts.cv === false ? '--no-cv' : 'evaluation.cv: none');
@@ -144,7 +148,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     if (folds !== cvSpec.folds) s.log('warn', `[cv] only ${set.X.rows} rows: using ${folds} folds instead of ${cvSpec.folds}`);
     if (grouped && grouped.count < folds) s.log('warn', `[cv] only ${grouped.count} groups: using ${Math.max(2, grouped.count)} folds`);
     s.beginPhase('cv', `${folds}-fold cross-validation x ${repeats} repeat(s) of ${spec.model.type}`);
-    const cv = await crossValidate(withFoldProgress(() => createModel(spec.model, { seed }), folds, repeats, s), set.X, set.Y, {
+    cv = await crossValidate(withFoldProgress(() => tr.make(seed), folds, repeats, s), set.X, set.Y, {
       folds,
       repeats,
       seed,
@@ -165,7 +169,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
 
     // ---- final fit on all rows
     s.beginPhase('fit', `fitting ${spec.model.type} on all ${set.X.rows} rows`);
-    const model: Model = createModel(spec.model, { seed });
+    const model: Model = tr.make(seed);
     await model.fit(set.X, set.Y, {
       seed,
       signal: opts.signal,
@@ -186,6 +190,8 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     };
     if (grouped) manifest.model.cvGroups = { by: grouped.by, groups: grouped.count };
     manifest.backend = /mlp/.test(spec.model.type) || /mlp/.test(manifest.model.type) ? await getTfBackend() : 'js';
+    const transfer = await tr.finish(model, cv);
+    if (transfer) manifest.transfer = transfer;
     await saveModel(join(s.tmpDir, 'model'), model, spec, set, pipeline);
     manifest.files.model = 'model/';
     s.touch();

@@ -3,6 +3,8 @@
  * Field names are a contract; extend, never rename.
  */
 import type { AutoCandidate } from '../models/types';
+import type { TransferManifest } from '../transfer';
+import type { PretrainInfo } from '../transfer/pretrain';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -35,7 +37,7 @@ export interface RunManifest {
     diagnostics?: string[];
   };
   /** What started the run: `run` (train, optionally optimise), `suggest` (train + optimise), `simulate`. */
-  command?: 'run' | 'suggest' | 'simulate';
+  command?: 'run' | 'suggest' | 'simulate' | 'pretrain';
   /** Latest progress while running (phase, 0..1 fraction, message); kept in the final manifest for reference. */
   progress?: { phase: string; fraction?: number; message: string };
   /** The process writing the run (while `running`): lets a later run recognise a stale `.tmp-` folder. */
@@ -82,6 +84,10 @@ export interface RunManifest {
   files: Record<string, string>;
   /** Simulate Campaign runs (`command: simulate`): the settings; results in `simulation.json`. */
   simulate?: { budget: number; initial: number; repeats: number; refitEvery: number; model: string };
+  /** Transfer learning (spec `transfer:`): selected, candidates[], baseline, overlap — see src/core/transfer. */
+  transfer?: TransferManifest;
+  /** `pretrain` runs: the library, the source and its networks with their held-out metrics. */
+  pretrain?: PretrainInfo;
   optimize?: {
     acquisition: string;
     batch: number;

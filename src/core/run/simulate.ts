@@ -8,7 +8,7 @@ import { MiError } from '../diagnostics';
 import { resolveSpecPath } from '../spec';
 import { loadTable } from '../data';
 import { buildFeatures } from '../features';
-import { createModel } from '../models';
+import { prepareTransfer } from '../transfer';
 import { simulate } from '../bo/simulate';
 import type { RunEvent } from '../../protocol/worker';
 import type { RunManifest } from './manifest';
@@ -59,7 +59,9 @@ export async function executeSimulate(specPath: string, opts: ExecuteSimulateOpt
     s.manifest.dataset = { path: dataPath, sha256: table.sha256, rows: table.rowNumbers.length, dropped: 0 };
     s.checkCancel();
     s.beginPhase('features', 'building descriptors');
-    const { set, pipeline } = await buildFeatures(spec, table);
+    // transfer block (issue 16): source predictions become features of the surrogate
+    const tr = await prepareTransfer({ specPath: s.absSpec, spec, table, bo: true, log: (l, m) => s.log(l, m), signal: opts.signal }, await buildFeatures(spec, table));
+    const { set, pipeline } = tr;
     s.manifest.dataset.rows = set.X.rows;
     s.manifest.dataset.dropped = new Set(set.dropped.map((d) => d.row)).size;
     s.manifest.features = { count: set.featureNames.length, names: set.featureNames, dropped: pipeline.droppedConstant ?? [] };
@@ -74,7 +76,7 @@ export async function executeSimulate(specPath: string, opts: ExecuteSimulateOpt
       repeats,
       seed,
       refitEvery,
-      makeModel: (sd: number) => createModel(spec.model, { seed: sd }),
+      makeModel: (sd: number) => tr.make(sd),
       modelName: spec.model.type,
       signal: opts.signal,
       log: (msg: string) => {

@@ -15,6 +15,7 @@ import { resolveSpecPath } from './paths';
 import { ownGet } from '../own';
 import { checkSpecPath, type PathPolicy } from './pathPolicy';
 import type { SpecDoc, YPath } from './yamlDoc';
+import { checkTransferBlock } from '../transfer/validate';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -99,14 +100,7 @@ export class SemanticChecker {
       const known = probe ? new Set(probe.header) : undefined;
       await this.checkCandidates(optimize.candidates, known ? inputCols.filter((c) => known.has(c.name)) : inputCols);
     }
-    if (isObj(root.transfer) && Array.isArray(root.transfer.sources)) {
-      root.transfer.sources.forEach((s, i) => {
-        if (isObj(s) && isStr(s.path) && !this.refused(s.path, ['transfer', 'sources', i, 'path'], 'source dataset') && !this.fileExists(s.path)) {
-          this.at(['transfer', 'sources', i, 'path'], 'value', 'error', 'dataset-not-found',
-            `source dataset "${s.path}" not found`, this.missingFileHint(s.path));
-        }
-      });
-    }
+    checkTransferBlock(root, this.specPath, (path, part, severity, code, message, hint) => this.at(path, part, severity, code, message, hint));
   }
 
   private checkInputs(inputs: unknown[]): ColumnRef[] {

@@ -101,10 +101,16 @@ export interface OptimizeSpec {
   exclude?: string[];
 }
 
+export type TransferStrategy = 'auto' | 'prediction' | 'features' | 'finetune' | 'none';
+
+/** Transfer learning from a library of pretrained source models (issue 16; src/core/transfer/). */
 export interface TransferSpec {
-  /** Source datasets/models to pretrain on; the best is picked by CV ("shotgun"). Reserved for a later issue. */
-  sources?: { path: string; target: string; name?: string }[];
-  mode?: 'descriptors' | 'finetune';
+  /** Library folder (relative to the spec) or `bundled` (the library shipped with MI Studio). Default `bundled`. */
+  library?: string;
+  /** `all` or a list of source names in the library. Default `all`. */
+  sources?: 'all' | string[];
+  /** Default `auto`: every strategy and the no-transfer baseline, picked by nested inner CV. */
+  strategy?: TransferStrategy;
 }
 
 export interface Spec {

@@ -5,7 +5,7 @@
  * Run commands are disabled in Restricted Mode (untrusted workspaces) with an explanation; viewers keep working.
  */
 import * as vscode from 'vscode';
-import { basename } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import type { RunKind, RunOptions } from '../../protocol/worker';
 import { Commands, LANGUAGE_ID } from '../ids';
 import { getLog } from '../log';
@@ -115,6 +115,22 @@ export function registerRunFeatures(context: vscode.ExtensionContext): void {
       const repeats = await askInt('Repeats (independent campaigns, for bands)', '5', 1);
       if (repeats === undefined) return;
       await startRun('simulate', uri, 'Simulate Campaign', { simulate: { budget, initial, repeats } });
+    }),
+    vscode.commands.registerCommand(Commands.pretrain, async (arg?: unknown) => {
+      // issue 16: train source models on this spec's dataset/target and add them to a transfer library folder
+      if (!trusted('Pretrain Source Models')) return;
+      const uri = await resolveSpec(arg);
+      if (!uri) return;
+      const lib = await vscode.window.showInputBox({
+        prompt: 'Transfer library folder (relative to the spec; created if needed, other sources are kept)',
+        value: 'library',
+        validateInput: (v) => (v.trim() ? undefined : 'give a folder'),
+      });
+      if (lib === undefined) return;
+      const models = await askInt('Source networks to train (seeded random architectures)', '4', 1);
+      if (models === undefined) return;
+      const library = resolvePath(dirname(uri.fsPath), lib.trim());
+      await startRun('pretrain', uri, 'Pretrain Source Models', { pretrain: { library, models } });
     }),
     vscode.commands.registerCommand(Commands.cancelRun, async (arg?: unknown) => {
       const runs = m.active();

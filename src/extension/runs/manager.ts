@@ -17,7 +17,7 @@ import { fireRunEvent, fireRunFinished } from './bus';
 export const MAX_CONCURRENT_SETTING = 'miStudio.maxConcurrentRuns';
 export const MAX_CONCURRENT_DEFAULT = 2;
 
-const KIND_LABEL: Record<RunRequest['kind'], string> = { train: 'Training', suggest: 'Suggesting next experiments for', simulate: 'Simulating a campaign for' };
+const KIND_LABEL: Record<RunRequest['kind'], string> = { train: 'Training', suggest: 'Suggesting next experiments for', simulate: 'Simulating a campaign for', pretrain: 'Pretraining source models on' };
 
 export class RunManager implements vscode.Disposable {
   readonly client: RunClient;

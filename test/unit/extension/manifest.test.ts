@@ -13,6 +13,7 @@ test('every command id of ids.ts is contributed with category "MI Studio" and it
     [Commands.train]: 'Train',
     [Commands.suggest]: 'Suggest Next Experiments',
     [Commands.simulate]: 'Simulate Campaign',
+    [Commands.pretrain]: 'Pretrain Source Models',
     [Commands.cancelRun]: 'Cancel Run',
     [Commands.openLatestRun]: 'Open Latest Run',
     [Commands.newExperimentFromDataset]: 'New Experiment from Dataset',

@@ -124,7 +124,10 @@ const cases: Case[] = [
   { name: 'space without variables', code: 'missing-key', text: GOOD + 'optimize:\n  §space: {constraints: []}\n' },
   { name: 'infeasible composition bounds', code: 'out-of-range', text: GOOD + 'optimize:\n  space:\n    composition:\n      elements: [temperature, pressure]\n      §bounds: {temperature: [0.7, 0.9], pressure: [0.6, 0.9]}\n', message: /sum to 1/ },
   { name: 'composition columns that are not elements', code: 'not-an-element', text: HEAD + 'dataset:\n  path: data/train.csv\n  inputs:\n    - columns: [§temperature, pressure]\n      kind: composition\n  targets: [{column: gap}]\n', hint: /formula column/ },
-  { name: 'source dataset missing', code: 'dataset-not-found', text: GOOD + 'transfer:\n  sources:\n    - {path: §data/mp.csv, target: gap}\n' },
+  { name: 'transfer library missing', code: 'library-not-found', text: GOOD + 'transfer:\n  library: §nolib\n' },
+  { name: 'transfer source not in the library', code: 'unknown-source', text: GOOD + 'transfer:\n  library: lib\n  sources: [§selff]\n', hint: /did you mean "self"/ },
+  { name: 'bad transfer strategy', code: 'bad-enum', text: GOOD + 'transfer:\n  library: lib\n  strategy: §predictions\n', hint: /prediction/ },
+  { name: 'old-style transfer sources', code: 'wrong-type', text: GOOD + 'transfer:\n  library: lib\n  sources:\n    - §{path: data/mp.csv}\n' },
   // --- warnings ---
   { name: 'formula column declared numeric', code: 'kind-mismatch', severity: 'warning', text: HEAD + 'dataset:\n  path: data/train.csv\n  inputs: [{column: §formula, kind: numeric}]\n  targets: [{column: gap}]\n', hint: /kind: composition/ },
   { name: 'repeated ids', code: 'duplicate-id', severity: 'warning', text: HEAD + 'dataset:\n  path: data/dup-ids.csv\n  id: §id\n  inputs: [{column: x, kind: numeric}]\n  targets: [{column: y}]\n', message: /lines 2 and 4/ },

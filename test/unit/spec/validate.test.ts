@@ -36,7 +36,7 @@ test('a spec using every optional key validates with zero diagnostics', async ()
   assert.deepEqual(r.spec?.optimize?.space?.bounds, { temperature: [300, 900], pressure: [0.5, 2] });
   assert.equal(r.spec?.model.type, 'mlp-ensemble');
   assert.equal(r.spec?.model.kernel, undefined, 'GP defaults are not forced on other model types');
-  assert.equal(r.spec?.transfer?.mode, 'descriptors');
+  assert.deepEqual(r.spec?.transfer, { library: 'lib', sources: ['self'], strategy: 'prediction' });
 });
 
 test('defaults from SPEC_DEFAULTS are applied to a minimal spec', async () => {

@@ -87,3 +87,30 @@ for (const [folder, steps] of [['sim1', 30], ['oer-simulation', 20]] as const) t
     await browser.close();
   }
 });
+
+test('report of a transfer run: the Transfer section draws one bar per candidate and the baseline line', { skip }, async () => {
+  await buildBundles();
+  const dir = fixture('transfer-run');
+  const out = await generateReport(dir, join(outDir, 'report-transfer.html'), bundlePath('report'));
+  const data = await loadRunData(dir);
+  const t = data.manifest.transfer!;
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${out}`);
+    await page.waitForSelector('body[data-ready]');
+    await page.waitForSelector('canvas#transfer-candidates[data-points]');
+    await page.waitForTimeout(200);
+    assert.equal(Number(await page.getAttribute('canvas#transfer-candidates', 'data-points')), t.candidates.length);
+    assert.equal((await page.textContent('#transfer-selected'))?.trim(), t.selected.label);
+    assert.match((await page.textContent('#transfer-overlap')) ?? '', /Leakage check/);
+    // the selected candidate's bar is painted in the report's first series colour (#1a73e8)
+    const blue = await countColor(page, 'canvas#transfer-candidates', [0x1a, 0x73, 0xe8]);
+    assert.ok(blue >= 300, `selected bar painted: ${blue} pixels`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -8,11 +8,13 @@ import { suggestionsTab } from './suggestions';
 import { landscapeTab } from './landscape';
 import { paretoTab } from './pareto';
 import { simulationTab } from './simulation';
+import { transferTab } from './transfer';
 
 registerTab(overviewTab);
 registerTab(suggestionsTab);
 registerTab(landscapeTab);
 registerTab(paretoTab);
 registerTab(simulationTab);
+registerTab(transferTab);
 
 export { registerTab, registeredTabs };

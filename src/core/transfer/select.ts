@@ -1,0 +1,278 @@
+/**
+ * Candidates and nested selection. The augmented input matrix holds every column any candidate may use; a candidate is
+ * (strategy, source subset) → a model on its columns. `SelectingModel.fit` scores every candidate by an inner k-fold
+ * CV on ITS training rows only and refits the best on all of them, so inside the outer CV (crossValidate calls fit on
+ * the outer training rows) the selection never sees the outer test fold.
+ */
+import type { Matrix } from '../features/types';
+import type { ModelSpec } from '../spec/types';
+import { createModel, crossValidate } from '../models';
+import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from '../models/types';
+import { FinetuneModel, SubsetModel } from './models';
+import type { SourceOutputs } from './sources';
+import { TransferGpModel } from './tgp';
+
+export type Strategy = 'prediction' | 'features' | 'finetune' | 'none';
+export type RequestedStrategy = Strategy | 'auto';
+
+export interface Layout {
+  width: number;
+  desc: number[];
+  /** Column of the average of the standardised source predictions (when there are several sources). */
+  avg?: number;
+  /** Mean/std of each source's prediction over the rows the layout was built on (re-used for new rows). */
+  avgStats?: { mean: number; std: number }[];
+  sources: { name: string; mean: number; std: number; hidden: number[]; penult: number[] }[];
+}
+
+/**
+ * [X | per source: mean, std | hidden activations | last-hidden-layer input | average of the standardised source
+ * predictions (≥ 2 sources)], with column names. The average's per-source standardisation comes from the rows given
+ * (inputs only, never labels) or from `stats` (new rows: candidate pools).
+ */
+export function augment(X: Matrix, names: string[], outs: SourceOutputs[], stats?: { mean: number; std: number }[]): { X: Matrix; names: string[]; layout: Layout } {
+  const n = X.rows;
+  const cols: Float64Array[] = [];
+  const outNames = [...names];
+  const layout: Layout = { width: 0, desc: names.map((_, k) => k), sources: [] };
+  let c = X.cols;
+  for (const o of outs) {
+    const entry = { name: o.name, mean: c, std: c + 1, hidden: [] as number[], penult: [] as number[] };
+    cols.push(o.mean, o.std);
+    outNames.push(`transfer:${o.name}:mean`, `transfer:${o.name}:std`);
+    c += 2;
+    for (let k = 0; k < o.hidden.cols; k++) {
+      cols.push(Float64Array.from({ length: n }, (_, i) => o.hidden.data[i * o.hidden.cols + k]));
+      outNames.push(`transfer:${o.name}:h${k}`);
+      entry.hidden.push(c++);
+    }
+    for (let k = 0; k < o.penult.cols; k++) {
+      cols.push(Float64Array.from({ length: n }, (_, i) => o.penult.data[i * o.penult.cols + k]));
+      outNames.push(`transfer:${o.name}:p${k}`);
+      entry.penult.push(c++);
+    }
+    layout.sources.push(entry);
+  }
+  if (outs.length > 1) {
+    const st = stats ?? outs.map((o) => {
+      let m = 0;
+      for (const v of o.mean) m += v;
+      m /= Math.max(1, n);
+      let v2 = 0;
+      for (const v of o.mean) v2 += (v - m) ** 2;
+      return { mean: m, std: Math.sqrt(v2 / Math.max(1, n)) || 1 };
+    });
+    cols.push(Float64Array.from({ length: n }, (_, i) => outs.reduce((acc, o, k) => acc + (o.mean[i] - st[k].mean) / st[k].std, 0) / outs.length));
+    outNames.push('transfer:mean-of-sources');
+    layout.avg = c++;
+    layout.avgStats = st;
+  }
+  const W = c;
+  const data = new Float64Array(n * W);
+  for (let i = 0; i < n; i++) {
+    data.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), i * W);
+    for (let k = 0; k < cols.length; k++) data[i * W + X.cols + k] = cols[k][i];
+  }
+  layout.width = W;
+  return { X: { rows: n, cols: W, data }, names: outNames, layout };
+}
+
+export interface Candidate {
+  /** e.g. `none`, `prediction:mp_gap`, `features:all`. */
+  label: string;
+  strategy: Strategy;
+  /** Source name, `all` (every selected source together), `mean` (their averaged standardised predictions) or null (baseline). */
+  source: string | null;
+  make(seed: number): Model;
+}
+
+function uniq(a: number[]): number[] {
+  return [...new Set(a)];
+}
+
+/** Columns with any variation in the given rows would be better, but a constant column is harmless for every model. */
+export function candidates(model: ModelSpec, layout: Layout, outs: SourceOutputs[], strategy: RequestedStrategy, targets = 1): Candidate[] {
+  const list: Candidate[] = [];
+  const base = (cols: number[], seed: number): Model => new SubsetModel(cols, createModel(model, { seed }), layout.width);
+  const baseline: Candidate = { label: 'none', strategy: 'none', source: null, make: (seed) => base(layout.desc, seed) };
+  const subsets: { source: string; idx: number[] }[] = layout.sources.map((_, i) => ({ source: layout.sources[i].name, idx: [i] }));
+  if (layout.sources.length > 1) subsets.push({ source: 'all', idx: layout.sources.map((_, i) => i) });
+  const prediction = (sub: { source: string; idx: number[] }): Candidate => ({
+    label: `prediction:${sub.source}`,
+    strategy: 'prediction',
+    source: sub.source,
+    make: (seed) => {
+      const means = sub.idx.map((i) => layout.sources[i].mean);
+      if (model.type === 'gp') {
+        return new SubsetModel([...layout.desc, ...means], new TransferGpModel({ nLinear: means.length, kernel: model.kernel === 'tanimoto' || !model.kernel ? 'matern52' : model.kernel, ard: model.ard ?? true, restarts: Math.min(model.restarts ?? 2, 2), seed, calibrate: model.calibrate ?? true }), layout.width);
+      }
+      return base(uniq([...layout.desc, ...means, ...sub.idx.map((i) => layout.sources[i].std)]), seed);
+    },
+  });
+  const features = (sub: { source: string; idx: number[] }): Candidate => ({
+    label: `features:${sub.source}`,
+    strategy: 'features',
+    source: sub.source,
+    make: (seed) => base(uniq([...layout.desc, ...sub.idx.flatMap((i) => layout.sources[i].hidden)]), seed),
+  });
+  const finetune = (i: number): Candidate => {
+    const o = outs[i];
+    const w = o.best.weights;
+    const H = w.length - 1;
+    const last = w[H - 1];
+    const head = w[H];
+    return {
+      label: `finetune:${o.name}`,
+      strategy: 'finetune',
+      source: o.name,
+      make: () =>
+        new SubsetModel(
+          layout.sources[i].penult,
+          new FinetuneModel({ W1: last.W, b1: last.b, W2: head.W, b2: head.b[0], P: last.inDim, H: last.outDim, activation: o.best.meta.activation }),
+          layout.width,
+        ),
+    };
+  };
+  if (strategy === 'none' || strategy === 'auto') list.push(baseline);
+  const average: Candidate | null =
+    layout.avg === undefined
+      ? null
+      : {
+          label: 'prediction:mean',
+          strategy: 'prediction',
+          source: 'mean',
+          make: (seed) =>
+            model.type === 'gp'
+              ? new SubsetModel([...layout.desc, layout.avg!], new TransferGpModel({ nLinear: 1, kernel: model.kernel === 'tanimoto' || !model.kernel ? 'matern52' : model.kernel, ard: model.ard ?? true, restarts: Math.min(model.restarts ?? 2, 2), seed, calibrate: model.calibrate ?? true }), layout.width)
+              : base([...layout.desc, layout.avg!], seed),
+        };
+  if (strategy === 'prediction') list.push(prediction(subsets[subsets.length - 1]));
+  if (strategy === 'features') list.push(features(subsets[subsets.length - 1]));
+  // finetune retrains a one-output head: one target only (the validator rejects strategy finetune with several)
+  if (strategy === 'finetune' && targets === 1) outs.forEach((_, i) => list.push(finetune(i)));
+  if (strategy === 'auto') {
+    for (const s of subsets) list.push(prediction(s));
+    if (average) list.push(average);
+    for (const s of subsets) list.push(features(s));
+    if (targets === 1) outs.forEach((_, i) => list.push(finetune(i)));
+  }
+  return list;
+}
+
+export interface CandidateScore {
+  label: string;
+  strategy: Strategy;
+  source: string | null;
+  /** Inner-CV MAE of target 1 (original units), RMSE, and the selection score (MAE / std(y), averaged over targets). */
+  mae: number;
+  rmse: number;
+  score: number;
+}
+
+/** Inner CV of every candidate on (X, Y); returns scores in candidate order. */
+export async function scoreCandidates(
+  cands: Candidate[],
+  X: Matrix,
+  Y: Matrix,
+  o: { folds: number; seed: number; signal?: AbortSignal; onCandidate?: (k: number, total: number, label: string) => void },
+): Promise<CandidateScore[]> {
+  const out: CandidateScore[] = [];
+  const folds = Math.max(2, Math.min(o.folds, X.rows));
+  for (let k = 0; k < cands.length; k++) {
+    const c = cands[k];
+    o.onCandidate?.(k, cands.length, c.label);
+    const cv = await crossValidate(() => c.make(o.seed + 17 * k), X, Y, { folds, repeats: 1, seed: o.seed + 7919, signal: o.signal });
+    let score = 0;
+    let cnt = 0;
+    for (let t = 0; t < Y.cols; t++) {
+      let m = 0;
+      let s2 = 0;
+      let n = 0;
+      for (let i = 0; i < Y.rows; i++) {
+        const v = Y.data[i * Y.cols + t];
+        if (Number.isFinite(v)) {
+          m += v;
+          s2 += v * v;
+          n++;
+        }
+      }
+      const sd = n > 1 ? Math.sqrt(Math.max(s2 / n - (m / n) ** 2, 1e-300)) : 1;
+      const mae = cv.metrics[t].mae;
+      if (Number.isFinite(mae)) {
+        score += mae / (sd || 1);
+        cnt++;
+      }
+    }
+    out.push({ label: c.label, strategy: c.strategy, source: c.source, mae: cv.metrics[0].mae, rmse: cv.metrics[0].rmse, score: cnt ? score / cnt : Infinity });
+  }
+  return out;
+}
+
+/** A model that picks among candidates by inner CV on its own training rows, then refits the pick on all of them. */
+export class SelectingModel implements Model {
+  readonly type = 'transfer';
+  private chosen: Model | null = null;
+  chosenIndex = -1;
+  scores: CandidateScore[] = [];
+
+  constructor(
+    private readonly cands: Candidate[],
+    private readonly o: { innerFolds: number; seed: number; onCandidate?: (k: number, total: number, label: string) => void },
+  ) {}
+
+  async fit(X: Matrix, Y: Matrix, opts: FitOptions): Promise<void> {
+    const seed = opts.seed ?? this.o.seed;
+    if (this.cands.length === 1 || X.rows < 6) {
+      this.chosenIndex = 0;
+      this.scores = [];
+    } else {
+      this.scores = await scoreCandidates(this.cands, X, Y, { folds: this.o.innerFolds, seed, signal: opts.signal, onCandidate: this.o.onCandidate });
+      let best = 0;
+      for (let k = 1; k < this.scores.length; k++) if (this.scores[k].score < this.scores[best].score) best = k;
+      this.chosenIndex = best;
+    }
+    const m = this.cands[this.chosenIndex].make(seed);
+    await m.fit(X, Y, opts);
+    this.chosen = m;
+  }
+
+  get candidate(): Candidate {
+    return this.cands[Math.max(0, this.chosenIndex)];
+  }
+
+  get inner(): Model | null {
+    return this.chosen;
+  }
+
+  predict(X: Matrix): Prediction {
+    if (!this.chosen) throw new Error('transfer model: predict() before fit()');
+    return this.chosen.predict(X);
+  }
+
+  sample(X: Matrix, count: number, seed: number): Float64Array[] {
+    const c = this.chosen;
+    if (c?.sample) return c.sample(X, count, seed);
+    // independent marginal draws
+    const p = this.predict(X);
+    let s = seed >>> 0 || 1;
+    const rnd = (): number => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return (s + 0.5) / 4294967296;
+    };
+    return Array.from({ length: count }, () =>
+      Float64Array.from({ length: X.rows }, (_, i) => p.mean[i * p.outputs] + Math.sqrt(p.latentVariance[i * p.outputs]) * Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd())),
+    );
+  }
+
+  summary(): ModelSummary {
+    const s = this.chosen?.summary() ?? { type: 'transfer', hyperparameters: {} };
+    const hp: Record<string, number | number[]> = { ...s.hyperparameters };
+    for (const c of this.scores) hp[`inner_cv_mae_${c.label}`] = c.mae;
+    return { ...s, type: s.type, hyperparameters: hp, chosen: this.candidate.label };
+  }
+
+  save(): SavedModel {
+    if (!this.chosen) throw new Error('transfer model: save() before fit()');
+    return { type: 'transfer-selected', version: 1, state: { chosen: this.candidate.label, strategy: this.candidate.strategy, source: this.candidate.source, scores: this.scores, inner: this.chosen.save() } };
+  }
+}

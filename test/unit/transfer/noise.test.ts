@@ -1,0 +1,56 @@
+/**
+ * End to end through the run engine: pretrain a source on PURE NOISE, then `transfer: {strategy: auto}`. The nested
+ * selection (inner CV inside each outer fold, baseline competing) must not report a gain over the no-transfer
+ * baseline evaluated on the same outer folds; the manifest carries selected / candidates / baseline / overlap.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../../../src/core/linalg/random';
+import { executeRun } from '../../../src/core/run';
+import { executePretrain } from '../../../src/core/transfer/pretrain';
+
+function csv(path: string, rows: number[][], header: string[]): void {
+  writeFileSync(path, [header.join(','), ...rows.map((r) => r.map((v) => v.toFixed(6)).join(','))].join('\n') + '\n');
+}
+
+test('auto with a pure-noise source never reports a gain (nested selection, no leakage)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mi-transfer-noise-'));
+  const rng = new Rng(11);
+  const src: number[][] = [];
+  for (let i = 0; i < 300; i++) src.push([rng.normal(), rng.normal(), rng.normal(), rng.normal()]);
+  csv(join(dir, 'source.csv'), src, ['x1', 'x2', 'x3', 'noise']);
+  writeFileSync(join(dir, 'source.mi.yaml'), 'version: 1\nname: noise_source\nseed: 1\ndataset:\n  path: source.csv\n  inputs: [{columns: [x1, x2, x3], kind: numeric}]\n  targets: [{column: noise}]\n');
+  const pre = await executePretrain(join(dir, 'source.mi.yaml'), { library: join(dir, 'lib'), models: 2, epochs: 8, out: join(dir, 'runs') });
+  assert.equal(pre.manifest.status, 'completed', JSON.stringify(pre.manifest.error));
+  assert.equal(pre.manifest.command, 'pretrain');
+  assert.equal(pre.manifest.pretrain?.models.length, 2);
+
+  const tgt: number[][] = [];
+  for (let i = 0; i < 45; i++) {
+    const [a, b, c] = [rng.normal(), rng.normal(), rng.normal()];
+    tgt.push([a, b, c, a + Math.sin(2 * b) + 0.2 * rng.normal()]);
+  }
+  csv(join(dir, 'target.csv'), tgt, ['x1', 'x2', 'x3', 'y']);
+  writeFileSync(
+    join(dir, 'target.mi.yaml'),
+    'version: 1\nname: target\nseed: 3\ndataset:\n  path: target.csv\n  inputs: [{columns: [x1, x2, x3], kind: numeric}]\n  targets: [{column: y}]\n' +
+      'model: {type: gp, ard: false, restarts: 1}\nevaluation: {cv: {folds: 5}}\ntransfer:\n  library: lib\n  sources: all\n  strategy: auto\n',
+  );
+  const r = await executeRun(join(dir, 'target.mi.yaml'), { out: join(dir, 'runs') });
+  const m = r.manifest;
+  assert.equal(m.status, 'completed', JSON.stringify(m.error));
+  const t = m.transfer!;
+  assert.ok(t, 'manifest has a transfer block');
+  assert.deepEqual(t.candidates.map((c) => c.label).sort(), ['features:noise_source', 'finetune:noise_source', 'none', 'prediction:noise_source']);
+  assert.equal(t.baseline.strategy, 'none');
+  assert.ok(Number.isFinite(t.baseline.metric) && Number.isFinite(t.selected.metric));
+  assert.ok(t.candidates.every((c) => Number.isFinite(c.metric) && c.rank >= 1));
+  assert.equal(t.outerPicks?.length, 5, 'one nested pick per outer fold');
+  assert.equal(t.overlap.checked, false, 'numeric inputs: no formula/SMILES to compare');
+  const auto = m.metrics.cv.y.mae;
+  const base = t.baselineCv!.y.mae;
+  assert.ok(auto >= 0.95 * base, `noise source: outer-CV MAE with transfer ${auto} must not beat the baseline ${base}`);
+});
