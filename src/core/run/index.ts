@@ -23,6 +23,7 @@ import type { RunEvent } from '../../protocol/worker';
 import type { RunManifest } from './manifest';
 import { csvLine } from './files';
 import { RunSession } from './session';
+import { hasFunctionTarget, runFunctional } from '../functional/run';
 
 export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
@@ -97,6 +98,10 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     manifest.dataset = { path: dataPath, sha256: table.sha256, rows: table.rowNumbers.length, dropped: 0 };
     s.log('info', `[data] ${table.rowNumbers.length} rows, ${table.header.length} columns (sha256 ${table.sha256.slice(0, 12)}…)`);
     s.checkCancel();
+    if (hasFunctionTarget(spec)) {
+      await runFunctional({ s, spec, table, optimize, signal: opts.signal }); // function targets: src/core/functional/run.ts
+      return s.finish();
+    }
 
     // ---- features
     s.beginPhase('features', 'building descriptors');

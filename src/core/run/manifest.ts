@@ -71,6 +71,8 @@ export interface RunManifest {
   files: Record<string, string>;
   /** Simulate Campaign runs (`command: simulate`): the settings; results in `simulation.json`. */
   simulate?: { budget: number; initial: number; repeats: number; refitEvery: number; model: string };
+  /** Function targets (src/core/functional): per target, the resampling onto the grid, argument, model, models evaluated. */
+  functional?: Record<string, unknown>;
   optimize?: {
     acquisition: string;
     batch: number;

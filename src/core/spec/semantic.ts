@@ -12,6 +12,7 @@ import { parseLinearConstraint } from './constraints';
 import type { DataProbe, DataReader } from './dataProbe';
 import { closest, listSome } from './suggest';
 import { resolveSpecPath } from './paths';
+import { checkFunctionTargets } from '../functional/spec';
 import type { SpecDoc, YPath } from './yamlDoc';
 
 type Obj = Record<string, unknown>;
@@ -52,6 +53,7 @@ export class SemanticChecker {
     const optimize = isObj(root.optimize) ? root.optimize : undefined;
     if (optimize) this.checkOptimize(optimize, targets, inputCols);
 
+    await checkFunctionTargets({ sd: this.sd, specPath: this.specPath, reader: this.reader, push: (d) => this.diagnostics.push(d) }, dataset, targets, inputCols.map((c) => c.name));
     let probe: DataProbe | undefined;
     if (dataset && isStr(dataset.path)) {
       probe = await this.checkDataset(dataset, inputCols, targetCols);
