@@ -5,9 +5,10 @@
  * as nG grows (log-log slope; a dense GP on the nG x nG problem would be 3).
  *
  *   node scripts/build-tests.mjs bench && node out/bench/functional.bench.js        (or: npm run bench -- functional)
- *   FN_BENCH=estm|xrd|scaling selects one part; FN_BENCH_MODELS=kronecker-gp,pointwise-gp selects models.
+ *   FN_BENCH=estm|xrd|degradation|scaling selects one part; FN_BENCH_MODELS=kronecker-gp,pointwise-gp selects models.
  * Datasets: examples/functional-zt (ESTM ZT(T), 150 curves, xenonpy descriptors, grid 325..675 K, 8 points);
- * perovskite XRD patterns (PV-Lab cluster-perovskite-data, 145 films, CsPbI/FAPbI/MAPbI %, 2θ 10..40°, 61 points).
+ * perovskite XRD patterns (PV-Lab cluster-perovskite-data, 145 films, CsPbI/FAPbI/MAPbI %, 2θ 10..40°, 61 points);
+ * perovskite film colour (red channel) vs ageing time from the same repository (140 films, 0..6000 min, 25 points).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,10 +56,39 @@ function xrd(): { X: Matrix; Y: Matrix; grid: Float64Array } | null {
   return { X, Y, grid };
 }
 
+/** Perovskite film colour (red channel) vs ageing time: 5 rounds x 28 films = 140 curves, time 0..6000 min. */
+function degradation(): { X: Matrix; Y: Matrix; grid: Float64Array } | null {
+  const base = join(DATA, 'perovskite_xrd_and_degradation/rgb_degradation');
+  if (!existsSync(base)) return null;
+  const rounds = ['20190606-R1-JT', '20190614-R1-JT', '20190622-R1-JT', '20190711-R1-JT', '20190723-R1-JT'];
+  const grid = makeGrid({ from: 0, to: 6000, points: 25 });
+  const xs: number[][] = [];
+  const ys: Float64Array[] = [];
+  for (const r of rounds) {
+    const dir = join(base, r);
+    const samples = readFileSync(join(dir, 'Samples.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+    const times = readFileSync(join(dir, 'times.csv'), 'utf8').trim().split(/\r?\n/).map(Number);
+    const red = readFileSync(join(dir, 'sample_r_cal.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',').map(Number));
+    samples.forEach((c, i) => {
+      if (!red[i]) return;
+      xs.push([Number(c[c.length - 3]), Number(c[c.length - 2]), Number(c[c.length - 1])]);
+      ys.push(resampleCurve({ t: times, y: red[i].slice(0, times.length) }, grid));
+    });
+  }
+  const n = Math.min(xs.length, 150);
+  const X = matrix(n, 3);
+  const Y = matrix(n, grid.length);
+  for (let i = 0; i < n; i++) {
+    X.data.set(xs[i], i * 3);
+    Y.data.set(ys[i], i * grid.length);
+  }
+  return { X, Y, grid };
+}
+
 async function cvAll(name: string, d: { X: Matrix; Y: Matrix; grid: Float64Array }): Promise<void> {
   for (const type of models) {
     const t0 = Date.now();
-    const cv = await crossValidate(() => createFunctionalModel(type, { type: 'auto', kernel: 'matern52', ard: true }, d.grid, 1), d.X, d.Y, { folds: 5, repeats: 1, seed: 1 });
+    const cv = await crossValidate(() => createFunctionalModel(type, { type: 'auto', kernel: 'matern52', ard: process.env.FN_BENCH_ARD !== '0' }, d.grid, 1), d.X, d.Y, { folds: 5, repeats: 1, seed: 1 });
     const m = functionalMetrics(d.Y.data, cv.mean, cv.std, d.X.rows, d.grid.length);
     console.log(JSON.stringify({
       bench: 'functional_cv', dataset: name, model: type, curves: d.X.rows, features: d.X.cols, grid: d.grid.length,
@@ -101,6 +131,10 @@ function scaling(): void {
 async function main(): Promise<void> {
   if (!only || only === 'scaling') scaling();
   if (!only || only === 'estm') await cvAll('estm_zt', await estm());
+  if (!only || only === 'degradation') {
+    const d = degradation();
+    if (d) await cvAll('perovskite_degradation', d);
+  }
   if (!only || only === 'xrd') {
     const d = xrd();
     if (d) await cvAll('perovskite_xrd', d);

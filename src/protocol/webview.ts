@@ -107,6 +107,8 @@ export interface RunViewData {
   location?: string;
   predictions?: CsvTable;
   suggestions?: CsvTable;
+  /** curves.json of a function target (src/core/functional/run.ts), drawn by webview-ui/src/run/functions.ts. */
+  curves?: unknown;
   /** Row count of acquisition.csv (the file itself can be large, it is not shipped to the view). */
   acquisitionRows?: number;
   landscape?: LandscapeView;
@@ -206,6 +208,8 @@ export interface RunViewState {
   sortKey?: string;
   sortDesc?: boolean;
   curvePhase?: string;
+  /** Curves tab: the sample shown. */
+  curveSample?: string;
 }
 
 // ---------------------------------------------------------------- CSV
@@ -377,6 +381,7 @@ export async function buildRunViewData(read: RunFileReader, runDirName: string):
       if (!sl.suggestions.length && j >= 0) sl.suggestions = data.suggestions.rows.map((r) => Number(r[j])).filter((v) => Number.isFinite(v));
     }
   }
+  if (manifest.files.curves) data.curves = await readJson('curves', 'curves.json');
   const simulation = await readJson('simulation', 'simulation.json');
   if (simulation !== undefined) {
     try {

@@ -243,7 +243,8 @@ export class KroneckerGpModel implements Model, FunctionalModel {
   private AKt: Float64Array = new Float64Array(0);
   private cal = new Float64Array(0);
   private objective = NaN;
-  private xBest: Float64Array = new Float64Array(0);
+  /** Best log hyperparameters of the last fit (warm start for ARD and the cross-fitted calibration). */
+  xBest: Float64Array = new Float64Array(0);
 
   constructor(private readonly opts: KronOptions) {
     this.grid = Float64Array.from(opts.grid);
@@ -304,9 +305,22 @@ export class KroneckerGpModel implements Model, FunctionalModel {
     ];
     let best: { x: Float64Array; f: number } | null = null;
     let iteration = 0;
+    let isoInit: Float64Array | undefined;
+    if (this.ard && !this.opts.init && this.d > 1) {
+      // ARD starts from the isotropic optimum (cheap: 4 parameters), then one ARD search
+      const iso = new KroneckerGpModel({ ...this.opts, ard: false, calibrate: false });
+      await iso.fit(X, Y, { seed: fo.seed, signal: fo.signal });
+      const xi = iso.xBest;
+      isoInit = new Float64Array(np);
+      for (let k = 0; k < nls; k++) isoInit[k] = xi[0];
+      isoInit[nls] = xi[1];
+      isoInit[nls + 1] = xi[2];
+      isoInit[nls + 2] = xi[3];
+    }
     const rounds = missing ? 3 : 1;
     for (let round = 0; round < rounds; round++) {
-      const inits = round === 0 && this.opts.init ? [Float64Array.from(this.opts.init)] : round === 0 ? starts.map((s) => {
+      const init0 = this.opts.init ?? isoInit;
+      const inits = round === 0 && init0 ? [Float64Array.from(init0)] : round === 0 ? starts.map((s) => {
         const x = new Float64Array(np);
         for (let k = 0; k < nls; k++) x[k] = s[0];
         x[nls] = s[1];
@@ -318,7 +332,7 @@ export class KroneckerGpModel implements Model, FunctionalModel {
       for (const x0 of inits) {
         checkAbort(fo.signal);
         const res = minimizeLbfgsb((x, g) => kronNll(p, x, g).f, x0, {
-          lower, upper, maxIter: round === 0 ? (this.opts.maxIter ?? 80) : 30,
+          lower, upper, maxIter: round === 0 ? (this.opts.maxIter ?? (isoInit ? 60 : 80)) : 30,
           onIteration: (_it, f) => {
             iteration++;
             fo.onProgress?.({ phase: 'fit', iteration, value: f });
@@ -373,7 +387,7 @@ export class KroneckerGpModel implements Model, FunctionalModel {
       checkAbort(fo.signal);
       const test = perm.filter((_, k) => k % folds === f);
       const train = perm.filter((_, k) => k % folds !== f);
-      const inner = new KroneckerGpModel({ ...this.opts, calibrate: false, init: x0, maxIter: 25 });
+      const inner = new KroneckerGpModel({ ...this.opts, calibrate: false, init: x0, maxIter: 15 });
       await inner.fit(takeRows(X, train), takeRows(Y, train), { seed: fo.seed, signal: fo.signal });
       const p = inner.predict(takeRows(X, test));
       test.forEach((row, k) => {

@@ -90,7 +90,8 @@ export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise
     rows.push({ k, id, mean: st.mean, std: st.std, acq });
   }
   const pinned = new Set(opt.pin ?? []);
-  rows.sort((x, y) => Number(pinned.has(y.id)) - Number(pinned.has(x.id)) || y.acq - x.acq || x.k - y.k);
+  const sgn = obj.direction === 'maximize' ? 1 : -1;
+  rows.sort((x, y) => Number(pinned.has(y.id)) - Number(pinned.has(x.id)) || y.acq - x.acq || sgn * (y.mean - x.mean) || x.k - y.k);
   const batch = Math.min(opt.batch, rows.length);
   const chosen = rows.slice(0, batch);
   const lines = [csvLine(['rank', 'id', 'objective_mean', 'objective_std', 'acquisition', ...Array.from(a.grid, (t) => `mean@${t}`)])];

@@ -18,6 +18,7 @@ import { applyChartTheme, axisTitle, Chart, colormap, createChart, zRange, type 
 import { fmt, h } from '../shared/dom';
 import type { HostChannel } from '../shared/host';
 import { readTheme, withAlpha, type Theme } from '../shared/theme';
+import { asCurvesData, buildCurvesSection, type CurvesViewContext } from './functions';
 
 export interface RunViewOptions {
   mode: 'tabs' | 'page';
@@ -210,6 +211,8 @@ export class RunView {
   private computeSections(): Section[] {
     const d = this.data;
     const sections: Section[] = [{ id: 'overview', title: d.kind === 'simulation' ? 'About' : 'Overview', build: (el) => this.buildOverview(el) }];
+    const curves = asCurvesData(d.curves);
+    if (curves) sections.push({ id: 'curves', title: 'Curves', build: (el) => buildCurvesSection(el, curves, this.curvesContext()) });
     if (d.suggestions) sections.push({ id: 'suggestions', title: `Suggestions (${d.suggestions.rows.length})`, build: (el) => this.buildSuggestions(el) });
     if (d.landscape && (d.landscape.slices.length || d.landscape.grids.length)) sections.push({ id: 'landscape', title: 'Acquisition landscape', build: (el) => this.buildLandscape(el) });
     if (this.objectives().length >= 2) sections.push({ id: 'pareto', title: 'Pareto', build: (el) => this.buildPareto(el) });
@@ -219,6 +222,18 @@ export class RunView {
       else sections.push(sim);
     }
     return sections;
+  }
+
+  /** What the curves section (./functions.ts) needs from the view. */
+  private curvesContext(): CurvesViewContext {
+    return {
+      theme: () => this.theme,
+      chart: (name, canvas, make) => this.chart(name, canvas, make),
+      canvas: (id, tall) => this.canvas(id, tall),
+      rebuild: (name) => this.charts.get(name)?.rebuild(),
+      selected: () => this.state.curveSample,
+      select: (id) => this.saveState({ curveSample: id }),
+    };
   }
 
   /** Title, status badge, run id and folder; while running also the current phase and progress. */
