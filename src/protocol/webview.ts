@@ -133,6 +133,8 @@ export interface RunViewData {
   location?: string;
   predictions?: CsvTable;
   suggestions?: CsvTable;
+  /** curves.json of a function target (src/core/functional/run.ts), drawn by webview-ui/src/run/functions.ts. */
+  curves?: unknown;
   /** Row count of acquisition.csv (the file itself can be large, it is not shipped to the view). */
   acquisitionRows?: number;
   landscape?: LandscapeView;
@@ -258,4 +260,6 @@ export interface RunViewState {
   sortDesc?: boolean;
   curvePhase?: string;
   layer?: number;
+  /** Curves tab: the sample shown. */
+  curveSample?: string;
 }

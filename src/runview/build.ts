@@ -149,6 +149,7 @@ export async function buildRunViewData(folder: RunFolder, runDirName: string): P
     }
   }
 
+  if (manifest.files.curves) data.curves = await readJson('curves', 'curves.json');
   const sim = simulationRaw ?? (await readJson<SimulationResult>('simulation', 'simulation.json'));
   if (sim !== undefined) {
     try {

@@ -30,6 +30,7 @@ import type { PathPolicy } from '../spec/pathPolicy';
 import { hasPool, noPool, skipCv } from './skip';
 import { cvGroups } from './groups';
 import { finalFitProgress, withFoldProgress } from './progress';
+import { hasFunctionTarget, runFunctional } from '../functional/run';
 
 export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
@@ -109,6 +110,10 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     manifest.dataset = { path: dataPath, sha256: table.sha256, rows: table.rowNumbers.length, dropped: 0 };
     s.log('info', `[data] ${table.rowNumbers.length} rows, ${table.header.length} columns (sha256 ${table.sha256.slice(0, 12)}…)`);
     s.checkCancel();
+    if (hasFunctionTarget(spec)) {
+      await runFunctional({ s, spec, table, optimize, signal: opts.signal }); // function targets: src/core/functional/run.ts
+      return s.finish();
+    }
 
     // ---- features
     s.beginPhase('features', 'building descriptors');

@@ -88,6 +88,8 @@ export interface RunManifest {
   transfer?: TransferManifest;
   /** `pretrain` runs: the library, the source and its networks with their held-out metrics. */
   pretrain?: PretrainInfo;
+  /** Function targets (src/core/functional): per target, the resampling onto the grid, argument, model, models evaluated. */
+  functional?: Record<string, unknown>;
   optimize?: {
     acquisition: string;
     batch: number;

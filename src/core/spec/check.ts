@@ -114,7 +114,10 @@ export class SchemaChecker {
           allowed.length ? `allowed: ${allowed.join(', ')}` : undefined);
         return;
       }
-      this.check(node, { ...matching[0], description: s.description }, path, where, depth + 1);
+      // several mapping branches (e.g. goal: {target} or a curve objective): the one that knows every key written
+      const keys = isMap(node) ? node.items.map((p) => scalarKey(p.key)).filter((k): k is string => k !== undefined) : [];
+      const best = (keys.length && matching.find((b) => b.properties && keys.every((k) => k in (b.properties as object)))) || matching[0];
+      this.check(node, { ...best, description: s.description }, path, where, depth + 1);
       return;
     }
 

@@ -14,6 +14,7 @@ import { closest, listSome } from './suggest';
 import { resolveSpecPath } from './paths';
 import { ownGet } from '../own';
 import { checkSpecPath, type PathPolicy } from './pathPolicy';
+import { checkFunctionTargets } from '../functional/spec';
 import type { SpecDoc, YPath } from './yamlDoc';
 import { checkTransferBlock } from '../transfer/validate';
 
@@ -75,6 +76,7 @@ export class SemanticChecker {
     const optimize = isObj(root.optimize) ? root.optimize : undefined;
     if (optimize) this.checkOptimize(optimize, targets, inputCols);
 
+    await checkFunctionTargets({ sd: this.sd, specPath: this.specPath, reader: this.reader, push: (d) => this.diagnostics.push(d) }, dataset, targets, inputCols.map((c) => c.name));
     let probe: DataProbe | undefined;
     if (dataset && isStr(dataset.path) && !this.refused(dataset.path, ['dataset', 'path'], 'dataset file')) {
       probe = await this.checkDataset(dataset, inputCols, targetCols);

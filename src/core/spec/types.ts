@@ -27,6 +27,30 @@ export interface TargetSpec {
   unit?: string;
   /** Outcome constraint for BO: feasible when min <= y <= max. */
   constraint?: { min?: number; max?: number };
+  /** `function`: a function-valued target (a curve over `argument`); see src/core/functional. Default scalar. */
+  kind?: 'scalar' | 'function';
+  /** function, wide layout: a glob over column names (e.g. "xrd_*"); the argument is parsed from each header. */
+  columns?: string;
+  /** function, long layout: one row per (sample, argument). */
+  long?: { id: string; argument: string; value: string };
+  /** function, one file per row: the column naming a two-column (argument, value) file relative to the dataset. */
+  file?: string;
+  argument?: { name?: string; unit?: string };
+  /** Optional resampling grid; grid points more than `margin` beyond a curve's measured range stay missing. */
+  grid?: { from: number; to: number; points: number; margin?: number };
+  /** Name of a function target (default: the long value column, the file column or the glob's stem). */
+  name?: string;
+  /** function target with a functional goal: what is optimised on the predicted curve (goal is then maximize/minimize). */
+  objective?: FunctionalObjective;
+}
+
+/** A functional BO objective on a predicted curve (see src/core/functional/objectives.ts). */
+export interface FunctionalObjective {
+  kind: 'value' | 'max' | 'min' | 'argmax' | 'integral' | 'above';
+  direction: 'maximize' | 'minimize';
+  at?: number;
+  over?: [number, number];
+  threshold?: number;
 }
 
 export interface DatasetSpec {
@@ -37,7 +61,7 @@ export interface DatasetSpec {
   targets: TargetSpec[];
 }
 
-export type ModelType = 'gp' | 'rf-gp' | 'mlp-ensemble' | 'ridge' | 'rf' | 'gbm' | 'auto';
+export type ModelType = 'gp' | 'rf-gp' | 'mlp-ensemble' | 'ridge' | 'rf' | 'gbm' | 'auto' | 'kronecker-gp' | 'basis-gp' | 'pointwise-gp';
 export type KernelType = 'rbf' | 'matern32' | 'matern52' | 'tanimoto';
 
 export interface ModelSpec {

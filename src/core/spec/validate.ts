@@ -11,6 +11,7 @@ import { defaultDataReader, type DataReader } from './dataProbe';
 import { specSchema } from './schema';
 import { SemanticChecker } from './semantic';
 import { SPEC_DEFAULTS, type InputSpec, type ModelSpec, type Spec, type TargetSpec } from './types';
+import { functionTargetDefaults } from '../functional/spec';
 import { SpecDoc } from './yamlDoc';
 import type { PathPolicy } from './pathPolicy';
 
@@ -229,7 +230,7 @@ export function applyDefaults(raw: RawSpec, specPath: string): Spec {
       ...raw.dataset,
       on_invalid: raw.dataset.on_invalid ?? SPEC_DEFAULTS.on_invalid,
       inputs: raw.dataset.inputs.map((i): InputSpec => ({ ...i })),
-      targets: raw.dataset.targets.map((t): TargetSpec => ({ ...t, goal: t.goal ?? 'predict' })),
+      targets: raw.dataset.targets.map((t): TargetSpec => functionTargetDefaults({ ...t, goal: t.goal ?? 'predict' })),
     },
     model,
     evaluation: {

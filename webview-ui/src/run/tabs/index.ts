@@ -9,6 +9,7 @@ import { landscapeTab } from './landscape';
 import { paretoTab } from './pareto';
 import { simulationTab } from './simulation';
 import { transferTab } from './transfer';
+import { curvesTab } from './curves';
 
 registerTab(overviewTab);
 registerTab(suggestionsTab);
@@ -16,5 +17,6 @@ registerTab(landscapeTab);
 registerTab(paretoTab);
 registerTab(simulationTab);
 registerTab(transferTab);
+registerTab(curvesTab);
 
 export { registerTab, registeredTabs };
