@@ -15,7 +15,7 @@ import { loadTable } from '../data';
 import type { Table } from '../data/types';
 import { buildFeatures } from '../features';
 import type { FeatureSet } from '../features/types';
-import { createModel, crossValidate, type CvResult } from '../models';
+import { crossValidate, type CvResult } from '../models';
 import { prepareTransfer } from '../transfer';
 import type { Model } from '../models/types';
 import { getTfBackend } from '../models/tf';
