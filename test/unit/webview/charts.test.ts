@@ -223,6 +223,16 @@ test('every chart in light, dark and high contrast: data pixels, named tooltips,
         return k;
       }, [params.data, SERIES_RGB] as const);
       assert.ok(pngMagenta >= n * 3, `the saved PNG holds the data pixels (${pngMagenta})`);
+      // Save SVG: a vector drawing — one filled circle path per parity point in the series colour, axis titles as text
+      await p.click('[data-chart="parity-gap"] button.svg');
+      const svgReq = await p.waitForFunction(() => (window as unknown as { __posted: { type: string; method?: string; params?: { data: string; format: string } }[] }).__posted.find((m) => m.type === 'request' && m.method === 'saveImage' && m.params?.format === 'svg'));
+      const svg = (await svgReq.jsonValue())!.params!.data;
+      const dots = (svg.match(/<path d="M[^"]*A[^"]*" fill="rgb\(255, ?0, ?255\)"/g) ?? []).length;
+      assert.ok(dots >= n, `the SVG has ${dots} vector points in the series colour (${n} rows)`);
+      assert.match(svg, /<text [^>]*>measured gap \[eV\]<\/text>/);
+      assert.ok(!/<image/.test(svg), 'no raster inside');
+      assert.match(svg, /<path d="M[\d.]+ [\d.]+L[\d.]+ [\d.]+" fill="none" stroke="[^"]+" stroke-width="1"[^>]*stroke-dasharray="5 4"/, 'the dashed y = x line is a vector path');
+      if (th.name === 'light') writeFileSync(join(shotsDir, 'charts-parity-light.svg'), svg);
       await p.screenshot({ path: join(shotsDir, `charts-overview-${th.name}.png`), fullPage: true });
       await openTab(p, 'landscape');
       await p.waitForTimeout(100);

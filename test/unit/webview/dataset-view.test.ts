@@ -6,7 +6,7 @@ import { makeNonce, webviewHtml } from '../../../src/extension/editors/html';
 import { buildBundles, bundlePath, countColor, launch, outDir, SERIES_RGB, shotsDir, skipReason, themeVars } from './harness';
 
 /** A fake host inside the page: answers the viewer's page/scatter requests for a synthetic N-row table. */
-function writeDatasetPage(rows: number): string {
+function writeDatasetPage(rows: number, bodyClass = 'vscode-dark', vars = themeVars(), name = `dataset-${rows}`): string {
   const nonce = makeNonce();
   const stub = `<script nonce="${nonce}">
 window.__pageRequests = []; window.__posted = []; let st;
@@ -40,10 +40,10 @@ window.acquireVsCodeApi = () => ({
   },
   getState() { return st; }, setState(s) { st = s; },
 });
-</script><style nonce="${nonce}">${themeVars()}</style>`;
-  const html = webviewHtml({ scriptUri: `file://${bundlePath('dataset')}`, cspSource: 'file:', nonce, title: 'dataset', bodyClass: 'vscode-dark', extraHead: stub });
+</script><style nonce="${nonce}">${vars}</style>`;
+  const html = webviewHtml({ scriptUri: `file://${bundlePath('dataset')}`, cspSource: 'file:', nonce, title: 'dataset', bodyClass, extraHead: stub });
   mkdirSync(outDir, { recursive: true });
-  const p = join(outDir, `dataset-${rows}.html`);
+  const p = join(outDir, `${name}.html`);
   writeFileSync(p, html);
   return p;
 }
@@ -98,6 +98,38 @@ test('dataset viewer pages a 1M-row table on demand and renders the rows scrolle
     assert.equal(Number(await page.getAttribute('canvas#scatter', 'data-points')), 400);
     await page.screenshot({ path: join(shotsDir, 'dataset-scatter.png') });
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('dataset charts in light and high contrast: histogram bars and scatter points in the series colour', { skip }, async () => {
+  await buildBundles();
+  mkdirSync(shotsDir, { recursive: true });
+  const browser = await launch();
+  try {
+    for (const [name, cls, vars] of [['light', 'vscode-light', themeVars('#ffffff', '#1f1f1f')], ['high-contrast', 'vscode-high-contrast', themeVars('#000000', '#ffffff', '#6fc3df')]] as const) {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`file://${writeDatasetPage(2000, cls, vars, `dataset-${name}`)}`);
+      await page.waitForSelector('.vrow[data-row="1"] .cell[role=gridcell]');
+      await page.click('vscode-tab-header:nth-of-type(2)');
+      await page.waitForSelector('canvas#histogram[data-points]');
+      await page.waitForTimeout(100);
+      assert.ok((await countColor(page, 'canvas#histogram', SERIES_RGB)) > 2000, `${name}: histogram bars painted`);
+      await page.screenshot({ path: join(shotsDir, `dataset-columns-${name}.png`), fullPage: true });
+      await page.click('vscode-tab-header:nth-of-type(3)');
+      await page.waitForSelector('canvas#scatter[data-points]');
+      await page.waitForTimeout(100);
+      // the scatter offers the numeric columns only
+      const options = await page.$$eval('#scatter-x vscode-option', (els) => els.map((e) => e.textContent));
+      assert.deepEqual(options, ['x', 'y']);
+      assert.ok((await countColor(page, 'canvas#scatter', SERIES_RGB)) > 100, `${name}: scatter points painted`);
+      await page.screenshot({ path: join(shotsDir, `dataset-scatter-${name}.png`) });
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
   } finally {
     await browser.close();
   }

@@ -400,7 +400,7 @@ function renderScatter(): void {
     const rowOf = (i: number): number => d.rows?.[i] ?? i;
     chart = createChart(canvas, {
       type: 'scatter',
-      data: { datasets: [{ label: `${cols[yi]} vs ${cols[xi]}`, data: d.x.map((x, i) => ({ x, y: d.y[i] })), backgroundColor: withAlpha(theme.series[0], d.x.length > 2000 ? 0.35 : 0.8), borderWidth: 0, pointRadius: d.x.length > 2000 ? 1.5 : 2.5 }] },
+      data: { datasets: [{ label: `${cols[yi]} vs ${cols[xi]}`, data: d.x.map((x, i) => ({ x, y: d.y[i] })), backgroundColor: d.x.length > 2000 ? withAlpha(theme.series[0], 0.35) : theme.series[0], borderWidth: 0, pointRadius: d.x.length > 2000 ? 1.5 : 2.5 }] },
       options: {
         plugins: { legend: { display: false }, zoom: zoomOptions, tooltip: { callbacks: { label: (c: { dataIndex: number }) => `row ${rowOf(c.dataIndex) + 1}: ${cols[xi]} ${fmt(d.x[c.dataIndex])}, ${cols[yi]} ${fmt(d.y[c.dataIndex])}` } } } as never,
         scales: { x: { type: 'linear', title: axisTitle(cols[xi]) }, y: { type: 'linear', title: axisTitle(cols[yi]) } },

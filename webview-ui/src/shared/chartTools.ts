@@ -1,11 +1,12 @@
 /**
  * The toolbar under every chart (run editor, dataset viewer and static report): Reset zoom, Save PNG, Save SVG and
- * Copy CSV of the data drawn. Pictures are taken on the theme's background colour; saving goes through the host's
+ * Copy CSV of the data drawn. PNG is the picture on the theme's background colour, SVG a vector drawing of the same chart; saving goes through the host's
  * save dialog in VS Code and a download in the static report. CSV cells pass `spreadsheetSafe`.
  */
 import type { Chart } from 'chart.js';
 import { toCsv } from '../../../src/runview/csv';
 import { h } from './dom';
+import { chartToSvg } from './svgExport';
 
 export interface ChartData {
   header: string[];
@@ -34,18 +35,6 @@ export function chartPng(chart: Chart, background: string): string {
   return c.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
 }
 
-const xmlEsc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** SVG of a chart: the picture (2× resolution) in an <image>, its accessible description as <title>/<desc>. */
-export function chartSvg(chart: Chart, background: string, title: string): string {
-  const w = chart.width;
-  const hgt = chart.height;
-  const png = chartPng(chart, background);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${hgt}" viewBox="0 0 ${w} ${hgt}">` +
-    `<title>${xmlEsc(title)}</title><rect width="100%" height="100%" fill="${xmlEsc(background)}"/>` +
-    `<image width="${w}" height="${hgt}" href="data:image/png;base64,${png}"/></svg>\n`;
-}
-
 export function chartToolbar(name: string, getChart: () => Chart | undefined, data: () => ChartData | undefined, host: ChartToolsHost, label: () => string): HTMLElement {
   const status = h('span', { class: 'muted chart-status', role: 'status', 'aria-live': 'polite' });
   const btn = (text: string, aria: string, cls: string, run: () => Promise<string> | string): HTMLElement => {
@@ -70,7 +59,7 @@ export function chartToolbar(name: string, getChart: () => Chart | undefined, da
   });
   const svg = btn('SVG', `Save ${name} as SVG`, 'svg', () => {
     const c = getChart();
-    return c ? host.save(`${name}.svg`, 'svg', chartSvg(c, host.background(), label())) : 'nothing drawn';
+    return c ? host.save(`${name}.svg`, 'svg', chartToSvg(c, host.background(), label())) : 'nothing drawn';
   });
   const csv = btn('Copy CSV', `Copy the data of ${name} as CSV`, 'csv', async () => {
     const d = data();
