@@ -2,7 +2,7 @@
 // Usage: node syntaxes/gen-grammar.mjs > syntaxes/mi-yaml.tmLanguage.json ; then run the grammar tests (test/grammar).
 const SECTIONS = ['version', 'name', 'description', 'seed', 'dataset', 'model', 'evaluation', 'optimize', 'output', 'transfer'];
 const ENUMS = ['composition', 'smiles', 'numeric', 'categorical', 'xenonpy', 'magpie', 'fractions', 'morgan', 'rdkit2d',
-  'maximize', 'minimize', 'predict', 'gp', 'rf-gp', 'mlp-ensemble', 'ridge', 'auto', 'rbf', 'matern32', 'matern52',
+  'maximize', 'minimize', 'predict', 'gp', 'rf-gp', 'mlp-ensemble', 'ridge', 'auto', 'rbf', 'matern32', 'matern52', 'tanimoto',
   'ei', 'logei', 'pi', 'ucb', 'ts', 'kriging-believer', 'local-penalization', 'error', 'skip', 'atomic', 'weight',
   'descriptors', 'finetune', 'prediction', 'features', 'none', 'rf', 'gbm', 'sqrt', 'log2', 'third', 'all', 'row', 'tanimoto',
   'scalar', 'function', 'kronecker-gp', 'basis-gp', 'pointwise-gp', 'value', 'max', 'min', 'argmax', 'integral', 'above'];

@@ -75,8 +75,9 @@ export class ProgressPrinter {
       // The final progress event only repeats the status, which the summary line prints.
       if (/^(completed|failed|cancelled)$/.test(e.message)) return;
       if (this.tty) this.bar(e.phase, e.fraction, e.message);
-      else if (e.phase !== this.lastPhase || Date.now() - this.lastLine > 2000) {
-        // Without a TTY: a progress line at most every 2 s per phase (phase starts are already logged).
+      else if (e.phase !== this.lastPhase || Date.now() - this.lastLine > 1000) {
+        // Without a TTY: a progress line at most every second per phase (phase starts are already logged), so a long
+        // run's log moves at least every 2 s whenever the engine reports progress.
         if (e.phase === this.lastPhase) this.line(`[${e.phase}] ${e.message}${e.fraction !== undefined ? ` (${Math.round(e.fraction * 100)}%)` : ''}`);
         this.lastLine = Date.now();
       }

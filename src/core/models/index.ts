@@ -32,7 +32,7 @@ export const MODEL_TYPES = ['gp', 'rf-gp', 'ridge', 'mlp-ensemble', 'rf', 'gbm',
 
 export function createModel(spec: ModelSpec, opts: { seed: number }): Model {
   const seed = opts.seed;
-  const kernel = (spec.kernel ?? 'matern52') as KernelName;
+  const kernel = (spec.kernel === undefined || spec.kernel === 'tanimoto' ? 'matern52' : spec.kernel) as KernelName;
   const ard = spec.ard ?? true;
   const calibrate = spec.calibrate ?? true;
   // auto's candidates: its own defaults (`o`) first, then the user's spec keys
