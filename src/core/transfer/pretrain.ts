@@ -61,8 +61,11 @@ export async function executePretrain(specPath: string, o: PretrainOptions): Pro
     if (spec.dataset.targets.length !== 1) {
       throw new MiError(`a source spec needs exactly one target, this one has ${spec.dataset.targets.length}`, { file: s.absSpec, code: 'pretrain-targets', hint: 'list one column under dataset.targets' });
     }
-    const name = o.name ?? spec.name;
-    if (!NAME_PATTERN.test(name)) throw new MiError(`source name "${name}" is not usable in a library`, { file: s.absSpec, code: 'bad-source-name', hint: 'use letters, digits, ".", "_" and "-" (set `name:` in the spec or --name)' });
+    // library names are file names: other characters (spaces, unicode) become "_"
+    const wanted = o.name ?? spec.name;
+    const name = wanted.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+    if (!NAME_PATTERN.test(name)) throw new MiError(`source name "${wanted}" is not usable in a library`, { file: s.absSpec, code: 'bad-source-name', hint: 'use letters, digits, ".", "_" and "-" (set `name:` in the spec or --name)' });
+    if (name !== wanted) s.log('info', `[spec] source name "${wanted}" stored as "${name}" in the library`);
     const libDir = resolve(o.library);
     s.checkCancel();
     const dataPath = resolveSpecPath(s.absSpec, spec.dataset.path);
