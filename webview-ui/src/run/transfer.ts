@@ -77,7 +77,7 @@ export function buildTransferSection(el: HTMLElement, t: TransferManifest, deps:
     h('h3', {}, 'Transfer learning'),
     h('p', {}, 'Selected: ', h('strong', { id: 'transfer-selected' }, t.selected.label), ` (inner-CV MAE ${fmt(t.selected.metric)}; no-transfer baseline ${fmt(t.baseline.metric)}). Strategy requested: ${t.requested.strategy}; library ${t.library}.`),
     outer && baseOuter
-      ? h('p', {}, `Outer ${target} MAE with nested selection ${fmt(outer.mae)} vs ${fmt(baseOuter.mae)} without transfer (same folds)${baseOuter.mae > 0 ? `: ${(((baseOuter.mae - outer.mae) / baseOuter.mae) * 100).toFixed(1)} % ${outer.mae <= baseOuter.mae ? 'lower' : 'HIGHER'}` : ''}. The parity plot in Overview shows the selected procedure's out-of-fold predictions.`)
+      ? h('p', {}, `Outer ${target} MAE with nested selection ${fmt(outer.mae)} vs ${fmt(baseOuter.mae)} without transfer (same folds)${baseOuter.mae > 0 ? `: ${((Math.abs(baseOuter.mae - outer.mae) / baseOuter.mae) * 100).toFixed(1)} % ${outer.mae <= baseOuter.mae ? 'lower' : 'higher (transfer did not help here)'}` : ''}. The parity plot in Overview shows the selected procedure's out-of-fold predictions.`)
       : null,
     h('p', { class: t.overlap.rows > 0 ? 'warning' : 'muted', id: 'transfer-overlap' }, `Leakage check: ${t.overlap.note}.`),
     h('p', { class: 'muted' }, `Sources: ${t.sources.map((s) => `${s.name} (${s.target}, ${s.models} model(s), held-out MAE ${fmt(s.valMae)})`).join('; ') || 'none'}.`),
