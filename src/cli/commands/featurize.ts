@@ -21,16 +21,20 @@ function num(x: number): string {
   return Number.isNaN(x) ? '' : String(x);
 }
 
-async function writeAtomic(path: string, chunks: string[]): Promise<void> {
+async function writeAtomic(path: string, chunks: Iterable<string>): Promise<void> {
   // `--out results/f.csv` into a folder that does not exist yet: create it (as `report --out` does)
   await fsp.mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const fh = await fsp.open(tmp, 'w');
   try {
+    // Chunks are produced lazily and written one by one: the output is never held in memory as a whole.
     for (const c of chunks) await fh.write(c);
-  } finally {
+  } catch (e) {
     await fh.close();
+    await fsp.rm(tmp, { force: true });
+    throw e;
   }
+  await fh.close();
   await fsp.rename(tmp, path);
 }
 
@@ -72,21 +76,24 @@ export const command: Command = {
     const outPath = resolve(out ?? 'features.csv');
     const idName = spec.dataset.id ?? 'id';
     const header = [idName, ...set.featureNames, ...set.targetNames].map(csvCell).join(',') + '\n';
-    const chunks: string[] = [header];
     const { X, Y } = set;
-    let buf = '';
-    for (let i = 0; i < X.rows; i++) {
-      const cells: string[] = [csvCell(set.ids[i])];
-      for (let j = 0; j < X.cols; j++) cells.push(num(X.data[i * X.cols + j]));
-      for (let t = 0; t < Y.cols; t++) cells.push(num(Y.data[i * Y.cols + t]));
-      buf += cells.join(',') + '\n';
-      if (buf.length > 1 << 20) {
-        chunks.push(buf);
-        buf = '';
+    function* chunks(): Generator<string> {
+      yield header;
+      let buf = '';
+      for (let i = 0; i < X.rows; i++) {
+        const cells: string[] = [csvCell(set.ids[i])];
+        for (let j = 0; j < X.cols; j++) cells.push(num(X.data[i * X.cols + j]));
+        for (let t = 0; t < Y.cols; t++) cells.push(num(Y.data[i * Y.cols + t]));
+        buf += cells.join(',') + '\n';
+        if (buf.length > 1 << 20) {
+          yield buf;
+          buf = '';
+        }
       }
+      yield buf;
     }
-    chunks.push(buf);
-    await writeAtomic(outPath, chunks);
+    table.columns.length = 0; // the parsed cells are not needed any more (ids and features are in `set`)
+    await writeAtomic(outPath, chunks());
     if (set.dropped.length > 0) {
       const file = basename(table.path);
       for (const d of set.dropped) process.stderr.write(`warning: ${file}:${d.row}: column "${d.column}": ${d.message} (row skipped)\n`);

@@ -10,12 +10,33 @@ import { fitStandardizer, standardize, type Standardizer } from '../features/sta
 import { solveUpperTInPlace, dot } from '../linalg/dense';
 import { Rng } from '../linalg/random';
 import { fitBlr, predictBlr, type BlrPosterior } from './blr';
-import { blrLooResiduals, calibrationScale } from './calibrate';
+import { blrLooResiduals, CALIBRATION_MIN_ROWS } from './calibrate';
+import { Z90 } from './metrics';
 import { appendTrainingRows, assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, kernelSummary, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
 import { optimiseGpHyperparameters } from './gp';
 import { kernelCode, KERNELS, type KernelName } from './kernels';
 import { readyTf, getTfBackend } from './tf';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './types';
+
+/**
+ * Calibration bounds of rf-gp: wider below than the shared [0.5, 10]. The noise floor σn² ≥ σf²/√p (see `condition`)
+ * deliberately over-states the noise when the true noise is small; on large data the leave-one-out residuals then ask
+ * for a scale well below 0.5 (a 1M-row file with noise 0.1 had std 0.91 and covered 100% with the shared clamp).
+ */
+export const RF_CALIBRATION_BOUNDS = [0.05, 10] as const;
+
+/** `calibrationScale` of calibrate.ts (0.9 quantile of |z| / 1.6449, type-7 quantile) with rf-gp's bounds. */
+export function rfCalibrationScale(z: ArrayLike<number>): number {
+  const a: number[] = [];
+  for (let i = 0; i < z.length; i++) if (Number.isFinite(z[i])) a.push(Math.abs(z[i]));
+  if (a.length < CALIBRATION_MIN_ROWS) return 1;
+  a.sort((x, y) => x - y);
+  const h = 0.9 * (a.length - 1);
+  const lo = Math.floor(h);
+  const q = a[lo] + (h - lo) * (a[Math.min(lo + 1, a.length - 1)] - a[lo]);
+  const s = q / Z90;
+  return Number.isFinite(s) ? Math.min(RF_CALIBRATION_BOUNDS[1], Math.max(RF_CALIBRATION_BOUNDS[0], s)) : 1;
+}
 
 export interface RfGpOptions {
   kernel?: KernelName;
@@ -207,7 +228,7 @@ export class RfGpModel implements Model {
       const fitted = new Float64Array(n);
       const lat = new Float64Array(n);
       predictBlr(post, Phi, n, fitted, lat, null); // float64: 1 − h_ii needs the precision
-      cal = calibrationScale(blrLooResiduals(y, fitted, lat, post.sn2));
+      cal = rfCalibrationScale(blrLooResiduals(y, fitted, lat, post.sn2));
     }
     return { rows, y, yMean, yStd, theta, gpNlml, invLs, sf2, sn2, post, cal };
   }

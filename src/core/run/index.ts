@@ -36,7 +36,7 @@ export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
 export { makeRunId, listRunManifests, RUN_ID_PATTERN } from './files';
 export { experimentDirFor, lenientSpec } from './experiment';
-export { finalizeInterruptedRun } from './recover';
+export { finalizeInterruptedRun, isInterruptedRun, recoverInterruptedRunsSync, listRunsRecovered } from './recover';
 export { RunSession, RunCancelled } from './session';
 export { executeSimulate, type ExecuteSimulateOptions } from './simulate';
 

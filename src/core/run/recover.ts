@@ -3,11 +3,11 @@
  * patched to `failed` (or `cancelled`) with the reason and the folder renamed to its final name, so nothing is left
  * that claims to be running or complete.
  */
-import { promises as fsp, existsSync } from 'node:fs';
+import { promises as fsp, existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { emptyManifest, type RunManifest, type RunStatus } from './manifest';
-import { writeFileAtomic } from './files';
+import { listRunManifests, writeFileAtomic, writeFileAtomicSync } from './files';
 
 export interface RecoveredRun {
   manifestPath: string;
@@ -76,6 +76,59 @@ function alive(pid: number): boolean {
 }
 
 /**
+ * Whether a manifest says `running` although the process that writes it is gone: same host, recorded pid not alive
+ * (SIGKILL, a crash, a double Ctrl+C). Runs of live processes, of other hosts, or without a recorded process are not.
+ */
+export function isInterruptedRun(m: Pick<RunManifest, 'status' | 'process'> | undefined): boolean {
+  const p = m?.process;
+  return !!m && m.status === 'running' && !!p && typeof p.pid === 'number' && p.host === hostname() && p.pid !== process.pid && !alive(p.pid);
+}
+
+function readManifestSync(path: string): RunManifest | undefined {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
+    return v && typeof v === 'object' && v.format === 'mi-studio-run' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The synchronous counterpart of `recoverStaleRuns`, for listings (Open Latest Run, code lenses): every `.tmp-<runId>`
+ * folder of the experiment whose manifest says `running` with a dead recorded process is finalised right away as
+ * `failed` (error code `interrupted`) and renamed to `<runId>/`, so it is listed and shown as interrupted.
+ * @returns the final manifest paths.
+ */
+export function recoverInterruptedRunsSync(experimentDir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(experimentDir).filter((d) => d.startsWith('.tmp-'));
+  } catch {
+    return [];
+  }
+  const done: string[] = [];
+  for (const d of entries) {
+    const tmpDir = join(experimentDir, d);
+    const tm = join(tmpDir, 'run.mirun.json');
+    const m = readManifestSync(tm);
+    if (!m || !isInterruptedRun(m)) continue;
+    const runId = d.slice('.tmp-'.length);
+    const finalDir = join(experimentDir, runId);
+    const fixed = patch(m, runId, 'failed', `interrupted: the process running it (pid ${m.process?.pid}) ended before the run finished`);
+    fixed.error = { ...fixed.error!, code: 'interrupted' };
+    try {
+      writeFileAtomicSync(tm, JSON.stringify(fixed, null, 2) + '\n');
+      if (existsSync(finalDir)) continue; // never overwrite another folder; the temp one now says failed
+      renameSync(tmpDir, finalDir);
+      done.push(join(finalDir, 'run.mirun.json'));
+    } catch {
+      /* read-only folder, or another process finalised it first */
+    }
+  }
+  return done;
+}
+
+/**
  * Finalises `.tmp-<runId>` folders of an experiment whose manifest says `running` but whose writing process (same
  * host) no longer exists, as `failed`. Runs of live processes, other hosts, or without a recorded process are left alone.
  * @returns the manifests that were finalised.
@@ -98,4 +151,10 @@ export async function recoverStaleRuns(experimentDir: string): Promise<string[]>
     if (r) done.push(r.manifestPath);
   }
   return done;
+}
+
+/** Finished run manifests of an experiment, newest first, after finalising interrupted `.tmp-` runs (see above). */
+export function listRunsRecovered(experimentDir: string): string[] {
+  recoverInterruptedRunsSync(experimentDir);
+  return listRunManifests(experimentDir);
 }

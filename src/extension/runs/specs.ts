@@ -1,7 +1,7 @@
 /** Spec helpers for the run commands (no UI): where a spec's runs live, whether it can suggest, its latest run. */
 import { readFileSync } from 'node:fs';
 import { experimentDirFor, lenientSpec } from '../../core/run/experiment';
-import { listRunManifests } from '../../core/run/files';
+import { listRunsRecovered } from '../../core/run/recover';
 
 export interface SpecInfo {
   name?: string;
@@ -24,9 +24,12 @@ export function specInfo(specPath: string, text?: string): SpecInfo {
   };
 }
 
-/** The newest finished run manifest of a spec, if any. */
+/**
+ * The newest finished run manifest of a spec, if any. A run whose process died (SIGKILL, crash) is finalised as
+ * interrupted first, so it is the one shown instead of an older run.
+ */
 export function latestRun(specPath: string, text?: string): string | undefined {
-  return listRunManifests(specInfo(specPath, text).experimentDir)[0];
+  return listRunsRecovered(specInfo(specPath, text).experimentDir)[0];
 }
 
 /** 0-based line of the top-level `name:` key, else 0 (where code lenses go). */
