@@ -70,8 +70,9 @@ function degradation(): { X: Matrix; Y: Matrix; grid: Float64Array } | null {
     const times = readFileSync(join(dir, 'times.csv'), 'utf8').trim().split(/\r?\n/).map(Number);
     const red = readFileSync(join(dir, 'sample_r_cal.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',').map(Number));
     samples.forEach((c, i) => {
-      if (!red[i]) return;
-      xs.push([Number(c[c.length - 3]), Number(c[c.length - 2]), Number(c[c.length - 1])]);
+      const x = [Number(c[c.length - 3]), Number(c[c.length - 2]), Number(c[c.length - 1])];
+      if (!red[i] || !x.every(Number.isFinite)) return;
+      xs.push(x);
       ys.push(resampleCurve({ t: times, y: red[i].slice(0, times.length) }, grid));
     });
   }
