@@ -4,7 +4,7 @@ const SECTIONS = ['version', 'name', 'description', 'seed', 'dataset', 'model', 
 const ENUMS = ['composition', 'smiles', 'numeric', 'categorical', 'xenonpy', 'magpie', 'fractions', 'morgan', 'rdkit2d',
   'maximize', 'minimize', 'predict', 'gp', 'rf-gp', 'mlp-ensemble', 'ridge', 'auto', 'rbf', 'matern32', 'matern52',
   'ei', 'logei', 'pi', 'ucb', 'ts', 'kriging-believer', 'local-penalization', 'error', 'skip', 'atomic', 'weight',
-  'descriptors', 'finetune', 'scalar', 'function', 'kronecker-gp', 'basis-gp', 'pointwise-gp', 'value', 'max', 'min', 'argmax',
+  'descriptors', 'finetune', 'scalar', 'function', 'kronecker-gp', 'basis-gp', 'pointwise-gp', 'conditional-mlp', 'value', 'max', 'min', 'argmax',
   'integral', 'above'];
 // longest first so "rf-gp" wins over "gp"
 const enumAlt = [...ENUMS].sort((a, b) => b.length - a.length).map((e) => e.replace(/-/g, '\\-')).join('|');

@@ -13,6 +13,7 @@ import type { Table } from '../data/types';
 import { buildFeatures } from '../features';
 import { matrix, type Matrix } from '../features/types';
 import { crossValidate } from '../models/cv';
+import { getTfBackend } from '../models/tf';
 import { spreadsheetSafe } from '../data/csvSafe';
 import { csvLine } from '../run/files';
 import type { RunSession } from '../run/session';
@@ -149,7 +150,7 @@ export async function runFunctional(ctx: FunctionalRunContext): Promise<void> {
     ...(summary.featureRelevance ? { featureRelevance: summary.featureRelevance.map((v, j) => ({ feature: set.featureNames[j] ?? `f${j}`, relevance: v })) } : {}),
     ...(summary.objective !== undefined ? { objective: summary.objective } : {}),
   };
-  manifest.backend = 'js';
+  manifest.backend = chosen.type === 'conditional-mlp' ? await getTfBackend() : 'js';
   await fsp.mkdir(join(s.tmpDir, 'model'), { recursive: true });
   await fsp.writeFile(join(s.tmpDir, 'model', 'model.json'), JSON.stringify(model.save()) + '\n');
   await fsp.writeFile(join(s.tmpDir, 'model', 'pipeline.json'), JSON.stringify({
