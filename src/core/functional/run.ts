@@ -70,7 +70,7 @@ export async function runFunctional(ctx: FunctionalRunContext): Promise<void> {
   s.beginPhase('features', `resampling curves of "${name}" and building descriptors`);
   const fd: FunctionData = loadFunctionData(spec, target, table, s.absSpec);
   const r = fd.resampling;
-  s.log('info', `[features] ${r.layout} layout: ${r.samples} curves, ${r.measuredPoints} measured points → grid ${fmt(r.grid.from)}..${fmt(r.grid.to)} (${r.grid.points} points, ${r.grid.source}, margin ${r.grid.margin}); ${r.interpolated} values interpolated, ${r.missing} missing (beyond the margin)${r.droppedSamples ? `, ${r.droppedSamples} curve(s) with no grid value dropped` : ''}`);
+  s.log('info', `[features] ${r.layout} layout: ${r.samples} curves, ${r.measuredPoints} measured points → grid ${fmt(r.grid.from)}..${fmt(r.grid.to)} (${r.grid.points} points, ${r.grid.source}, margin ${r.grid.margin}); ${r.interpolated} values interpolated, ${r.missing} missing (beyond the margin)${r.droppedSamples ? `, ${r.droppedSamples} curve(s) with no grid value dropped` : ''}${r.droppedGridValues ? `; grid value(s) ${r.droppedGridValues.join(', ')} dropped (reached by fewer than 3 curves)` : ''}`);
   const specF: Spec = { ...spec, dataset: { ...spec.dataset, targets: [] } };
   const { set, pipeline } = await buildFeatures(specF, fd.table);
   const byRow = new Map<number, number>();
