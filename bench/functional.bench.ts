@@ -5,7 +5,8 @@
  * as nG grows (log-log slope; a dense GP on the nG x nG problem would be 3).
  *
  *   node scripts/build-tests.mjs bench && node out/bench/functional.bench.js        (or: npm run bench -- functional)
- *   FN_BENCH=estm|xrd|degradation|scaling selects one part; FN_BENCH_MODELS=kronecker-gp,pointwise-gp selects models.
+ *   FN_BENCH=estm|xrd|degradation|scaling selects one part; FN_BENCH_MODELS=kronecker-gp,pointwise-gp selects models
+ *   (default: the three GPs; add conditional-mlp explicitly, it trains for minutes).
  * Datasets: examples/functional-zt (ESTM ZT(T), 150 curves, xenonpy descriptors, grid 325..675 K, 8 points);
  * perovskite XRD patterns (PV-Lab cluster-perovskite-data, 145 films, CsPbI/FAPbI/MAPbI %, 2θ 10..40°, 61 points);
  * perovskite film colour (red channel) vs ageing time from the same repository (140 films, 0..6000 min, 25 points).
@@ -19,7 +20,7 @@ import { matrix, type Matrix } from '../src/core/features/types';
 import { crossValidate } from '../src/core/models/cv';
 import { Rng } from '../src/core/linalg/random';
 import { loadFunctionData } from '../src/core/functional/data';
-import { createFunctionalModel, FUNCTIONAL_MODEL_TYPES, type FunctionalModelType } from '../src/core/functional/models';
+import { AUTO_CANDIDATES, createFunctionalModel, type FunctionalModelType } from '../src/core/functional/models';
 import { functionalMetrics } from '../src/core/functional/metrics';
 import { kronNll, kronParamCount, type KronProblem } from '../src/core/functional/kron';
 import { makeGrid, resampleCurve } from '../src/core/functional/resample';
@@ -27,7 +28,7 @@ import { makeGrid, resampleCurve } from '../src/core/functional/resample';
 const ROOT = process.env.MI_ROOT ?? process.cwd();
 const DATA = '/work/shared/data';
 const only = process.env.FN_BENCH;
-const models = (process.env.FN_BENCH_MODELS?.split(',') ?? [...FUNCTIONAL_MODEL_TYPES]) as FunctionalModelType[];
+const models = (process.env.FN_BENCH_MODELS?.split(',') ?? [...AUTO_CANDIDATES]) as FunctionalModelType[];
 
 async function estm(): Promise<{ X: Matrix; Y: Matrix; grid: Float64Array }> {
   const specPath = join(ROOT, 'examples/functional-zt/functional-zt.mi.yaml');
@@ -70,8 +71,9 @@ function degradation(): { X: Matrix; Y: Matrix; grid: Float64Array } | null {
     const times = readFileSync(join(dir, 'times.csv'), 'utf8').trim().split(/\r?\n/).map(Number);
     const red = readFileSync(join(dir, 'sample_r_cal.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',').map(Number));
     samples.forEach((c, i) => {
-      if (!red[i]) return;
-      xs.push([Number(c[c.length - 3]), Number(c[c.length - 2]), Number(c[c.length - 1])]);
+      const x = [Number(c[c.length - 3]), Number(c[c.length - 2]), Number(c[c.length - 1])];
+      if (!red[i] || !x.every(Number.isFinite)) return;
+      xs.push(x);
       ys.push(resampleCurve({ t: times, y: red[i].slice(0, times.length) }, grid));
     });
   }

@@ -5,7 +5,7 @@ const ENUMS = ['composition', 'smiles', 'numeric', 'categorical', 'xenonpy', 'ma
   'maximize', 'minimize', 'predict', 'gp', 'rf-gp', 'mlp-ensemble', 'ridge', 'auto', 'rbf', 'matern32', 'matern52', 'tanimoto',
   'ei', 'logei', 'pi', 'ucb', 'ts', 'kriging-believer', 'local-penalization', 'error', 'skip', 'atomic', 'weight',
   'descriptors', 'finetune', 'prediction', 'features', 'none', 'rf', 'gbm', 'sqrt', 'log2', 'third', 'all', 'row', 'tanimoto',
-  'scalar', 'function', 'kronecker-gp', 'basis-gp', 'pointwise-gp', 'value', 'max', 'min', 'argmax', 'integral', 'above'];
+  'scalar', 'function', 'kronecker-gp', 'basis-gp', 'pointwise-gp', 'conditional-mlp', 'value', 'max', 'min', 'argmax', 'integral', 'above'];
 // longest first so "rf-gp" wins over "gp"
 const enumAlt = [...ENUMS].sort((a, b) => b.length - a.length).map((e) => e.replace(/-/g, '\\-')).join('|');
 const END = '(?=\\s*(?:$|#|,|\\]|\\}))';

@@ -425,6 +425,11 @@ export function restorePipeline(state: PipelineState): FeaturePipeline {
  *  `on_invalid` is `error`; with `skip`, invalid rows go to `set.dropped`. */
 export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: FeatureSet; pipeline: FeaturePipeline }> {
   const file = basename(table.path);
+  if (spec.dataset.targets.some((t) => t.kind === 'function')) {
+    throw new MiError('function targets (kind: function) are supported by run and suggest only', {
+      file, code: 'function-target-unsupported', hint: 'use `run` / `suggest`; simulate and featurize do not support curves yet',
+    });
+  }
   const states = fitStates(spec, table);
   const raw = await computeRaw(table, states);
   const n = table.rowNumbers.length;

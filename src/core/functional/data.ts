@@ -44,6 +44,8 @@ export interface ResamplingRecord {
   missing: number;
   /** Samples with no grid value at all (dropped). */
   droppedSamples: number;
+  /** Grid values reached by fewer than 3 curves (dropped from the grid). */
+  droppedGridValues?: number[];
 }
 
 export const isFunctionTarget = (t: TargetSpec): boolean => t.kind === 'function';
@@ -273,9 +275,29 @@ export function loadFunctionData(spec: Spec, target: TargetSpec, table: Table, s
     Yrows.push(y);
   }
   const dropped = clean.length - keep.length;
-  missing -= dropped * G;
-  const Y = new Float64Array(keep.length * G);
-  Yrows.forEach((y, r) => Y.set(y, r * G));
+  // grid values that (almost) no curve reaches carry nothing to learn from: drop them (recorded)
+  const cols: number[] = [];
+  const droppedGrid: number[] = [];
+  for (let g = 0; g < G; g++) {
+    let c = 0;
+    for (const y of Yrows) if (Number.isFinite(y[g])) c++;
+    if (c >= Math.min(3, Yrows.length)) cols.push(g);
+    else droppedGrid.push(grid[g]);
+  }
+  if (cols.length < 2) {
+    throw new MiError(`only ${cols.length} grid value(s) of "${functionTargetName(target)}" are reached by at least 3 curves`, {
+      file: specFile, code: 'function-grid',
+      hint: 'move grid.from / grid.to inside the measured range of most curves, or allow a larger grid.margin',
+    });
+  }
+  if (droppedGrid.length) grid = Float64Array.from(cols, (g) => grid[g]);
+  const Gk = grid.length;
+  const Y = new Float64Array(keep.length * Gk);
+  missing = 0;
+  Yrows.forEach((y, r) => cols.forEach((g, j) => {
+    Y[r * Gk + j] = y[g];
+    if (!Number.isFinite(y[g])) missing++;
+  }));
   const firstRows = rows.map((r) => r[0]);
   return {
     table: subsetRows(table, firstRows),
@@ -285,7 +307,8 @@ export function loadFunctionData(spec: Spec, target: TargetSpec, table: Table, s
     Y,
     resampling: {
       layout,
-      grid: { from: grid[0] ?? NaN, to: grid[G - 1] ?? NaN, points: G, margin, source },
+      grid: { from: grid[0] ?? NaN, to: grid[Gk - 1] ?? NaN, points: Gk, margin, source },
+      ...(droppedGrid.length ? { droppedGridValues: droppedGrid } : {}),
       samples: keep.length,
       measuredPoints: measured,
       interpolated,

@@ -1,7 +1,8 @@
 /**
  * Kronecker GP for function-valued targets: f(x, t) ~ GP(0, σf² k_x(x, x') k_t(t, t')), observed on a grid of G
- * argument values with i.i.d. noise σn². On n training curves the covariance is σf² K_x ⊗ K_t + σn² I (nG x nG), but
- * it is never formed: with K_x = U_x diag(λ) U_xᵀ and K_t = U_t diag(μ) U_tᵀ,
+ * argument values with i.i.d. noise σn² plus a curve-level noise σc² k_t (a whole curve off by a smooth deviation, e.g.
+ * a batch effect). On n training curves the covariance is (σf² K_x + σc² I) ⊗ K_t + σn² I (nG x nG), but it is never
+ * formed: with σf² K_x + σc² I = U_x diag(λ) U_xᵀ and K_t = U_t diag(μ) U_tᵀ,
  *
  *   (K + σn² I)⁻¹ = (U_x ⊗ U_t) diag(1 / (λ_a μ_b + σn²)) (U_x ⊗ U_t)ᵀ,
  *
@@ -28,7 +29,7 @@ import { symEig } from './eig';
 import { bandsOf, columnStats, curveCovFromFactors, type FunctionalModel } from './common';
 
 const LOG2PI = Math.log(2 * Math.PI);
-const BOUNDS = { ls: [1e-2, 1e3], sf2: [1e-2, 1e2], lt: [1e-2, 10], sn2: [1e-6, 1] } as const;
+const BOUNDS = { ls: [1e-2, 1e3], sf2: [1e-2, 1e2], lt: [1e-2, 10], sn2: [1e-6, 1], sc2: [1e-6, 1] } as const;
 
 export interface KronOptions {
   grid: ArrayLike<number>;
@@ -58,9 +59,9 @@ export interface KronProblem {
   ard: boolean;
 }
 
-/** Parameter layout: [log ℓ_x (d or 1), log σf², log ℓ_t, log σn²]. */
+/** Parameter layout: [log ℓ_x (d or 1), log σf², log ℓ_t, log σn², log σc²]. */
 export function kronParamCount(p: KronProblem): number {
-  return (p.ard ? p.d : 1) + 3;
+  return (p.ard ? p.d : 1) + 4;
 }
 
 export interface KronFactors {
@@ -73,6 +74,8 @@ export interface KronFactors {
   A: Float64Array;
   sn2: number;
   sf2: number;
+  /** Curve-level noise variance (σc² I ⊗ K_t). */
+  sc2: number;
   invLs: Float64Array;
   lt: number;
 }
@@ -134,11 +137,15 @@ export function kronNll(p: KronProblem, x: Float64Array, grad?: Float64Array, pr
   const sf2 = Math.exp(x[nls]);
   const lt = Math.exp(x[nls + 1]);
   const sn2 = Math.exp(x[nls + 2]);
+  const sc2 = Math.exp(x[nls + 3]);
   const kx = kernelX(p, invLs, grad !== undefined);
   const Kx = kx.K;
   for (let i = 0; i < n * n; i++) Kx[i] *= sf2;
+  // curve-level noise σc² I ⊗ K_t (a whole curve off by a smooth deviation, e.g. batch effects) joins K_x's diagonal
+  const Kxc = Float64Array.from(Kx);
+  for (let i = 0; i < n; i++) Kxc[i * n + i] += sc2;
   const kt = kernelT(p.tg, G, lt, p.tcode);
-  const ex = symEig(Kx, n);
+  const ex = symEig(Kxc, n);
   const et = symEig(kt.K, G);
   const lam = ex.values.map((v) => Math.max(v, 0));
   const mu = et.values.map((v) => Math.max(v, 0));
@@ -159,7 +166,7 @@ export function kronNll(p: KronProblem, x: Float64Array, grad?: Float64Array, pr
   const A = matmulABt(matmul(ex.vectors, At, n, n, G), et.vectors, n, G, G);
   const med = Math.log(Math.sqrt(Math.max(1, d)));
   if (prior) for (let k = 0; k < nls; k++) f += 0.5 * ((x[k] - med) / 3) ** 2;
-  const factors: KronFactors = { lam, Ux: ex.vectors, mu, Ut: et.vectors, Kt: kt.K, A, sn2, sf2, invLs, lt };
+  const factors: KronFactors = { lam, Ux: ex.vectors, mu, Ut: et.vectors, Kt: kt.K, A, sn2, sf2, invLs, lt, sc2 };
   if (!grad) return { f, factors };
   // x-gradient: ½ Σ ∂K_x ∘ (M_x − B_x), M_x = U_x diag(w_x) U_xᵀ, B_x = A K_t Aᵀ
   const AKt = matmul(A, kt.K, n, G, G);
@@ -183,6 +190,9 @@ export function kronNll(p: KronProblem, x: Float64Array, grad?: Float64Array, pr
   for (let i = 0; i < n * n; i++) gsf += Gx[i] * Kx[i];
   grad.fill(0);
   grad[nls] = gsf;
+  let gsc = 0;
+  for (let i = 0; i < n; i++) gsc += Gx[i * n + i];
+  grad[nls + 3] = sc2 * gsc;
   const gfx = kx.g as Float64Array;
   if (p.ard) {
     for (let i = 0; i < n; i++) {
@@ -211,7 +221,7 @@ export function kronNll(p: KronProblem, x: Float64Array, grad?: Float64Array, pr
   }
   if (prior) for (let k = 0; k < nls; k++) grad[k] += (x[k] - med) / 9;
   // t-gradient: ½ Σ ∂K_t ∘ (M_t − B_t), B_t = Aᵀ K_x A
-  const KxA = matmul(Kx, A, n, n, G);
+  const KxA = matmul(Kxc, A, n, n, G);
   const Bt = matmul(transpose(A, n, G), KxA, G, n, G);
   const Ut = et.vectors;
   const UtW = new Float64Array(G * G);
@@ -286,7 +296,7 @@ export class KroneckerGpModel implements Model, FunctionalModel {
     const missing = observed.some((o) => o === 0);
     const p: KronProblem = { X: this.Xs, n, d: this.d, Y: Ys, tg: this.tg, G, code: this.code, tcode: this.tcode, ard: this.ard };
     const np = kronParamCount(p);
-    const nls = np - 3;
+    const nls = np - 4;
     const lower = new Float64Array(np);
     const upper = new Float64Array(np);
     for (let k = 0; k < nls; k++) {
@@ -299,9 +309,11 @@ export class KroneckerGpModel implements Model, FunctionalModel {
     upper[nls + 1] = Math.log(BOUNDS.lt[1]);
     lower[nls + 2] = Math.log(BOUNDS.sn2[0]);
     upper[nls + 2] = Math.log(BOUNDS.sn2[1]);
+    lower[nls + 3] = Math.log(BOUNDS.sc2[0]);
+    upper[nls + 3] = Math.log(BOUNDS.sc2[1]);
     const starts: number[][] = this.opts.init ? [] : [
-      [Math.log(Math.sqrt(Math.max(1, this.d))), 0, Math.log(0.3), Math.log(0.05)],
-      [Math.log(3 * Math.sqrt(Math.max(1, this.d))), 0, Math.log(1), Math.log(0.2)],
+      [Math.log(Math.sqrt(Math.max(1, this.d))), 0, Math.log(0.3), Math.log(0.05), Math.log(0.02)],
+      [Math.log(3 * Math.sqrt(Math.max(1, this.d))), 0, Math.log(1), Math.log(0.2), Math.log(0.1)],
     ];
     let best: { x: Float64Array; f: number } | null = null;
     let iteration = 0;
@@ -316,6 +328,7 @@ export class KroneckerGpModel implements Model, FunctionalModel {
       isoInit[nls] = xi[1];
       isoInit[nls + 1] = xi[2];
       isoInit[nls + 2] = xi[3];
+      isoInit[nls + 3] = xi[4];
     }
     const rounds = missing ? 3 : 1;
     for (let round = 0; round < rounds; round++) {
@@ -326,6 +339,7 @@ export class KroneckerGpModel implements Model, FunctionalModel {
         x[nls] = s[1];
         x[nls + 1] = s[2];
         x[nls + 2] = s[3];
+        x[nls + 3] = s[4];
         return x;
       }) : [best!.x];
       let roundBest: { x: Float64Array; f: number } | null = null;
@@ -488,7 +502,7 @@ export class KroneckerGpModel implements Model, FunctionalModel {
         const lv = Math.max(fac.sf2 - red[k], 0);
         mean[k] = this.ym[t] + this.ysd[t] * M[k];
         latentVariance[k] = lv * sc * sc;
-        variance[k] = (lv + fac.sn2) * sc * sc;
+        variance[k] = (lv + fac.sc2 + fac.sn2) * sc * sc;
       }
     }
     return { mean, variance, latentVariance, rows: m, outputs: G };
@@ -535,6 +549,7 @@ export class KroneckerGpModel implements Model, FunctionalModel {
         argument_lengthscale: fac.lt * span,
         signal_variance: fac.sf2,
         noise_variance: fac.sn2,
+        curve_noise_variance: fac.sc2,
         calibration_scale: Array.from(this.cal),
       },
       featureRelevance: this.ard ? rel.map((r) => r / s) : undefined,
@@ -552,7 +567,7 @@ export class KroneckerGpModel implements Model, FunctionalModel {
         ym: Array.from(this.ym), ysd: Array.from(this.ysd), cal: Array.from(this.cal),
         fac: this.fac && {
           lam: Array.from(this.fac.lam), Ux: Array.from(this.fac.Ux), mu: Array.from(this.fac.mu), Ut: Array.from(this.fac.Ut), Kt: Array.from(this.fac.Kt),
-          A: Array.from(this.fac.A), sn2: this.fac.sn2, sf2: this.fac.sf2, invLs: Array.from(this.fac.invLs), lt: this.fac.lt,
+          A: Array.from(this.fac.A), sn2: this.fac.sn2, sc2: this.fac.sc2, sf2: this.fac.sf2, invLs: Array.from(this.fac.invLs), lt: this.fac.lt,
         },
       },
     };

@@ -14,6 +14,7 @@ import type { Table } from '../data/types';
 import { buildFeatures } from '../features';
 import { matrix, type Matrix } from '../features/types';
 import { crossValidate } from '../models/cv';
+import { getTfBackend } from '../models/tf';
 import { spreadsheetSafe } from '../data/csvSafe';
 import { csvLine } from '../run/files';
 import type { RunSession } from '../run/session';
@@ -70,7 +71,7 @@ export async function runFunctional(ctx: FunctionalRunContext): Promise<void> {
   s.beginPhase('features', `resampling curves of "${name}" and building descriptors`);
   const fd: FunctionData = loadFunctionData(spec, target, table, s.absSpec);
   const r = fd.resampling;
-  s.log('info', `[features] ${r.layout} layout: ${r.samples} curves, ${r.measuredPoints} measured points → grid ${fmt(r.grid.from)}..${fmt(r.grid.to)} (${r.grid.points} points, ${r.grid.source}, margin ${r.grid.margin}); ${r.interpolated} values interpolated, ${r.missing} missing (beyond the margin)${r.droppedSamples ? `, ${r.droppedSamples} curve(s) with no grid value dropped` : ''}`);
+  s.log('info', `[features] ${r.layout} layout: ${r.samples} curves, ${r.measuredPoints} measured points → grid ${fmt(r.grid.from)}..${fmt(r.grid.to)} (${r.grid.points} points, ${r.grid.source}, margin ${r.grid.margin}); ${r.interpolated} values interpolated, ${r.missing} missing (beyond the margin)${r.droppedSamples ? `, ${r.droppedSamples} curve(s) with no grid value dropped` : ''}${r.droppedGridValues ? `; grid value(s) ${r.droppedGridValues.join(', ')} dropped (reached by fewer than 3 curves)` : ''}`);
   const specF: Spec = { ...spec, dataset: { ...spec.dataset, targets: [] } };
   const { set, pipeline } = await buildFeatures(specF, fd.table);
   const byRow = new Map<number, number>();
@@ -153,7 +154,7 @@ export async function runFunctional(ctx: FunctionalRunContext): Promise<void> {
     ...(summary.featureRelevance ? { featureRelevance: summary.featureRelevance.map((v, j) => ({ feature: set.featureNames[j] ?? `f${j}`, relevance: v })) } : {}),
     ...(summary.objective !== undefined ? { objective: summary.objective } : {}),
   };
-  manifest.backend = 'js';
+  manifest.backend = chosen.type === 'conditional-mlp' ? await getTfBackend() : 'js';
   await fsp.mkdir(join(s.tmpDir, 'model'), { recursive: true });
   await fsp.writeFile(join(s.tmpDir, 'model', 'model.json'), JSON.stringify(model.save()) + '\n');
   await fsp.writeFile(join(s.tmpDir, 'model', 'pipeline.json'), JSON.stringify({

@@ -368,7 +368,9 @@ export class SemanticChecker {
       this.at(['dataset', 'path'], 'value', 'error', 'dataset-unreadable', `cannot read dataset "${rel}": ${this.unreadable(err, rel)}`);
       return undefined;
     }
-    if (idCol) {
+    // long-format function targets repeat the sample id on every row of its curve
+    const longIds = new Set((Array.isArray(dataset.targets) ? dataset.targets : []).map((t) => (isObj(t) && isObj(t.long) ? t.long.id : undefined)));
+    if (idCol && !longIds.has(idCol)) {
       const dup = probe.firstDuplicate(idCol);
       if (dup) {
         this.at(['dataset', 'id'], 'value', 'warning', 'duplicate-id', `id "${dup.value}" appears more than once in column "${idCol}" (lines ${dup.lines[0]} and ${dup.lines[1]})`,

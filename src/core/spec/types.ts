@@ -61,7 +61,7 @@ export interface DatasetSpec {
   targets: TargetSpec[];
 }
 
-export type ModelType = 'gp' | 'rf-gp' | 'mlp-ensemble' | 'ridge' | 'rf' | 'gbm' | 'auto' | 'kronecker-gp' | 'basis-gp' | 'pointwise-gp';
+export type ModelType = 'gp' | 'rf-gp' | 'mlp-ensemble' | 'ridge' | 'rf' | 'gbm' | 'auto' | 'kronecker-gp' | 'basis-gp' | 'pointwise-gp' | 'conditional-mlp';
 export type KernelType = 'rbf' | 'matern32' | 'matern52' | 'tanimoto';
 
 export interface ModelSpec {

@@ -47,12 +47,13 @@ function denseNll(p: KronProblem, x: Float64Array): number {
   const sf2 = Math.exp(x[nls]);
   const lt = Math.exp(x[nls + 1]);
   const sn2 = Math.exp(x[nls + 2]);
+  const sc2 = Math.exp(x[nls + 3]);
   const N = n * G;
   const K = new Float64Array(N * N);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
     let r2 = 0;
     for (let k = 0; k < d; k++) r2 += ((p.X[i * d + k] - p.X[j * d + k]) * Math.exp(-x[p.ard ? k : 0])) ** 2;
-    const kx = sf2 * kval(p.code, r2);
+    const kx = sf2 * kval(p.code, r2) + (i === j ? sc2 : 0);
     for (let a = 0; a < G; a++) for (let b = 0; b < G; b++) {
       const kt = kval(p.tcode, ((p.tg[a] - p.tg[b]) / lt) ** 2);
       K[(i * G + a) * N + j * G + b] = kx * kt + (i === j && a === b ? sn2 : 0);
@@ -82,7 +83,7 @@ test('Kronecker marginal likelihood equals the dense nG x nG Gaussian, and its g
   for (const ard of [true, false]) {
     const p = problem(ard);
     const np = kronParamCount(p);
-    const x = new Float64Array(np).map((_, k) => [0.2, -0.3, 0.1, -0.5, -1.5][k % 5]);
+    const x = new Float64Array(np).map((_, k) => [0.2, -0.3, 0.1, -0.5, -1.5, -2][k % 6]);
     const g = new Float64Array(np);
     const f = kronNll(p, x, g, false).f;
     assert.ok(Math.abs(f - denseNll(p, x)) < 1e-8, `ard=${ard}: kron ${f} vs dense ${denseNll(p, x)}`);
@@ -121,6 +122,7 @@ test('Kronecker GP posterior mean and variance equal the dense GP on the full pr
   }
   const ls = hp.lengthscales as number[];
   const sf2 = hp.signal_variance as number, sn2 = hp.noise_variance as number, lt = hp.argument_lengthscale as number;
+  const sc2 = hp.curve_noise_variance as number;
   const kfun = (a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, ta: number, tb: number): number => {
     let r2 = 0;
     for (let k = 0; k < d; k++) r2 += (((a[ao + k] - xm[k]) / xs[k] - (b[bo + k] - xm[k]) / xs[k]) / ls[k]) ** 2;
@@ -129,7 +131,7 @@ test('Kronecker GP posterior mean and variance equal the dense GP on the full pr
   const N = n * G;
   const K = new Float64Array(N * N);
   for (let i = 0; i < n; i++) for (let a = 0; a < G; a++) for (let j = 0; j < n; j++) for (let b = 0; b < G; b++) {
-    K[(i * G + a) * N + j * G + b] = kfun(X.data, i * d, X.data, j * d, grid[a], grid[b]) + (i === j && a === b ? sn2 : 0);
+    K[(i * G + a) * N + j * G + b] = kfun(X.data, i * d, X.data, j * d, grid[a], grid[b]) + (i === j ? sc2 * kval(0, ((grid[a] - grid[b]) / lt) ** 2) : 0) + (i === j && a === b ? sn2 : 0);
   }
   const e = symEig(K, N);
   const solve = (v: Float64Array): Float64Array => {
@@ -154,7 +156,7 @@ test('Kronecker GP posterior mean and variance equal the dense GP on the full pr
     const k = m * G + a;
     assert.ok(Math.abs(p.mean[k] - (mean[a] + sd[a] * mu)) < 1e-7, `mean ${m},${a}: ${p.mean[k]} vs ${mean[a] + sd[a] * mu}`);
     assert.ok(Math.abs(p.latentVariance[k] - lv * sd[a] ** 2) < 1e-7, `latent var ${m},${a}`);
-    assert.ok(Math.abs(p.variance[k] - (lv + sn2) * sd[a] ** 2) < 1e-7, `var ${m},${a}`);
+    assert.ok(Math.abs(p.variance[k] - (lv + sc2 + sn2) * sd[a] ** 2) < 1e-7, `var ${m},${a}`);
   }
   // the joint curve covariance agrees with the marginal latent variances
   const C = model.curveCovariance(Xt);

@@ -108,3 +108,35 @@ test('functional objectives: posterior-sample estimates agree with closed forms 
   const st = objectiveStats(o, grid, mean, D, S, 5);
   assert.ok(Math.abs(st.mean - p) < 4 * Math.sqrt(p * (1 - p) / S), `P(above) ${st.mean} vs ${p}`);
 });
+
+test('long layout: samples grouped by id (also an input), grid values no curve reaches are dropped and recorded', async () => {
+  const { loadFunctionData } = await import('../../../src/core/functional/data');
+  const rows: [string, number, number][] = [];
+  for (const [f, off] of [['NaCl', 0], ['KCl', 1], ['LiF', 2], ['NaF', 3]] as const) {
+    for (const T of [300 + 10 * off, 700, 1100, 1500 - 20 * off]) rows.push([f, T, T / 100 + off]);
+  }
+  const table = {
+    path: '/tmp/x.csv', sha256: '', delimiter: ',', header: ['formula', 'T', 'Cp'],
+    columns: [rows.map((r) => r[0]), rows.map((r) => String(r[1])), rows.map((r) => String(r[2]))],
+    rowNumbers: rows.map((_, i) => i + 2), info: [],
+  };
+  const spec = { dataset: { path: 'x.csv', on_invalid: 'error', inputs: [{ column: 'formula', kind: 'composition' }], targets: [] } } as never;
+  const target = { column: 'Cp', goal: 'predict' as const, kind: 'function' as const, long: { id: 'formula', argument: 'T', value: 'Cp' }, grid: { from: 100, to: 1500, points: 15 } };
+  const fd = loadFunctionData(spec, target, table, '/tmp/spec.mi.yaml');
+  assert.deepEqual(fd.ids, ['NaCl', 'KCl', 'LiF', 'NaF']);
+  assert.equal(fd.table.rowNumbers.length, 4);
+  assert.deepEqual(fd.table.columns[0], ['NaCl', 'KCl', 'LiF', 'NaF'], 'one row per sample, its inputs from its first row');
+  // 100 and 200 K: no curve; 300 and 1500 K: only NaCl reaches them (fewer than 3 curves)
+  assert.deepEqual(fd.resampling.droppedGridValues, [100, 200, 300, 1500]);
+  assert.equal(fd.grid.length, 11);
+  assert.equal(fd.grid[0], 400);
+  const G = fd.grid.length;
+  assert.ok(Math.abs(fd.Y[0 * G + 3] - 7) < 1e-12, 'NaCl at 700 K (measured)');
+  assert.ok(Math.abs(fd.Y[3 * G + 0] - (3 + 3.3 + ((400 - 330) / (700 - 330)) * (7 - 3.3))) < 1e-12, 'NaF at 400 K, interpolated');
+  assert.equal(fd.resampling.missing, 0);
+  // with a margin, 300 K is filled for curves starting within it (end value, no slope) and kept
+  const wide = loadFunctionData(spec, { ...target, grid: { from: 300, to: 1400, points: 12, margin: 25 } }, table, '/tmp/spec.mi.yaml');
+  assert.equal(wide.grid[0], 300);
+  assert.equal(wide.Y[1 * wide.grid.length], 3.1 + 1, 'KCl starts at 310 K: filled with its first value');
+  assert.ok(Number.isNaN(wide.Y[3 * wide.grid.length]), 'NaF starts at 330 K, beyond the 25 K margin');
+});

@@ -146,7 +146,7 @@ test('every object in the schema forbids unknown keys', () => {
 
 test('schemaAt finds enums for completion', () => {
   assert.deepEqual(schemaAt(['dataset', 'inputs', 0, 'kind'])?.enum, ['composition', 'smiles', 'numeric', 'categorical']);
-  assert.deepEqual(schemaAt(['model', 'type'])?.enum, ['gp', 'rf-gp', 'mlp-ensemble', 'ridge', 'rf', 'gbm', 'auto', 'kronecker-gp', 'basis-gp', 'pointwise-gp']);
+  assert.deepEqual(schemaAt(['model', 'type'])?.enum, ['gp', 'rf-gp', 'mlp-ensemble', 'ridge', 'rf', 'gbm', 'auto', 'kronecker-gp', 'basis-gp', 'pointwise-gp', 'conditional-mlp']);
   assert.deepEqual(schemaAt(['optimize', 'acquisition'])?.enum, ['ei', 'logei', 'pi', 'ucb', 'ts']);
   assert.match(schemaAt(['dataset', 'path'])?.description ?? '', /relative to the spec file/);
   assert.equal(schemaAt(['optimize', 'space', 'bounds', 'temperature'])?.type, 'array');
