@@ -278,7 +278,7 @@ export class GbmModel implements Model {
     m.mtry = s.mtry;
     try {
       m.outputs = s.outputs.map((o) => {
-        if (!Array.isArray(o.members) || !o.members.length) throw new Error('no members');
+        if (!Array.isArray(o.members) || !o.members.length || !o.members.every((mb) => Array.isArray(mb?.trees))) throw new Error('no members');
         return {
           members: o.members.map((mb) => ({ init: Number(mb.init), trees: mb.trees.map((tr) => loadTree(tr, s.d)) })),
           lr: o.lr,

@@ -229,7 +229,7 @@ export class RandomForestModel implements Model {
 
   static load(saved: SavedModel): RandomForestModel {
     const s = saved.state as RfState;
-    if (!s || !Number.isInteger(s.d) || s.d < 1 || !Array.isArray(s.outputs) || !s.outputs.length) {
+    if (!s || !Number.isInteger(s.d) || s.d < 1 || !Array.isArray(s.outputs) || !s.outputs.length || typeof s.options !== 'object' || !s.options) {
       throw new MiError('saved rf model: missing or invalid state', { code: 'bad-saved-model' });
     }
     const m = new RandomForestModel({
