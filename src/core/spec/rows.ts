@@ -18,6 +18,9 @@ const MAX_ROW_DIAGNOSTICS = 200;
 const at = (line: number): Diagnostic['range'] => ({ start: { line: Math.max(0, line - 1), character: 0 }, end: { line: Math.max(0, line - 1), character: 0 } });
 
 export async function checkDatasetRows(spec: Spec, specPath: string, maxRows = ROW_CHECK_ROWS): Promise<Diagnostic[]> {
+  // Function targets are read by their own loader (src/core/functional/data.ts), which reports bad rows at `run`;
+  // the scalar featuriser used below would refuse the spec as a whole.
+  if (spec.dataset.targets.some((t) => (t as { kind?: string }).kind === 'function')) return [];
   const path = resolveSpecPath(specPath, spec.dataset.path);
   const name = basename(path);
   const out: Diagnostic[] = [];
