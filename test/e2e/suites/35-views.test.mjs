@@ -140,12 +140,15 @@ t('parity tooltip names the formula; wheel zoom changes the axis range; Save as 
   await screenshot(s.page, 'views-04-zoomed');
   await view.locator('[data-chart="parity-gap"] button.reset').click();
 
-  // Save as PNG through the save dialog (code-server's simple file dialog: type the path, Enter)
-  const target = join(s.ws, 'parity.png');
+  // Save as PNG through the save dialog (code-server's simple file dialog). Accept the proposed file (the chart's name
+  // in the run folder) once the dialog shows it: a path typed in and confirmed at once races the dialog's own
+  // asynchronous validation, which then only navigates instead of saving.
   await view.locator('[data-chart="parity-gap"] button.png').click();
   const input = s.page.locator('.quick-input-widget input').first();
   await input.waitFor({ timeout: 20_000 });
-  await input.fill(target);
+  let target = '';
+  for (const end = Date.now() + 20_000; Date.now() < end && !target.endsWith('.png'); await sleep(100)) target = await input.inputValue();
+  assert.match(target, /\.png$/, `the save dialog proposes a .png file (${target})`);
   await input.press('Enter');
   await waitForFile(target, { timeout: 20_000 });
   await sleep(300);
