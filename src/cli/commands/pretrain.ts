@@ -6,27 +6,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from '../main';
+import type { Command } from '../types';
 import { MiError } from '../../core/diagnostics';
 import type { RunManifest } from '../../core/run/manifest';
-import { executePretrain } from '../../core/transfer/pretrain';
+import { executePretrain, type PretrainOptions } from '../../core/transfer/pretrain';
 import { EngineError, runInThread } from '../../worker/thread';
 import type { RunEvent } from '../../protocol/worker';
 import { ProgressPrinter, printRunError } from './run';
 
 const USAGE = 'mi-studio pretrain SOURCE_SPEC --library DIR [--models K] [--max-rows N] [--epochs E] [--seed S] [--exclude CSV] [--name NAME] [--out DIR]';
 
-interface Args {
-  spec: string;
-  library: string;
-  models?: number;
-  maxRows?: number;
-  epochs?: number;
-  seed?: number;
-  exclude?: string;
-  name?: string;
-  out?: string;
-}
+type Args = Pick<PretrainOptions, 'library' | 'models' | 'maxRows' | 'epochs' | 'seed' | 'exclude' | 'name' | 'out'> & { spec: string };
 
 export function parsePretrainArgs(args: string[]): Args | string {
   const r: Partial<Args> = {};
