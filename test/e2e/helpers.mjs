@@ -157,6 +157,20 @@ export async function openFile(page, fileName, { timeout = 30_000 } = {}) {
 export async function runCommand(page, title, { timeout = 15_000 } = {}) {
   await escape(page);
   await page.keyboard.press('Control+Shift+P');
+  // A webview that just opened (e.g. a run's results) can hold the keyboard focus and swallow the shortcut: give the
+  // focus back to the workbench (the explorer's title) and press again until the palette is open.
+  for (let i = 0; i < 3; i++) {
+    try {
+      await quickInput(page).waitFor({ state: 'visible', timeout: 5_000 });
+      break;
+    } catch {
+      const text = page.locator('.editor-group-container .monaco-editor .view-lines').first();
+      if (await text.isVisible().catch(() => false)) await text.click().catch(() => {});
+      else await page.locator('.part.sidebar .composite.title').first().click().catch(() => {});
+      await escape(page);
+      await page.keyboard.press('Control+Shift+P');
+    }
+  }
   await quickInput(page).waitFor({ state: 'visible' });
   await quickInput(page).fill('>' + title);
   const row = quickRows(page).filter({ has: page.locator('.label-name', { hasText: title }) }).first();
