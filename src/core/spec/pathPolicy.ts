@@ -1,6 +1,6 @@
 /**
  * Which files a spec may name. Specs are untrusted input: `dataset.path`, `optimize.candidates.path`,
- * `transfer.sources[].path` and `output.dir` must stay inside the allowed folders (the spec's own folder tree on the
+ * `output.dir` (and a function target's per-row `file:` curves) must stay inside the allowed folders (the spec's own folder tree on the
  * CLI, the workspace folders in VS Code) unless the user opts in (`--allow-outside`, or the setting
  * `miStudio.allowPathsOutsideWorkspace`). Special filesystems (/proc, /sys, /dev) are refused always: reading them
  * leaks process data, and creating folders there can hang. Symlinks are resolved before the check.

@@ -53,12 +53,16 @@ const COLUMN_VALUE_PATHS: [string, ColumnSource['from']][] = [
   ['dataset.targets.*.column', 'dataset'],
   ['optimize.space.composition.elements.*', 'dataset'],
   ['optimize.candidates.id', 'candidates'],
-  ['transfer.sources.*.target', 'sibling'],
+  ['dataset.targets.*.long.id', 'dataset'],
+  ['dataset.targets.*.long.argument', 'dataset'],
+  ['dataset.targets.*.long.value', 'dataset'],
+  ['dataset.targets.*.file', 'dataset'],
+  ['evaluation.cv.group', 'dataset'],
 ];
 /** Paths of mappings whose keys are column names. */
 const COLUMN_KEY_PATHS = ['optimize.space.bounds', 'optimize.space.composition.bounds'];
 /** Keys whose value is a data file path. */
-const FILE_PATHS = ['dataset.path', 'optimize.candidates.path', 'transfer.sources.*.path'];
+const FILE_PATHS = ['dataset.path', 'optimize.candidates.path'];
 
 /** Which data file's columns a value at `path` refers to (undefined: not a column). */
 export function columnSourceFor(path: PathSeg[], asKey = false): ColumnSource | undefined {
@@ -104,18 +108,13 @@ export function dataFileFor(text: string, src: ColumnSource): string | undefined
   return valueAt(text, src.path);
 }
 
-/** Data files a spec refers to (dataset, candidates, transfer sources), as written (relative to the spec). */
+/** Data files a spec refers to (dataset, candidates), as written (relative to the spec). */
 export function referencedDataFiles(text: string): string[] {
   const out = new Set<string>();
   const ds = valueAt(text, ['dataset', 'path']);
   if (ds) out.add(ds);
   const cand = valueAt(text, ['optimize', 'candidates', 'path']);
   if (cand) out.add(cand);
-  for (let i = 0; i < 20; i++) {
-    const p = valueAt(text, ['transfer', 'sources', i, 'path']);
-    if (!p) break;
-    out.add(p);
-  }
   return [...out];
 }
 

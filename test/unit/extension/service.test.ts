@@ -92,6 +92,14 @@ test('completion: the dataset column names wherever a column is expected', async
   assert.ok(b.includes('cond_Temperature'));
 });
 
+test('completion: dataset columns for a function target\'s long layout and for a CV group column', async () => {
+  const header = readFileSync(join(fixtures, 'gaps.csv'), 'utf8').split('\n')[0].split(',');
+  const fn = SPEC.replace('    - column: band_gap_eV\n      goal: predict\n', '    - kind: function\n      long: {id: |, argument: cond_Temperature, value: band_gap_eV}\n');
+  assert.deepEqual(await labels(fn), header);
+  assert.deepEqual(await labels(fn.replace('{id: |, argument: cond_Temperature', '{id: chemicalFormula, argument: |')), header);
+  assert.deepEqual(await labels(SPEC + 'evaluation:\n  cv: {folds: 5, group: |}'), header);
+});
+
 test('completion: candidates id uses the candidates file columns', async () => {
   const l = await labels(SPEC + 'optimize:\n  candidates: {path: perovskites.tsv, id: |}');
   assert.deepEqual(l, ['organic', 'cation', 'anion', 'hse_gap']);
