@@ -13,8 +13,8 @@ import { Z90 } from './metrics';
 export const CALIBRATION_MIN_ROWS = 20;
 export const CALIBRATION_BOUNDS = [0.5, 10] as const;
 
-/** s from standardised residuals z (non-finite entries ignored). */
-export function calibrationScale(z: ArrayLike<number>): number {
+/** s from standardised residuals z (non-finite entries ignored), clamped to `bounds`. */
+export function calibrationScale(z: ArrayLike<number>, bounds: readonly [number, number] = CALIBRATION_BOUNDS): number {
   const a: number[] = [];
   for (let i = 0; i < z.length; i++) if (Number.isFinite(z[i])) a.push(Math.abs(z[i]));
   if (a.length < CALIBRATION_MIN_ROWS) return 1;
@@ -24,7 +24,7 @@ export function calibrationScale(z: ArrayLike<number>): number {
   const q = a[lo] + (h - lo) * ((a[Math.min(lo + 1, a.length - 1)] ?? a[lo]) - a[lo]);
   const s = q / Z90;
   if (!Number.isFinite(s)) return 1;
-  return Math.min(CALIBRATION_BOUNDS[1], Math.max(CALIBRATION_BOUNDS[0], s));
+  return Math.min(bounds[1], Math.max(bounds[0], s));
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import { Rng } from '../linalg/random';
 import { calibrationScale } from './calibrate';
+import { groupRows } from './cv';
 
 /** Bootstrap counts for n rows: rows drawn with replacement, or whole groups drawn with replacement when `groups` is given. */
 export function bootstrapCounts(n: number, rng: Rng, groups?: ArrayLike<number>): Uint8Array {
@@ -24,14 +25,7 @@ export function bootstrapCounts(n: number, rng: Rng, groups?: ArrayLike<number>)
     }
     return c;
   }
-  const ids = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const g = groups[i];
-    let l = ids.get(g);
-    if (!l) ids.set(g, (l = []));
-    l.push(i);
-  }
-  const lists = [...ids.values()];
+  const lists = groupRows(groups, n);
   for (let k = 0; k < lists.length; k++) {
     for (const i of lists[rng.int(lists.length)]) if (c[i] < 255) c[i]++;
   }

@@ -10,8 +10,7 @@ import { fitStandardizer, standardize, type Standardizer } from '../features/sta
 import { solveUpperTInPlace, dot } from '../linalg/dense';
 import { Rng } from '../linalg/random';
 import { fitBlr, predictBlr, type BlrPosterior } from './blr';
-import { blrLooResiduals, CALIBRATION_MIN_ROWS } from './calibrate';
-import { Z90 } from './metrics';
+import { blrLooResiduals, calibrationScale } from './calibrate';
 import { appendTrainingRows, assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, kernelSummary, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
 import { optimiseGpHyperparameters } from './gp';
 import { kernelCode, KERNELS, type KernelName } from './kernels';
@@ -25,17 +24,9 @@ import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from './
  */
 export const RF_CALIBRATION_BOUNDS = [0.05, 10] as const;
 
-/** `calibrationScale` of calibrate.ts (0.9 quantile of |z| / 1.6449, type-7 quantile) with rf-gp's bounds. */
+/** `calibrationScale` of calibrate.ts with rf-gp's bounds. */
 export function rfCalibrationScale(z: ArrayLike<number>): number {
-  const a: number[] = [];
-  for (let i = 0; i < z.length; i++) if (Number.isFinite(z[i])) a.push(Math.abs(z[i]));
-  if (a.length < CALIBRATION_MIN_ROWS) return 1;
-  a.sort((x, y) => x - y);
-  const h = 0.9 * (a.length - 1);
-  const lo = Math.floor(h);
-  const q = a[lo] + (h - lo) * (a[Math.min(lo + 1, a.length - 1)] - a[lo]);
-  const s = q / Z90;
-  return Number.isFinite(s) ? Math.min(RF_CALIBRATION_BOUNDS[1], Math.max(RF_CALIBRATION_BOUNDS[0], s)) : 1;
+  return calibrationScale(z, RF_CALIBRATION_BOUNDS);
 }
 
 export interface RfGpOptions {
