@@ -94,23 +94,16 @@ const finiteArr = (v: unknown, len?: number): v is number[] =>
   Array.isArray(v) && (len === undefined || v.length === len) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 
 async function readJson(dir: string, rel: string): Promise<unknown> {
-  const p = resolveInside(dir, rel);
-  if (!p) throw bad(dir, `path "${rel}" leaves the library folder`, 'library paths must be relative and stay inside the folder');
-  let st;
+  const text = (await readBin(dir, rel, MAX_JSON_BYTES, '64 MB')).toString('utf8');
   try {
-    st = await fsp.stat(p);
-  } catch {
-    throw bad(dir, `missing file ${rel}`);
-  }
-  if (!st.isFile() || st.size > MAX_JSON_BYTES) throw bad(dir, `${rel} is not a regular file of at most 64 MB`);
-  try {
-    return JSON.parse(await fsp.readFile(p, 'utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (e) {
     throw bad(dir, `${rel} is not valid JSON (${(e as Error).message})`);
   }
 }
 
-async function readBin(dir: string, rel: string, maxBytes: number): Promise<Buffer> {
+/** A regular file inside the library folder of at most `maxBytes` (`sizeText` names that limit in the error). */
+async function readBin(dir: string, rel: string, maxBytes: number, sizeText = `${maxBytes} bytes`): Promise<Buffer> {
   const p = resolveInside(dir, rel);
   if (!p) throw bad(dir, `path "${rel}" leaves the library folder`, 'library paths must be relative and stay inside the folder');
   let st;
@@ -119,7 +112,7 @@ async function readBin(dir: string, rel: string, maxBytes: number): Promise<Buff
   } catch {
     throw bad(dir, `missing file ${rel}`);
   }
-  if (!st.isFile() || st.size > maxBytes) throw bad(dir, `${rel} is not a regular file of at most ${maxBytes} bytes`);
+  if (!st.isFile() || st.size > maxBytes) throw bad(dir, `${rel} is not a regular file of at most ${sizeText}`);
   return fsp.readFile(p);
 }
 
