@@ -9,7 +9,7 @@ import { matrix } from '../features/types';
 import { MlpEnsembleModel } from '../models/mlp';
 import { notFitted } from '../models/common';
 import type { FitOptions, ModelSummary, Prediction, SavedModel } from '../models/types';
-import type { FunctionalModel } from './common';
+import { diagonalCurveCovariance, type FunctionalModel } from './common';
 
 export interface ConditionalOptions {
   grid: ArrayLike<number>;
@@ -65,15 +65,7 @@ export class ConditionalMlpModel implements FunctionalModel {
   }
 
   curveCovariance(X: Matrix): Float64Array[] {
-    const p = this.predict(X);
-    const G = p.outputs;
-    const out: Float64Array[] = [];
-    for (let i = 0; i < p.rows; i++) {
-      const C = new Float64Array(G * G);
-      for (let t = 0; t < G; t++) C[t * G + t] = p.latentVariance[i * G + t];
-      out.push(C);
-    }
-    return out;
+    return diagonalCurveCovariance(this.predict(X));
   }
 
   summary(): ModelSummary {

@@ -1,7 +1,7 @@
 /** Shared helpers of the functional-output models. */
 import type { Matrix } from '../features/types';
 import { Rng } from '../linalg/random';
-import type { Model } from '../models/types';
+import type { Model, Prediction } from '../models/types';
 
 /** A model of a function target on a fixed grid that can also give the joint covariance of each predicted curve. */
 export interface FunctionalModel extends Model {
@@ -46,6 +46,18 @@ export function bandsOf(G: number, count: number): [number, number][] {
   const k = Math.max(1, Math.min(G, Math.floor(count)));
   const out: [number, number][] = [];
   for (let b = 0; b < k; b++) out.push([Math.floor((b * G) / k), Math.floor(((b + 1) * G) / k)]);
+  return out;
+}
+
+/** Per-sample curve covariance of a model with independent outputs: the latent variances on the diagonal. */
+export function diagonalCurveCovariance(p: Prediction): Float64Array[] {
+  const G = p.outputs;
+  const out: Float64Array[] = [];
+  for (let i = 0; i < p.rows; i++) {
+    const C = new Float64Array(G * G);
+    for (let t = 0; t < G; t++) C[t * G + t] = p.latentVariance[i * G + t];
+    out.push(C);
+  }
   return out;
 }
 

@@ -7,7 +7,7 @@ import type { Matrix } from '../features/types';
 import { GpModel } from '../models/gp';
 import type { KernelName } from '../models/kernels';
 import type { FitOptions, ModelSummary, Prediction, SavedModel } from '../models/types';
-import type { FunctionalModel } from './common';
+import { diagonalCurveCovariance, type FunctionalModel } from './common';
 
 export class PointwiseGpModel implements FunctionalModel {
   readonly type = 'pointwise-gp';
@@ -22,15 +22,7 @@ export class PointwiseGpModel implements FunctionalModel {
     return this.gp.predict(X);
   }
   curveCovariance(X: Matrix): Float64Array[] {
-    const p = this.gp.predict(X);
-    const G = p.outputs;
-    const out: Float64Array[] = [];
-    for (let i = 0; i < p.rows; i++) {
-      const C = new Float64Array(G * G);
-      for (let t = 0; t < G; t++) C[t * G + t] = p.latentVariance[i * G + t];
-      out.push(C);
-    }
-    return out;
+    return diagonalCurveCovariance(this.gp.predict(X));
   }
   summary(): ModelSummary {
     return { ...this.gp.summary(), type: this.type };
