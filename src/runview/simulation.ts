@@ -46,8 +46,9 @@ function methodCurves(raw: SimulationResult): { bo: MethodRepeat[]; random: Meth
 
 export function simulationView(raw: SimulationResult, manifest: RunManifest): SimulationView {
   if (raw.format !== 'mi-studio-simulation') throw new Error(`not a simulation file (format ${JSON.stringify(raw.format)})`);
-  const target = raw.target ?? manifest.targets[0]?.column ?? 'y';
-  const unit = manifest.targets.find((t) => t.column === target)?.unit;
+  // a function target's simulation names its curve objective ("integral of ZT over [400, 675] K") and that unit
+  const target = raw.objective?.label ?? raw.target ?? manifest.targets[0]?.column ?? 'y';
+  const unit = raw.objective ? raw.unit : manifest.targets.find((t) => t.column === target)?.unit;
   const { bo, random } = methodCurves(raw);
   const series: SimulationSeries[] = [];
   const boCurves = bo.map((r) => r?.bestSoFar ?? []).filter((c) => c.length);

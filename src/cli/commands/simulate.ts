@@ -7,7 +7,10 @@ import type { ModelType } from '../../core/spec/types';
 import { loadTable } from '../../core/data';
 import { buildFeatures } from '../../core/features';
 import { MODEL_TYPES, createModel } from '../../core/models';
-import { simulate, simulationPool } from '../../core/bo/simulate';
+import { simulate, simulationPool, type SimulationResult } from '../../core/bo/simulate';
+import type { Table } from '../../core/data/types';
+import { hasFunctionTarget } from '../../core/functional/run';
+import { simulateFunctional } from '../../core/functional/simulate';
 import { checkRunFolder } from '../../core/run/outputCheck';
 import { prepareTransfer } from '../../core/transfer';
 import type { Spec } from '../../core/spec/types';
@@ -20,8 +23,11 @@ const USAGE = `mi-studio simulate SPEC --budget N --initial K --repeats R [--see
 
 Retrospective BO: treats the spec's dataset as a fully measured pool (targets = oracle), starts from K random rows and
 runs the spec's BO loop until N rows are measured, R times, plus random search with the same seeds.
+With a function target (kind: function) the curves are the pool and the oracle is the target's curve objective
+(its goal, e.g. {maximize: integral, over: [400, 700]}); each BO step scores the unmeasured curves by Monte-Carlo EI.
 Writes <output.dir>/<name>/simulation-<timestamp>/simulation.json (or PATH: a .json file or a folder) and prints its path.
-  --model TYPE      override the spec's model type (gp, rf-gp, ridge, mlp-ensemble, auto)
+  --model TYPE      override the spec's model type (gp, rf-gp, ridge, mlp-ensemble, auto; for a function target
+                    also kronecker-gp, basis-gp, pointwise-gp, conditional-mlp — auto uses the Kronecker GP)
   --refit-every M   refit hyperparameters every M iterations (default 5); in between, condition on new rows
   --allow-outside   let the spec name data/output paths outside its own folder tree (only for specs you trust)`;
 
@@ -44,6 +50,35 @@ function strArg(args: string[], name: string): string | undefined {
 function stamp(d = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+async function simulateScalar(
+  spec: Spec, specPath: string, table: Table, dataPath: string,
+  o: { budget: number; initial: number; repeats: number; seed: number; refitEvery: number; modelType?: string },
+): Promise<SimulationResult> {
+  const { budget, initial, repeats, seed, refitEvery, modelType } = o;
+  // transfer block (issue 16): source predictions become features of the surrogate
+  const tr = await prepareTransfer(
+    { specPath, spec: modelTypeSpec(spec, modelType), table, bo: true, log: (_l, m) => process.stderr.write(`simulate: ${m}\n`) },
+    await buildFeatures(spec, table),
+  );
+  const { set } = tr;
+  if (modelType !== undefined && !(MODEL_TYPES as readonly string[]).includes(modelType)) {
+    throw new MiError(`--model must be one of ${MODEL_TYPES.join(', ')}, got "${modelType}"`, { code: 'usage', hint: USAGE.split('\n')[0] });
+  }
+  const modelSpec = modelType ? { ...spec.model, type: modelType as ModelType } : spec.model;
+  const makeModel = (s: number) => (spec.transfer ? tr.make(s) : createModel(modelSpec, { seed: s }));
+  process.stderr.write(`simulate: ${set.X.rows} rows x ${set.X.cols} features, model ${modelType ?? spec.model.type}, budget ${budget}, initial ${initial}, repeats ${repeats}\n`);
+  return simulate(spec, specPath, simulationPool(set, table, dataPath), {
+    budget,
+    initial,
+    repeats,
+    seed,
+    refitEvery,
+    makeModel,
+    modelName: modelType ?? spec.model.type,
+    log: (m) => process.stderr.write(`simulate: ${m}\n`),
+  });
 }
 
 export const command: Command = {
@@ -70,28 +105,13 @@ export const command: Command = {
     const dataPath = resolveSpecPath(specPath, spec.dataset.path);
     process.stderr.write(`simulate: loading ${dataPath}\n`);
     const table = await loadTable(dataPath);
-    // transfer block (issue 16): source predictions become features of the surrogate
-    const tr = await prepareTransfer(
-      { specPath, spec: modelTypeSpec(spec, strArg(args, '--model')), table, bo: true, log: (_l, m) => process.stderr.write(`simulate: ${m}\n`) },
-      await buildFeatures(spec, table),
-    );
-    const { set } = tr;
-    if (modelType !== undefined && !(MODEL_TYPES as readonly string[]).includes(modelType)) {
-      throw new MiError(`--model must be one of ${MODEL_TYPES.join(', ')}, got "${modelType}"`, { code: 'usage', hint: USAGE.split('\n')[0] });
-    }
-    const modelSpec = modelType ? { ...spec.model, type: modelType as ModelType } : spec.model;
-    const makeModel = (s: number) => (spec.transfer ? tr.make(s) : createModel(modelSpec, { seed: s }));
-    process.stderr.write(`simulate: ${set.X.rows} rows x ${set.X.cols} features, model ${modelType ?? spec.model.type}, budget ${budget}, initial ${initial}, repeats ${repeats}\n`);
-    const result = await simulate(spec, specPath, simulationPool(set, table, dataPath), {
-      budget,
-      initial,
-      repeats,
-      seed,
-      refitEvery,
-      makeModel,
-      modelName: modelType ?? spec.model.type,
-      log: (m) => process.stderr.write(`simulate: ${m}\n`),
-    });
+    const result = hasFunctionTarget(spec)
+      ? // function targets: the curves are the pool, the oracle is the target's curve objective (src/core/functional/simulate.ts)
+        (await simulateFunctional({
+          spec, specPath, table, dataPath, budget, initial, repeats, seed, refitEvery, modelType,
+          log: (m) => process.stderr.write(`simulate: ${m}\n`),
+        })).result
+      : await simulateScalar(spec, specPath, table, dataPath, { budget, initial, repeats, seed, refitEvery, modelType });
     const out = strArg(args, '--out');
     let file: string;
     if (out && out.endsWith('.json')) {

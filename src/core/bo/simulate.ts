@@ -15,7 +15,7 @@ import type { Table } from '../data/types';
 import type { FeatureSet } from '../features/types';
 import { takeRows } from '../models/common';
 import type { Model } from '../models/types';
-import type { Spec } from '../spec/types';
+import type { FunctionalObjective, Spec } from '../spec/types';
 import { toUtility } from './acquisition';
 import { selectBatch } from './batch';
 import { conditionModel, proxyKernel } from './fantasy';
@@ -68,6 +68,13 @@ export interface SimulationResult {
   model: string;
   budget: number;
   initial: number;
+  /**
+   * Function targets only (src/core/functional/simulate.ts): the curve objective that is the oracle — best-so-far values
+   * are this objective of the revealed (measured) curves — with a readable label ("integral of ZT over [400, 675] K").
+   */
+  objective?: FunctionalObjective & { label: string };
+  /** Unit of the best-so-far values when known (function targets: the objective's unit). */
+  unit?: string;
   /** BO, one entry per repeat (the shape named by the BO issue): `order` = 1-based data rows in measurement order. */
   repeats: SimulationRepeat[];
   /** Random search from the same initial rows, one entry per repeat. */
@@ -127,29 +134,63 @@ export function simulationPool(set: FeatureSet, table: Pick<Table, 'rowNumbers' 
   return { set, dataRow, path, sha256: table.sha256, tableRows: table.rowNumbers.length };
 }
 
-export async function simulate(spec: Spec, specPath: string, pool: SimulationPool, opts: SimulateOptions): Promise<SimulationResult> {
+/** What the campaign bookkeeping needs to know about the pool (the oracle), scalar or functional. */
+export interface CampaignOracle {
+  /** Oracle value of each usable pool row in reported units (a scalar target, or a curve's objective). */
+  values: ArrayLike<number>;
+  /** Larger is better. */
+  utility: (y: number) => number;
+  /** Reported units from a utility (for the summary's best-so-far quartiles). */
+  fromUtility: (u: number) => number;
+  /** 1-based data-row number of each usable pool row. */
+  dataRow: ArrayLike<number>;
+}
+
+/** One BO step: given the rows measured so far (pool indices, in order) and the unmeasured ones, the next `take` picks. */
+export type CampaignStep = (state: { measured: readonly number[]; rest: readonly number[]; take: number; it: number }) => Promise<number[]>;
+
+export interface CampaignOptions {
+  budget: number;
+  initial: number;
+  repeats: number;
+  seed: number;
+  /** Called once per repeat (with its seed): the BO step of that campaign (it may keep its model between steps). */
+  startRepeat: (seed: number, repeat: number) => CampaignStep;
+  log?: (msg: string) => void;
+  signal?: AbortSignal;
+}
+
+/** The part of `simulation.json` that is the same for every kind of target (campaigns, random search, summary). */
+export interface CampaignResult {
+  pool: number;
+  budget: number;
+  initial: number;
+  repeats: SimulationRepeat[];
+  random: { repeats: SimulationRepeat[] };
+  repeatCount: number;
+  top: SimulationResult['top'];
+  runs: SimulationResult['runs'];
+  summary: SimulationResult['summary'];
+}
+
+/**
+ * The bookkeeping of a retrospective simulation: per repeat, K random initial rows, then `step` until `budget` rows are
+ * measured; random search from the same K rows in the same shuffled order; best-so-far, experiments to top-1% / top-5%
+ * and their quartiles over repeats.
+ */
+export async function runCampaigns(oracle: CampaignOracle, opts: CampaignOptions): Promise<CampaignResult> {
   const t0 = Date.now();
   const log = opts.log ?? (() => undefined);
-  const { set } = pool;
-  const T = set.Y.cols;
-  const setup0 = makeSetup(spec, set.Y);
-  const obj = setup0.objectives[0];
-  // oracle rows: finite objective
-  const valid: number[] = [];
-  for (let i = 0; i < set.Y.rows; i++) if (Number.isFinite(set.Y.data[i * T + obj.output])) valid.push(i);
-  const n = valid.length;
+  const n = oracle.values.length;
   const budget = Math.min(opts.budget, n);
   const K = Math.min(opts.initial, budget);
   if (K < 2) throw new Error('--initial must be at least 2');
-  const util = valid.map((i) => toUtility(obj.goal, set.Y.data[i * T + obj.output]));
+  const yOf = (v: number): number => oracle.values[v];
+  const util = Array.from({ length: n }, (_, v) => oracle.utility(yOf(v)));
   const sortedU = [...util].sort((a, b) => b - a);
   const thr = (p: number): number => sortedU[Math.max(0, Math.ceil(p * n) - 1)];
   const top1 = thr(0.01);
   const top5 = thr(0.05);
-  const q = Math.max(1, spec.optimize?.batch ?? 1);
-  const strategy = spec.optimize?.batch_strategy ?? 'kriging-believer';
-  const refitEvery = Math.max(1, opts.refitEvery ?? 5);
-  const yOf = (v: number): number => set.Y.data[valid[v] * T + obj.output];
 
   const summarise = (order: number[]): MethodRepeat => {
     const best: number[] = [];
@@ -167,7 +208,7 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
       if (e1 === null && u >= top1) e1 = k + 1;
       if (e5 === null && u >= top5) e5 = k + 1;
     });
-    return { order: order.map((v) => pool.dataRow[valid[v]]), bestSoFar: best, experimentsToTop1: e1, experimentsToTop5: e5 };
+    return { order: order.map((v) => oracle.dataRow[v]), bestSoFar: best, experimentsToTop1: e1, experimentsToTop5: e5 };
   };
 
   const runs: SimulationResult['runs'] = [];
@@ -182,41 +223,25 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
     const measured = init.slice();
     const isMeasured = new Uint8Array(n);
     for (const v of measured) isMeasured[v] = 1;
-    let model: Model | undefined;
+    const step = opts.startRepeat(seed, rep);
     let it = 0;
-    let pendingX: number[] = [];
-    let kernel = proxyKernel(set.X);
     while (measured.length < budget) {
       if (opts.signal?.aborted) throw new Error('cancelled');
-      const Xm = takeRows(set.X, measured.map((v) => valid[v]));
-      const Ym = takeRows(set.Y, measured.map((v) => valid[v]));
-      if (!model || it % refitEvery === 0) {
-        model = opts.makeModel(seed + it);
-        await model.fit(Xm, Ym, { seed: seed + it, signal: opts.signal });
-        kernel = proxyKernel(Xm, model);
-      } else if (pendingX.length) {
-        model = conditionModel(model, takeRows(set.X, pendingX.map((v) => valid[v])), takeRows(set.Y, pendingX.map((v) => valid[v])), kernel);
-      }
-      pendingX = [];
-      const setup = makeSetup(spec, Ym, { seed: seed + it });
       const rest: number[] = [];
       for (let v = 0; v < n; v++) if (!isMeasured[v]) rest.push(v);
-      // score all remaining rows, keep the top ones for the batch
-      const Xr = takeRows(set.X, rest.map((v) => valid[v]));
-      const p = model.predict(Xr);
-      const score = new Float64Array(rest.length);
-      const screen = setup.kind === 'ts' ? { ...setup, kind: 'ucb' as const, beta: 4 } : setup;
-      for (let i = 0; i < rest.length; i++) score[i] = acquisitionOf(screen, p.mean.subarray(i * T, (i + 1) * T), p.latentVariance.subarray(i * T, (i + 1) * T));
-      const M = Math.min(rest.length, Math.max(64, 20 * q));
-      const top = Array.from(rest.keys()).sort((a, b) => (score[b] || -Infinity) - (score[a] || -Infinity)).slice(0, M);
-      const take = Math.min(q, budget - measured.length);
-      const sel = selectBatch({ model, setup, X: takeRows(Xr, top), q: take, strategy, kernel, seed: seed + it });
-      for (const pk of sel.picks) {
-        const v = rest[top[pk]];
-        if (isMeasured[v]) continue;
+      const take = Math.min(budget - measured.length, rest.length);
+      const picks = await step({ measured, rest, take, it });
+      let added = 0;
+      for (const v of picks) {
+        if (added >= take || isMeasured[v] || v < 0 || v >= n) continue;
         isMeasured[v] = 1;
         measured.push(v);
-        pendingX.push(v);
+        added++;
+      }
+      if (added === 0) {
+        // a step that picks nothing new must not stall the campaign: measure the first unmeasured row
+        isMeasured[rest[0]] = 1;
+        measured.push(rest[0]);
       }
       it++;
     }
@@ -228,8 +253,8 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
   const method = (key: 'bo' | 'random'): SimulationResult['summary']['bo'] => ({
     bestSoFar: Array.from({ length: budget }, (_, k) => {
       // quartiles over repeats in utility order, reported in target units (distance to the target for target goals)
-      const us = runs.map((r) => toUtility(obj.goal, r[key].bestSoFar[k])).sort((a, b) => a - b);
-      const back = (u: number): number => Number((obj.goal === 'maximize' || obj.goal === 'predict' ? u : -u).toPrecision(10));
+      const us = runs.map((r) => oracle.utility(r[key].bestSoFar[k])).sort((a, b) => a - b);
+      const back = (u: number): number => Number(oracle.fromUtility(u).toPrecision(10));
       return { median: back(quantile(us, 0.5)), q1: back(quantile(us, 0.25)), q3: back(quantile(us, 0.75)) };
     }),
     experimentsToTop1: quartiles(runs.map((r) => r[key].experimentsToTop1)),
@@ -246,29 +271,91 @@ export async function simulate(spec: Spec, specPath: string, pool: SimulationPoo
     const b = r.random.experimentsToTop1 ?? Infinity;
     wins += a < b ? 1 : a === b ? 0.5 : 0;
   }
-  const targetName = obj.name;
   return {
-    format: 'mi-studio-simulation',
-    version: 1,
-    createdAt: new Date().toISOString(),
-    spec: specPath,
-    dataset: { path: pool.path, sha256: pool.sha256, rows: pool.tableRows, pool: n },
-    target: targetName,
-    goal: obj.goal,
-    acquisition: setup0.mo ? `${setup0.kind}:${setup0.mo.method}` : setup0.kind,
-    batch: q,
-    batchStrategy: strategy,
-    model: opts.modelName,
+    pool: n,
     budget,
     initial: K,
     repeats: runs.map((r) => ({ repeat: r.repeat, seed: r.seed, ...r.bo })),
     random: { repeats: runs.map((r) => ({ repeat: r.repeat, seed: r.seed, ...r.random })) },
     repeatCount: opts.repeats,
-    seed: opts.seed,
-    refitEvery,
     top: { top1: { count: util.filter((u) => u >= top1).length, threshold: yOf(util.indexOf(top1)) }, top5: { count: util.filter((u) => u >= top5).length, threshold: yOf(util.indexOf(top5)) }, best: yOf(util.indexOf(sortedU[0])) },
     runs,
     summary: { bo, random, speedupTop1: ratio(random.experimentsToTop1.median, bo.experimentsToTop1.median), speedupTop5: ratio(random.experimentsToTop5.median, bo.experimentsToTop5.median), boWinsTop1: wins },
+  };
+}
+
+export async function simulate(spec: Spec, specPath: string, pool: SimulationPool, opts: SimulateOptions): Promise<SimulationResult> {
+  const t0 = Date.now();
+  const { set } = pool;
+  const T = set.Y.cols;
+  const setup0 = makeSetup(spec, set.Y);
+  const obj = setup0.objectives[0];
+  // oracle rows: finite objective
+  const valid: number[] = [];
+  for (let i = 0; i < set.Y.rows; i++) if (Number.isFinite(set.Y.data[i * T + obj.output])) valid.push(i);
+  const q = Math.max(1, spec.optimize?.batch ?? 1);
+  const strategy = spec.optimize?.batch_strategy ?? 'kriging-believer';
+  const refitEvery = Math.max(1, opts.refitEvery ?? 5);
+  const oracle: CampaignOracle = {
+    values: valid.map((i) => set.Y.data[i * T + obj.output]),
+    utility: (y) => toUtility(obj.goal, y),
+    fromUtility: (u) => (obj.goal === 'maximize' || obj.goal === 'predict' ? u : -u),
+    dataRow: valid.map((i) => pool.dataRow[i]),
+  };
+  const campaign = await runCampaigns(oracle, {
+    budget: opts.budget,
+    initial: opts.initial,
+    repeats: opts.repeats,
+    seed: opts.seed,
+    log: opts.log,
+    signal: opts.signal,
+    startRepeat: (seed) => {
+      let model: Model | undefined;
+      let pendingX: number[] = [];
+      let kernel = proxyKernel(set.X);
+      return async ({ measured, rest, take, it }) => {
+        const Xm = takeRows(set.X, measured.map((v) => valid[v]));
+        const Ym = takeRows(set.Y, measured.map((v) => valid[v]));
+        if (!model || it % refitEvery === 0) {
+          model = opts.makeModel(seed + it);
+          await model.fit(Xm, Ym, { seed: seed + it, signal: opts.signal });
+          kernel = proxyKernel(Xm, model);
+        } else if (pendingX.length) {
+          model = conditionModel(model, takeRows(set.X, pendingX.map((v) => valid[v])), takeRows(set.Y, pendingX.map((v) => valid[v])), kernel);
+        }
+        const setup = makeSetup(spec, Ym, { seed: seed + it });
+        // score all remaining rows, keep the top ones for the batch
+        const Xr = takeRows(set.X, rest.map((v) => valid[v]));
+        const p = model.predict(Xr);
+        const score = new Float64Array(rest.length);
+        const screen = setup.kind === 'ts' ? { ...setup, kind: 'ucb' as const, beta: 4 } : setup;
+        for (let i = 0; i < rest.length; i++) score[i] = acquisitionOf(screen, p.mean.subarray(i * T, (i + 1) * T), p.latentVariance.subarray(i * T, (i + 1) * T));
+        const M = Math.min(rest.length, Math.max(64, 20 * q));
+        const top = Array.from(rest.keys()).sort((a, b) => (score[b] || -Infinity) - (score[a] || -Infinity)).slice(0, M);
+        const sel = selectBatch({ model, setup, X: takeRows(Xr, top), q: Math.min(q, take), strategy, kernel, seed: seed + it });
+        pendingX = sel.picks.map((pk) => rest[top[pk]]);
+        return pendingX;
+      };
+    },
+  });
+  return {
+    format: 'mi-studio-simulation',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    spec: specPath,
+    dataset: { path: pool.path, sha256: pool.sha256, rows: pool.tableRows, pool: campaign.pool },
+    target: obj.name,
+    goal: obj.goal,
+    acquisition: setup0.mo ? `${setup0.kind}:${setup0.mo.method}` : setup0.kind,
+    batch: q,
+    batchStrategy: strategy,
+    model: opts.modelName,
+    ...campaignFields(campaign, opts.seed, refitEvery),
     seconds: (Date.now() - t0) / 1000,
   };
+}
+
+/** The campaign part of `simulation.json` (budget … summary), in the file's key order. */
+export function campaignFields(c: CampaignResult, seed: number, refitEvery: number): Pick<SimulationResult, 'budget' | 'initial' | 'repeats' | 'random' | 'repeatCount' | 'seed' | 'refitEvery' | 'top' | 'runs' | 'summary'> {
+  return { budget: c.budget, initial: c.initial, repeats: c.repeats, random: c.random, repeatCount: c.repeatCount, seed, refitEvery, top: c.top, runs: c.runs, summary: c.summary };
 }

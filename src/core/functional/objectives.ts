@@ -94,3 +94,38 @@ export function mcExpectedImprovement(samples: Float64Array, best: number, direc
   for (let k = 0; k < samples.length; k++) s += Math.max(0, direction === 'maximize' ? samples[k] - best : best - samples[k]);
   return s / samples.length;
 }
+
+/** "integral of ZT over [400, 675] K", "max Cp", "ZT at 600 K", … (labels in logs, simulation.json and views). */
+export function objectiveLabel(o: FunctionalObjective, name: string, argUnit?: string): string {
+  const u = argUnit ? ` ${argUnit}` : '';
+  const over = o.over ? ` over [${o.over[0]}, ${o.over[1]}]${u}` : '';
+  switch (o.kind) {
+    case 'value':
+      return `${name} at ${o.at ?? 'the first grid point'}${o.at !== undefined ? u : ''}`;
+    case 'max':
+    case 'min':
+      return `${o.kind} ${name}${over}`;
+    case 'argmax':
+      return `argmax of ${name}${over}`;
+    case 'integral':
+      return `integral of ${name}${over}`;
+    case 'above':
+      return `${name} >= ${o.threshold ?? 0}${over || ' over the whole grid'}`;
+  }
+}
+
+/** The unit of an objective's value, from the curve's unit and the argument's (undefined when unknown or unitless). */
+export function objectiveUnit(o: FunctionalObjective, unit?: string, argUnit?: string): string | undefined {
+  switch (o.kind) {
+    case 'value':
+    case 'max':
+    case 'min':
+      return unit;
+    case 'argmax':
+      return argUnit;
+    case 'integral':
+      return unit && argUnit ? `${unit}·${argUnit}` : argUnit && !unit ? argUnit : unit;
+    case 'above':
+      return undefined;
+  }
+}

@@ -9,7 +9,9 @@ import { resolveSpecPath } from '../spec';
 import { loadTable } from '../data';
 import { buildFeatures } from '../features';
 import { prepareTransfer } from '../transfer';
-import { simulate } from '../bo/simulate';
+import { simulate, type SimulationResult } from '../bo/simulate';
+import { hasFunctionTarget } from '../functional/run';
+import { simulateFunctional } from '../functional/simulate';
 import type { RunEvent } from '../../protocol/worker';
 import type { RunManifest } from './manifest';
 import { writeFileAtomic } from './files';
@@ -58,33 +60,46 @@ export async function executeSimulate(specPath: string, opts: ExecuteSimulateOpt
     const table = await loadTable(dataPath, { signal: opts.signal });
     s.manifest.dataset = { path: dataPath, sha256: table.sha256, rows: table.rowNumbers.length, dropped: 0 };
     s.checkCancel();
-    s.beginPhase('features', 'building descriptors');
-    // transfer block (issue 16): source predictions become features of the surrogate
-    const tr = await prepareTransfer({ specPath: s.absSpec, spec, table, bo: true, log: (l, m) => s.log(l, m), signal: opts.signal }, await buildFeatures(spec, table));
-    const { set, pipeline } = tr;
-    s.manifest.dataset.rows = set.X.rows;
-    s.manifest.dataset.dropped = new Set(set.dropped.map((d) => d.row)).size;
-    s.manifest.features = { count: set.featureNames.length, names: set.featureNames, dropped: pipeline.droppedConstant ?? [] };
-    const recordOf = new Map<number, number>();
-    table.rowNumbers.forEach((line, r) => recordOf.set(line, r));
-    const dataRow = set.rowNumbers.map((line) => (recordOf.get(line) ?? -1) + 1);
-    s.checkCancel();
-    s.beginPhase('simulate', `${repeats} campaign(s) of ${budget} experiments (${initial} random first), BO vs random`);
-    const result = await simulate(spec, s.absSpec, { set, dataRow, path: dataPath, sha256: table.sha256, tableRows: table.rowNumbers.length }, {
-      budget,
-      initial,
-      repeats,
-      seed,
-      refitEvery,
-      makeModel: (sd: number) => tr.make(sd),
-      modelName: spec.model.type,
-      signal: opts.signal,
-      log: (msg: string) => {
-        s.log('info', `[simulate] ${msg}`);
-        const m = /repeat (\d+)\/(\d+)/.exec(msg);
-        if (m) s.progress('simulate', Number(m[1]) / Number(m[2]), msg);
-      },
-    });
+    const simLog = (msg: string): void => {
+      s.log('info', `[simulate] ${msg}`);
+      const m = /repeat (\d+)\/(\d+)/.exec(msg);
+      if (m) s.progress('simulate', Number(m[1]) / Number(m[2]), msg);
+    };
+    let result: SimulationResult;
+    if (hasFunctionTarget(spec)) {
+      // function targets: the curves are the pool, the oracle is the target's curve objective (functional/simulate.ts)
+      s.beginPhase('simulate', `${repeats} campaign(s) of ${budget} experiments (${initial} random first) on curves, BO vs random`);
+      const fo = await simulateFunctional({ spec, specPath: s.absSpec, table, dataPath, budget, initial, repeats, seed, refitEvery, log: simLog, signal: opts.signal });
+      result = fo.result;
+      s.manifest.dataset.rows = fo.rows;
+      s.manifest.dataset.dropped = fo.dropped;
+      s.manifest.features = fo.features;
+      if (s.manifest.simulate) s.manifest.simulate.model = result.model;
+    } else {
+      s.beginPhase('features', 'building descriptors');
+      // transfer block (issue 16): source predictions become features of the surrogate
+      const tr = await prepareTransfer({ specPath: s.absSpec, spec, table, bo: true, log: (l, m) => s.log(l, m), signal: opts.signal }, await buildFeatures(spec, table));
+      const { set, pipeline } = tr;
+      s.manifest.dataset.rows = set.X.rows;
+      s.manifest.dataset.dropped = new Set(set.dropped.map((d) => d.row)).size;
+      s.manifest.features = { count: set.featureNames.length, names: set.featureNames, dropped: pipeline.droppedConstant ?? [] };
+      const recordOf = new Map<number, number>();
+      table.rowNumbers.forEach((line, r) => recordOf.set(line, r));
+      const dataRow = set.rowNumbers.map((line) => (recordOf.get(line) ?? -1) + 1);
+      s.checkCancel();
+      s.beginPhase('simulate', `${repeats} campaign(s) of ${budget} experiments (${initial} random first), BO vs random`);
+      result = await simulate(spec, s.absSpec, { set, dataRow, path: dataPath, sha256: table.sha256, tableRows: table.rowNumbers.length }, {
+        budget,
+        initial,
+        repeats,
+        seed,
+        refitEvery,
+        makeModel: (sd: number) => tr.make(sd),
+        modelName: spec.model.type,
+        signal: opts.signal,
+        log: simLog,
+      });
+    }
     s.checkCancel();
     s.beginPhase('write', 'writing simulation.json');
     await writeFileAtomic(join(s.tmpDir, 'simulation.json'), JSON.stringify(result, null, 1) + '\n');
