@@ -63,7 +63,7 @@ class PoolIssues {
 }
 
 /** Transforms a table with the training pipeline and returns features aligned to the table's records (NaN rows when dropped). */
-async function featuresOf(pipeline: PipelineLike, table: Table, d: number, issues?: PoolIssues): Promise<{ X: Matrix; ok: boolean[] }> {
+export async function featuresOf(pipeline: PipelineLike, table: Table, d: number, issues?: PoolIssues): Promise<{ X: Matrix; ok: boolean[] }> {
   const n = table.rowNumbers.length;
   const X: Matrix = { rows: n, cols: d, data: new Float64Array(n * d).fill(NaN) };
   const ok = new Array<boolean>(n).fill(false);

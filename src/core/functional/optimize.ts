@@ -16,6 +16,11 @@ import type { FunctionalObjective, Spec, TargetSpec } from '../spec/types';
 import { csvLine } from '../run/files';
 import type { FunctionalModel } from './common';
 import { curveObjective, mcExpectedImprovement, objectiveStats } from './objectives';
+import type { Table } from '../data/types';
+import { specInputColumns, tableFromRows } from '../bo/candidates';
+import { optimizeContinuous, pointKey } from '../bo/continuous';
+import { featuresOf } from '../bo/run';
+import { buildSpace, type ContinuousSpace } from '../bo/space';
 
 export interface FunctionalOptimizeInput {
   spec: Spec;
@@ -30,8 +35,13 @@ export interface FunctionalOptimizeInput {
   trainIds: string[];
   log: (msg: string) => void;
   seed: number;
-  /** Posterior curve samples per candidate (default 256). */
+  /** Posterior curve samples per candidate (default 256; 128 inside the continuous-space search). */
   samples?: number;
+  /** Continuous space: the per-sample training table (raw inputs of the incumbent) and the training rows' line numbers. */
+  table?: Table;
+  trainRowNumbers?: number[];
+  /** Continuous space: suggestion ids are `<runId>-<rank>` (as for scalar targets). */
+  runId?: string;
 }
 
 export interface FunctionalOptimizeResult {
@@ -39,7 +49,7 @@ export interface FunctionalOptimizeResult {
   batch: number;
   candidatesScored: number;
   files: Record<string, string>;
-  suggestions: { id: string; rank: number; objective: number; objectiveStd: number; acquisition: number; mean: number[]; std: number[] }[];
+  suggestions: { id: string; rank: number; objective: number; objectiveStd: number; acquisition: number; mean: number[]; std: number[]; inputs?: Record<string, string | null> }[];
 }
 
 /** The objective of a function target (default: maximise the maximum over the whole grid, when goal is maximize). */
@@ -51,9 +61,10 @@ export function targetObjective(t: TargetSpec): FunctionalObjective {
 
 export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise<FunctionalOptimizeResult> {
   const opt = a.spec.optimize!;
+  if (!opt.candidates && opt.space) return runFunctionalSpace(a);
   if (!opt.candidates) {
-    throw new MiError('a function target can be optimised over a candidate pool only (optimize.candidates)', {
-      file: a.specPath, code: 'function-space', hint: 'give optimize.candidates: {path: pool.csv}',
+    throw new MiError('optimize needs a candidate pool or a search space', {
+      file: a.specPath, code: 'no-candidates', column: 'optimize', hint: 'add `candidates: {path: pool.csv}` or `space:` with bounds / composition',
     });
   }
   const obj = targetObjective(a.target);
@@ -73,12 +84,7 @@ export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise
   const pred = a.model.predict(tr.X);
   const covs = a.model.curveCovariance(tr.X);
   // incumbent: best objective of the fitted training curves (posterior means; measured curves can have gaps)
-  const fitTrain = a.model.predict(a.trainX);
-  let best = obj.direction === 'maximize' ? -Infinity : Infinity;
-  for (let i = 0; i < a.trainX.rows; i++) {
-    const v = curveObjective(obj, a.grid, fitTrain.mean.subarray(i * G, (i + 1) * G));
-    best = obj.direction === 'maximize' ? Math.max(best, v) : Math.min(best, v);
-  }
+  const { best } = incumbent(a, obj);
   const measured = new Set(a.trainIds);
   const exclude = new Set(opt.exclude ?? []);
   const rows: { k: number; id: string; mean: number; std: number; acq: number }[] = [];
@@ -109,6 +115,107 @@ export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise
       id: r.id, rank: i + 1, objective: r.mean, objectiveStd: r.std, acquisition: r.acq,
       mean: Array.from(pred.mean.subarray(r.k * G, (r.k + 1) * G)),
       std: Array.from(pred.variance.subarray(r.k * G, (r.k + 1) * G), Math.sqrt),
+    })),
+  };
+}
+
+/** Best training curve's objective: the incumbent of EI (posterior means of the fitted curves) and its row. */
+function incumbent(a: FunctionalOptimizeInput, obj: FunctionalObjective): { best: number; row: number } {
+  const G = a.grid.length;
+  const fit = a.model.predict(a.trainX);
+  let best = obj.direction === 'maximize' ? -Infinity : Infinity;
+  let row = 0;
+  for (let i = 0; i < a.trainX.rows; i++) {
+    const v = curveObjective(obj, a.grid, fit.mean.subarray(i * G, (i + 1) * G));
+    if (obj.direction === 'maximize' ? v > best : v < best) {
+      best = v;
+      row = i;
+    }
+  }
+  return { best, row };
+}
+
+/**
+ * Functional BO over a continuous space (`optimize.space`: numeric bounds, a composition simplex, linear constraints —
+ * the scalar path's space, sampler and multi-start search, bo/space.ts and bo/continuous.ts): each point is featurised
+ * with the training pipeline (inputs outside the space held at the incumbent curve's raw values), its predicted curve
+ * turned into the objective's acquisition with common random numbers (so the search sees a smooth surface), and the
+ * `batch` best distinct points are re-scored with `samples` curve draws and written to suggestions.csv.
+ */
+async function runFunctionalSpace(a: FunctionalOptimizeInput): Promise<FunctionalOptimizeResult> {
+  const opt = a.spec.optimize!;
+  const space: ContinuousSpace = buildSpace(opt.space!);
+  const inputs = specInputColumns(a.spec);
+  const unknown = space.names.filter((n) => !inputs.includes(n));
+  if (unknown.length) {
+    throw new MiError(`optimize.space variable "${unknown[0]}" is not an input column`, { file: a.specPath, code: 'space-unknown-column', column: unknown[0], hint: `input columns: ${inputs.join(', ')}` });
+  }
+  const obj = targetObjective(a.target);
+  const G = a.grid.length;
+  const d = a.trainX.cols;
+  const { best, row } = incumbent(a, obj);
+  // non-space inputs are held at the incumbent curve's raw values
+  let base: (string | null)[] = inputs.map(() => null);
+  if (a.table && a.trainRowNumbers) {
+    const r = a.table.rowNumbers.indexOf(a.trainRowNumbers[row]);
+    if (r >= 0) base = inputs.map((c) => (a.table!.header.includes(c) ? a.table!.columns[a.table!.header.indexOf(c)][r] : null));
+  }
+  const toRow = (x: number[]): (string | null)[] => inputs.map((c, j) => {
+    const k = space.names.indexOf(c);
+    return k >= 0 ? String(x[k]) : base[j];
+  });
+  const score = async (pts: number[][], count: number, perPointSeed: boolean) => {
+    const f = await featuresOf(a.pipeline, tableFromRows(inputs, pts.map(toRow), a.table), d);
+    const X = { rows: f.X.rows, cols: d, data: f.X.data.map((v) => (Number.isNaN(v) ? 0 : v)) };
+    const pred = a.model.predict(X);
+    const covs = a.model.curveCovariance(X);
+    return pts.map((_, i) => {
+      if (!f.ok[i]) return { ok: false, mean: NaN, std: NaN, acq: -Infinity, curve: new Float64Array(0), sd: new Float64Array(0) };
+      const m = pred.mean.subarray(i * G, (i + 1) * G);
+      // common random numbers in the search (one seed for every point), per-point seeds for the final figures
+      const st = objectiveStats(obj, a.grid, m, covs[i], count, perPointSeed ? a.seed + i : a.seed);
+      const acq = obj.kind === 'above' ? st.mean : mcExpectedImprovement(st.samples, best, obj.direction);
+      return { ok: true, mean: st.mean, std: st.std, acq, curve: m, sd: pred.variance.subarray(i * G, (i + 1) * G).map(Math.sqrt) };
+    });
+  };
+  const sgn = obj.direction === 'maximize' ? 1 : -1;
+  const q = Math.max(1, Math.floor(opt.batch ?? 1));
+  // the acquisition is flat (EI 0) far from the incumbent: the search ranks by EI, then by the objective's posterior mean
+  const res = await optimizeContinuous(space, async (pts) => (await score(pts, 128, false)).map((r) => (r.ok ? r.acq + 1e-9 * Math.atan(sgn * r.mean) : -Infinity)), {
+    seed: a.seed, starts: Math.max(8, 2 * q),
+  });
+  const final = await score(res.points, a.samples ?? 256, true);
+  const order = res.points.map((_, i) => i).filter((i) => final[i].ok)
+    .sort((x, y) => final[y].acq - final[x].acq || sgn * (final[y].mean - final[x].mean) || x - y);
+  // distinct points (no two closer than 1e-3 of every variable's range)
+  const range = space.names.map((_, j) => Math.max(1e-12, space.hi[j] - space.lo[j]));
+  const chosen: number[] = [];
+  const seen = new Set<string>();
+  for (const i of order) {
+    if (chosen.length >= q) break;
+    const x = res.points[i];
+    if (seen.has(pointKey(x))) continue;
+    if (chosen.some((c) => res.points[c].every((v, j) => Math.abs(v - x[j]) <= 1e-3 * range[j]))) continue;
+    seen.add(pointKey(x));
+    chosen.push(i);
+  }
+  const prefix = a.runId ?? 'suggestion';
+  const lines = [csvLine(['rank', 'id', ...inputs, 'objective_mean', 'objective_std', 'acquisition', ...Array.from(a.grid, (t) => `mean@${t}`)])];
+  chosen.forEach((i, k) => {
+    const r = final[i];
+    lines.push(csvLine([k + 1, spreadsheetSafe(`${prefix}-${k + 1}`), ...toRow(res.points[i]).map((v) => (v === null ? '' : spreadsheetSafe(v))), r.mean, r.std, r.acq, ...Array.from(r.curve)]));
+  });
+  await fsp.writeFile(join(a.runDir, 'suggestions.csv'), lines.join('\n') + '\n');
+  a.log(`${obj.direction} ${obj.kind}${obj.over ? ` over [${obj.over.join(', ')}]` : ''}${obj.at !== undefined ? ` at ${obj.at}` : ''}: incumbent ${best.toPrecision(4)}; searched the space ${space.names.join(', ')} (${res.points.length} points scored, ${res.optima.length} local searches)`);
+  return {
+    acquisition: obj.kind === 'above' ? 'probability-above' : 'mc-ei',
+    batch: chosen.length,
+    candidatesScored: res.points.length,
+    files: { suggestions: 'suggestions.csv' },
+    suggestions: chosen.map((i, k) => ({
+      id: `${prefix}-${k + 1}`, rank: k + 1, objective: final[i].mean, objectiveStd: final[i].std, acquisition: final[i].acq,
+      mean: Array.from(final[i].curve), std: Array.from(final[i].sd),
+      inputs: Object.fromEntries(inputs.map((c, j) => [c, toRow(res.points[i])[j]])),
     })),
   };
 }

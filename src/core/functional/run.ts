@@ -168,7 +168,7 @@ export async function runFunctional(ctx: FunctionalRunContext): Promise<void> {
   let suggested: CurvesFile['suggestions'] = [];
   if (ctx.optimize && spec.optimize) {
     s.beginPhase('optimize', `scoring candidates on the predicted curves of "${name}"`);
-    const res = await runFunctionalOptimize({ spec, specPath: s.absSpec, runDir: s.tmpDir, target, grid: fd.grid, model, pipeline, trainX: set.X, trainY: Y, trainIds: ids, log: (m) => s.log('info', `[optimize] ${m}`), seed });
+    const res = await runFunctionalOptimize({ spec, specPath: s.absSpec, runDir: s.tmpDir, target, grid: fd.grid, model, pipeline, trainX: set.X, trainY: Y, trainIds: ids, log: (m) => s.log('info', `[optimize] ${m}`), seed, table: fd.table, trainRowNumbers: set.rowNumbers, runId: manifest.runId });
     manifest.optimize = { acquisition: res.acquisition, batch: res.batch, suggestions: res.suggestions.length, candidatesScored: res.candidatesScored };
     for (const [k, v] of Object.entries(res.files)) manifest.files[k] = v;
     suggested = res.suggestions;
