@@ -1,6 +1,8 @@
 /**
  * `mi-studio featurize SPEC [--out features.csv]`: loads the spec's dataset, builds the feature matrix and writes it
- * as CSV (id column first, then features, then targets). Written atomically (temp file + rename). With
+ * as CSV (id column first, then features, then targets). With a function target (kind: function) there is one row per
+ * curve: its id (long layout: the `long.id` value), its descriptors, then the curve resampled onto the target's grid as
+ * columns `<target>@<argument>` (empty where the curve does not reach a grid point). Written atomically (temp file + rename). With
  * `on_invalid: skip`, dropped rows are reported on stderr and written next to the output as
  * `<out>.dropped.csv` (row, column, message). The output path is the last line on stdout.
  */
@@ -11,6 +13,11 @@ import { loadTable } from '../../core/data';
 import { buildFeatures } from '../../core/features';
 import type { Command } from '../types';
 import { csvCell } from '../../core/data/csvWrite';
+import type { FeatureSet, Matrix } from '../../core/features/types';
+import { functionTargetName } from '../../core/functional/data';
+import { buildFunctionFeatures } from '../../core/functional/features';
+import { hasFunctionTarget } from '../../core/functional/run';
+import { soleFunctionTarget } from '../../core/functional/simulate';
 
 const USAGE = 'mi-studio featurize SPEC [--out features.csv] [--allow-outside]';
 
@@ -72,11 +79,30 @@ export const command: Command = {
     const dataPath = resolveSpecPath(specPath, spec.dataset.path);
     const t0 = Date.now();
     const table = await loadTable(dataPath);
-    const { set, pipeline } = await buildFeatures(spec, table);
+    let set: FeatureSet;
+    let pipeline: { droppedConstant: string[] };
+    let idName = spec.dataset.id ?? 'id';
+    let targetCols: string[];
+    let Y: Matrix;
+    if (hasFunctionTarget(spec)) {
+      // function target: one row per curve (sample), its descriptors, then the curve resampled onto the grid
+      const target = soleFunctionTarget(spec, specPath);
+      const ff = await buildFunctionFeatures(spec, target, table, specPath);
+      set = { ...ff.set, ids: ff.ids };
+      pipeline = ff.pipeline;
+      if (target.long) idName = target.long.id;
+      const name = functionTargetName(target);
+      targetCols = Array.from(ff.fd.grid, (t) => `${name}@${t}`);
+      Y = ff.Y;
+      process.stderr.write(`featurize: ${ff.fd.resampling.layout} layout: ${ff.Y.rows} curves on a grid of ${ff.fd.grid.length} points (${name}@${ff.fd.grid[0]} … ${name}@${ff.fd.grid[ff.fd.grid.length - 1]})\n`);
+    } else {
+      ({ set, pipeline } = await buildFeatures(spec, table));
+      targetCols = set.targetNames;
+      Y = set.Y;
+    }
     const outPath = resolve(out ?? 'features.csv');
-    const idName = spec.dataset.id ?? 'id';
-    const header = [idName, ...set.featureNames, ...set.targetNames].map(csvCell).join(',') + '\n';
-    const { X, Y } = set;
+    const header = [idName, ...set.featureNames, ...targetCols].map(csvCell).join(',') + '\n';
+    const { X } = set;
     function* chunks(): Generator<string> {
       yield header;
       let buf = '';
@@ -102,7 +128,7 @@ export const command: Command = {
     }
     const nDropped = new Set(set.dropped.map((d) => d.row)).size;
     process.stderr.write(
-      `featurize: ${X.rows} rows x ${X.cols} features, ${Y.cols} target(s)` +
+      `featurize: ${X.rows} rows x ${X.cols} features, ${hasFunctionTarget(spec) ? `1 function target (${Y.cols} grid columns)` : `${Y.cols} target(s)`}` +
         `${pipeline.droppedConstant.length ? `; ${pipeline.droppedConstant.length} constant column(s) dropped` : ''}` +
         `${nDropped ? `; ${nDropped} invalid row(s) skipped` : ''} (${((Date.now() - t0) / 1000).toFixed(2)} s)\n`,
     );

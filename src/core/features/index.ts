@@ -426,8 +426,9 @@ export function restorePipeline(state: PipelineState): FeaturePipeline {
 export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: FeatureSet; pipeline: FeaturePipeline }> {
   const file = basename(table.path);
   if (spec.dataset.targets.some((t) => t.kind === 'function')) {
-    throw new MiError('function targets (kind: function) are supported by run and suggest only', {
-      file, code: 'function-target-unsupported', hint: 'use `run` / `suggest`; simulate and featurize do not support curves yet',
+    // function targets are featurised per curve by src/core/functional (run, suggest, simulate, featurize)
+    throw new MiError('this command does not support function targets (kind: function)', {
+      file, code: 'function-target-unsupported', hint: 'run, suggest, simulate and featurize support function targets',
     });
   }
   const states = fitStates(spec, table);

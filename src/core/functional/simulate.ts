@@ -13,14 +13,13 @@
  */
 import { MiError } from '../diagnostics';
 import type { Table } from '../data/types';
-import { buildFeatures } from '../features';
-import { matrix, type Matrix } from '../features/types';
 import { takeRows } from '../models/common';
 import type { KernelName } from '../models/kernels';
 import { campaignFields, runCampaigns, type SimulationResult } from '../bo/simulate';
 import type { Spec, TargetSpec } from '../spec/types';
 import type { FunctionalModel } from './common';
-import { functionTargetName, isFunctionTarget, loadFunctionData, type FunctionData } from './data';
+import { functionTargetName, isFunctionTarget } from './data';
+import { buildFunctionFeatures } from './features';
 import { KroneckerGpModel } from './kron';
 import { createFunctionalModel, functionalCandidates, type FunctionalModelType } from './models';
 import { curveObjective, mcExpectedImprovement, objectiveLabel, objectiveStats, objectiveUnit } from './objectives';
@@ -78,16 +77,9 @@ export async function simulateFunctional(a: FunctionalSimulateInput): Promise<Fu
   const { spec, table } = a;
   const target = soleFunctionTarget(spec, a.specPath);
   const name = functionTargetName(target);
-  const fd: FunctionData = loadFunctionData(spec, target, table, a.specPath);
-  const specF: Spec = { ...spec, dataset: { ...spec.dataset, targets: [] } };
-  const { set, pipeline } = await buildFeatures(specF, fd.table);
-  const byRow = new Map<number, number>();
-  fd.table.rowNumbers.forEach((rn, k) => byRow.set(rn, k));
-  const idx = set.rowNumbers.map((rn) => byRow.get(rn) as number);
+  const { fd, set, pipeline, Y: Yall } = await buildFunctionFeatures(spec, target, table, a.specPath);
   const G = fd.grid.length;
-  const n0 = idx.length;
-  const Yall: Matrix = matrix(n0, G);
-  idx.forEach((k, i) => Yall.data.set(fd.Y.subarray(k * G, (k + 1) * G), i * G));
+  const n0 = Yall.rows;
 
   const obj = targetObjective(target);
   if (target.goal === 'predict' && !target.objective) log(`goal is predict: simulating "maximize the maximum of ${name}" (give the target a goal such as {maximize: integral, over: [a, b]})`);

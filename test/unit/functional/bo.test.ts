@@ -156,3 +156,39 @@ test('suggest over a continuous space with a function target: box bounds and the
     assert.ok(c[4] <= 0.2 + 1e-12, `c ${c[4]}`);
   }
 });
+
+test('featurize with a function target: one row per curve, id, descriptors, then the curve on the grid as <target>@<t>', async () => {
+  const { command } = await import('../../../src/cli/commands/featurize');
+  const dir = mkdtempSync(join(tmpdir(), 'mi-fnbo-'));
+  const lines = ['formula,T,Cp'];
+  for (const [f, a] of [['Fe0.5Ni0.5', 1], ['Fe0.2Ni0.8', 2], ['Fe0.9Ni0.1', 3]] as const) for (const T of [300, 600, 900]) lines.push(`${f},${T},${a * T / 100}`);
+  writeFileSync(join(dir, 'data.csv'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, 'cp.mi.yaml'), `version: 1
+name: cp
+dataset:
+  path: data.csv
+  inputs: [{column: formula, kind: composition, descriptors: [fractions]}]
+  targets:
+    - kind: function
+      long: {id: formula, argument: T, value: Cp}
+      grid: {from: 300, to: 900, points: 4}
+model: {type: auto}
+`);
+  const out = join(dir, 'f.csv');
+  const ow = process.stderr.write.bind(process.stderr);
+  const sw = process.stdout.write.bind(process.stdout);
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  process.stdout.write = ((s: string) => (String(s).startsWith('/') ? true : sw(s))) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await command.main([join(dir, 'cp.mi.yaml'), '--out', out]);
+  } finally {
+    process.stderr.write = ow;
+    process.stdout.write = sw;
+  }
+  assert.equal(code, 0);
+  const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(','));
+  assert.deepEqual(rows[0], ['formula', 'fraction:Fe', 'fraction:Ni', 'Cp@300', 'Cp@500', 'Cp@700', 'Cp@900']);
+  assert.equal(rows.length, 4);
+  assert.deepEqual(rows[2], ['Fe0.2Ni0.8', '0.2', '0.8', '6', '10', '14', '18']);
+});
