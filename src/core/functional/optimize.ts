@@ -18,7 +18,7 @@ import type { FunctionalModel } from './common';
 import { curveObjective, mcExpectedImprovement, objectiveStats } from './objectives';
 import type { Table } from '../data/types';
 import { specInputColumns, tableFromRows } from '../bo/candidates';
-import { optimizeContinuous, pointKey } from '../bo/continuous';
+import { optimizeContinuous } from '../bo/continuous';
 import { featuresOf } from '../bo/run';
 import { buildSpace, type ContinuousSpace } from '../bo/space';
 
@@ -140,7 +140,8 @@ function incumbent(a: FunctionalOptimizeInput, obj: FunctionalObjective): { best
  * the scalar path's space, sampler and multi-start search, bo/space.ts and bo/continuous.ts): each point is featurised
  * with the training pipeline (inputs outside the space held at the incumbent curve's raw values), its predicted curve
  * turned into the objective's acquisition with common random numbers (so the search sees a smooth surface), and the
- * `batch` best distinct points are re-scored with `samples` curve draws and written to suggestions.csv.
+ * `batch` best points are re-scored with `samples` curve draws and written to suggestions.csv (spread out: at least 5 %
+ * of a variable's range apart when the search found enough such points).
  */
 async function runFunctionalSpace(a: FunctionalOptimizeInput): Promise<FunctionalOptimizeResult> {
   const opt = a.spec.optimize!;
@@ -187,17 +188,16 @@ async function runFunctionalSpace(a: FunctionalOptimizeInput): Promise<Functiona
   const final = await score(res.points, a.samples ?? 256, true);
   const order = res.points.map((_, i) => i).filter((i) => final[i].ok)
     .sort((x, y) => final[y].acq - final[x].acq || sgn * (final[y].mean - final[x].mean) || x - y);
-  // distinct points (no two closer than 1e-3 of every variable's range)
+  // a spread-out batch: points at least 5 % of every variable's range apart first, then any distinct ones (> 0.1 %)
   const range = space.names.map((_, j) => Math.max(1e-12, space.hi[j] - space.lo[j]));
   const chosen: number[] = [];
-  const seen = new Set<string>();
-  for (const i of order) {
-    if (chosen.length >= q) break;
-    const x = res.points[i];
-    if (seen.has(pointKey(x))) continue;
-    if (chosen.some((c) => res.points[c].every((v, j) => Math.abs(v - x[j]) <= 1e-3 * range[j]))) continue;
-    seen.add(pointKey(x));
-    chosen.push(i);
+  for (const minGap of [0.05, 1e-3]) {
+    for (const i of order) {
+      if (chosen.length >= q) break;
+      const x = res.points[i];
+      if (chosen.some((c) => c === i || res.points[c].every((v, j) => Math.abs(v - x[j]) < minGap * range[j]))) continue;
+      chosen.push(i);
+    }
   }
   const prefix = a.runId ?? 'suggestion';
   const lines = [csvLine(['rank', 'id', ...inputs, 'objective_mean', 'objective_std', 'acquisition', ...Array.from(a.grid, (t) => `mean@${t}`)])];
