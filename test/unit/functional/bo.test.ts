@@ -192,3 +192,31 @@ model: {type: auto}
   assert.equal(rows.length, 4);
   assert.deepEqual(rows[2], ['Fe0.2Ni0.8', '0.2', '0.8', '6', '10', '14', '18']);
 });
+
+test('CLI simulate with a function target writes simulation.json (--out file.json)', async () => {
+  const { command } = await import('../../../src/cli/commands/simulate');
+  const dir = mkdtempSync(join(tmpdir(), 'mi-fnbo-'));
+  writeFileSync(join(dir, 'data.csv'), wideCsv(20));
+  writeFileSync(join(dir, 'curves.mi.yaml'), SPEC('{maximize: argmax}', '', 'auto'));
+  const out = join(dir, 'sim', 'simulation.json');
+  const ew = process.stderr.write.bind(process.stderr);
+  const sw = process.stdout.write.bind(process.stdout);
+  const err: string[] = [];
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((s: string) => (String(s).startsWith('/') ? true : sw(s))) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await command.main([join(dir, 'curves.mi.yaml'), '--budget', '7', '--initial', '3', '--repeats', '2', '--seed', '4', '--out', out]);
+  } finally {
+    process.stderr.write = ew;
+    process.stdout.write = sw;
+  }
+  assert.equal(code, 0, err.join(''));
+  const sim = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(sim.model, 'kronecker-gp', 'auto → the Kronecker GP inside the loop');
+  assert.equal(sim.objective.kind, 'argmax');
+  assert.equal(sim.unit, 's');
+  assert.equal(sim.repeats.length, 2);
+  assert.equal(sim.random.repeats[0].order.length, 7);
+  assert.ok(sim.summary.bo.bestSoFar.every((q: { median: number }) => q.median >= 0 && q.median <= 1));
+});
