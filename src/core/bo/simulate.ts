@@ -10,6 +10,10 @@
  * "Top-p%" rows are the ceil(p% · n) best rows by the first objective's utility (ties included); "experiments to
  * top-p%" counts measured rows (the K initial ones included) up to and including the first such row, or null when
  * not found within the budget (medians then treat it as larger than the budget and report null if the median is).
+ *
+ * `runCampaigns` is that bookkeeping on its own (repeats, initial rows, random search, best-so-far, top-p% counts,
+ * summary) around a per-step "pick the next rows" callback; `simulate` plugs in the scalar BO step and
+ * functional/simulate.ts the curve-objective step, so both write the same `simulation.json`.
  */
 import type { Table } from '../data/types';
 import type { FeatureSet } from '../features/types';
