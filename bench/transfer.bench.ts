@@ -7,11 +7,15 @@
  *   prediction  the transfer GP: k_desc + w·s(x)s(x'), s = mp_gap source prediction (ensemble mean)
  *   mean        the transfer GP on the average of the standardised predictions of the bundled band-gap sources
  *               (mp_gap, aflow_gap): `prediction:mean`
- *   auto        nested selection (inner 3-fold CV in each outer fold) over none / prediction / features / finetune
- *               of source mp_gap, plus prediction:all, prediction:mean and features:all over the band-gap sources
+ *   auto        nested selection (inner 3-fold CV in each outer fold, one-standard-error rule toward the baseline)
+ *               over none / prediction / features / finetune of source mp_gap, plus prediction:all, prediction:mean
+ *               and features:all over the band-gap sources
+ * Opt-in variants (MI_BENCH_ONLY only): `autobest` (auto without the one-SE rule: lowest inner-CV score), `sk` (the
+ * transfer GP with the mp_gap prediction also as a kernel input with its own lengthscale, `sourceKernel`).
  * Prints one JSON line per (size, seed) and a summary line per size. Takes tens of minutes, so plain `npm run bench`
  * skips it: `MI_BENCH_TRANSFER=1 npm run bench -- transfer`, or `node scripts/build-tests.mjs bench && node
- * out/bench/transfer.bench.js [sizes…]` (env MI_BENCH_SEEDS=0,1 and MI_BENCH_ONLY=none,mean narrow it down).
+ * out/bench/transfer.bench.js [sizes…]` (env MI_BENCH_SEEDS=0,1 and MI_BENCH_ONLY=none,mean narrow it down;
+ * MI_BENCH_LIBRARY=DIR uses another library).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +27,8 @@ import { takeRows } from '../src/core/models/common';
 import type { Spec } from '../src/core/spec/types';
 import { augment, candidates, SelectingModel } from '../src/core/transfer/select';
 import { computeSourceOutputs, loadLibrarySources } from '../src/core/transfer/sources';
+import { SubsetModel } from '../src/core/transfer/models';
+import { TransferGpModel } from '../src/core/transfer/tgp';
 
 const EXPT = '/work/shared/data/crabnet_matbench/matbench/expt_gap.csv';
 const LIB = process.env.MI_BENCH_LIBRARY ?? join(__dirname, '..', '..', 'media', 'library');
@@ -37,7 +43,8 @@ async function main(): Promise<void> {
   const SIZES = sizes.length ? sizes : [50, 100, 200];
   const SEEDS = (process.env.MI_BENCH_SEEDS ?? '0,1,2,3,4').split(',').map(Number);
   const only = process.env.MI_BENCH_ONLY; // e.g. `none,mean` to skip the other variants
-  const want = (k: string): boolean => !only || only.split(',').includes(k);
+  const OPT_IN = ['autobest', 'sk'];
+  const want = (k: string): boolean => (only ? only.split(',').includes(k) : !OPT_IN.includes(k));
   const skipped = { metrics: [{ mae: NaN, coverage90: NaN }] };
   if (!existsSync(EXPT) || !existsSync(join(LIB, 'library.json'))) return emit({ bench: 'transfer', skipped: 'expt_gap.csv or media/library not found' });
   const spec = {
@@ -63,9 +70,9 @@ async function main(): Promise<void> {
   const meanCand = candAll.find((c) => c.label === 'prediction:mean')!;
   const none = candMp.find((c) => c.label === 'none')!;
   const pred = candMp.find((c) => c.label === 'prediction:mp_gap')!;
-  const summary: Record<number, { none: number[]; prediction: number[]; mean: number[]; auto: number[] }> = {};
+  const VARIANTS = ['none', 'prediction', 'mean', 'auto', 'autobest', 'sk'] as const;
   for (const n of SIZES) {
-    summary[n] = { none: [], prediction: [], mean: [], auto: [] };
+    const summary: Record<string, number[]> = Object.fromEntries(VARIANTS.map((v) => [v, []]));
     for (const seed of SEEDS) {
       const rows = Array.from(new Rng(1000 * n + seed).permutation(set.X.rows).subarray(0, n));
       const Xm = takeRows(augMp.X, rows);
@@ -73,39 +80,47 @@ async function main(): Promise<void> {
       const Y = takeRows(set.Y, rows);
       const cvo = { folds: 5, repeats: 1, seed };
       const t0 = Date.now();
-      const a = await crossValidate(() => none.make(seed), Xm, Y, cvo);
-      const b = want('prediction') ? await crossValidate(() => pred.make(seed), Xm, Y, cvo) : skipped;
-      const bm = want('mean') ? await crossValidate(() => meanCand.make(seed), Xa, Y, cvo) : skipped;
+      const res: Record<string, { metrics: { mae: number; coverage90: number }[] }> = {};
+      res.none = await crossValidate(() => none.make(seed), Xm, Y, cvo);
+      res.prediction = want('prediction') ? await crossValidate(() => pred.make(seed), Xm, Y, cvo) : skipped;
+      res.mean = want('mean') ? await crossValidate(() => meanCand.make(seed), Xa, Y, cvo) : skipped;
+      res.sk = want('sk')
+        ? await crossValidate(() => new SubsetModel([...augMp.layout.desc, augMp.layout.sources[0].mean], new TransferGpModel({ nLinear: 1, kernel: 'matern52', ard: false, restarts: 2, seed, sourceKernel: true }), augMp.layout.width), Xm, Y, cvo)
+        : skipped;
       // auto over mp_gap candidates + the all-sources subsets: the all-source columns contain mp_gap's columns first,
       // so mp_gap candidates are re-made on the all-source layout for one matrix
       const candAuto = [...candidates(spec.model, augAll.layout, outs, 'auto').filter((c) => c.source === null || c.source === 'mp_gap'), ...candAll];
-      const picks: string[] = [];
-      const c = !want('auto') ? skipped : await crossValidate(() => {
-        const m = new SelectingModel(candAuto, { innerFolds: 3, seed });
-        const fit = m.fit.bind(m);
-        m.fit = async (X, Yf, o) => {
-          await fit(X, Yf, o);
-          picks.push(m.candidate.label);
-        };
-        return m;
-      }, Xa, Y, cvo);
-      const r = { bench: 'transfer_expt_gap', n, seed, mae_none: a.metrics[0].mae, mae_prediction: b.metrics[0].mae, mae_mean: bm.metrics[0].mae, mae_auto: c.metrics[0].mae, cov90_none: a.metrics[0].coverage90, cov90_prediction: b.metrics[0].coverage90, cov90_mean: bm.metrics[0].coverage90, cov90_auto: c.metrics[0].coverage90, auto_picks: picks, seconds: (Date.now() - t0) / 1000 };
+      const picks: Record<string, string[]> = { auto: [], autobest: [] };
+      for (const [key, rule] of [['auto', '1se'], ['autobest', 'best']] as const) {
+        res[key] = !want(key)
+          ? skipped
+          : await crossValidate(() => {
+              const m = new SelectingModel(candAuto, { innerFolds: 3, seed, rule });
+              const fit = m.fit.bind(m);
+              m.fit = async (X, Yf, o) => {
+                await fit(X, Yf, o);
+                picks[key].push(m.candidate.label);
+              };
+              return m;
+            }, Xa, Y, cvo);
+      }
+      const r: Record<string, unknown> = { bench: 'transfer_expt_gap', n, seed };
+      for (const v of VARIANTS) r[`mae_${v}`] = res[v].metrics[0].mae;
+      for (const v of VARIANTS) r[`cov90_${v}`] = res[v].metrics[0].coverage90;
+      r.auto_picks = picks.auto;
+      if (want('autobest')) r.autobest_picks = picks.autobest;
+      r.seconds = (Date.now() - t0) / 1000;
       emit(r);
-      summary[n].none.push(r.mae_none);
-      summary[n].prediction.push(r.mae_prediction);
-      summary[n].mean.push(r.mae_mean);
-      summary[n].auto.push(r.mae_auto);
+      for (const v of VARIANTS) summary[v].push(res[v].metrics[0].mae);
     }
     const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-    const s = summary[n];
-    emit({
-      bench: 'transfer_expt_gap_summary', n, seeds: SEEDS.length,
-      mae_none: mean(s.none), mae_prediction: mean(s.prediction), mae_mean: mean(s.mean), mae_auto: mean(s.auto),
-      reduction_prediction: 1 - mean(s.prediction) / mean(s.none), reduction_mean: 1 - mean(s.mean) / mean(s.none), reduction_auto: 1 - mean(s.auto) / mean(s.none),
-      seeds_transfer_lost_prediction: s.prediction.filter((v, i) => v > s.none[i]).length,
-      seeds_transfer_lost_mean: s.mean.filter((v, i) => v > s.none[i]).length,
-      seeds_transfer_lost_auto: s.auto.filter((v, i) => v > s.none[i]).length,
-    });
+    const out: Record<string, unknown> = { bench: 'transfer_expt_gap_summary', n, seeds: SEEDS.length, mae_none: mean(summary.none) };
+    for (const v of VARIANTS.filter((k) => k !== 'none' && want(k))) {
+      out[`mae_${v}`] = mean(summary[v]);
+      out[`reduction_${v}`] = 1 - mean(summary[v]) / mean(summary.none);
+      out[`seeds_transfer_lost_${v}`] = summary[v].filter((x, i) => x > summary.none[i]).length;
+    }
+    emit(out);
   }
 }
 

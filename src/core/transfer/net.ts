@@ -78,6 +78,11 @@ export interface TrainNetOptions {
   patience?: number;
   batch?: number;
   learningRate?: number;
+  /**
+   * Reduce-on-plateau: after this many epochs without a better held-out loss the learning rate is halved (down to
+   * 1/64 of the start); default 4. 0 keeps it constant.
+   */
+  plateau?: number;
   /** Fraction of rows held out for early stopping and the validation metric (default 0.1). */
   valFraction?: number;
   signal?: AbortSignal;
@@ -140,7 +145,10 @@ export async function trainNet(Xs: Matrix, ys: Float64Array, o: TrainNetOptions)
     }
     return h;
   };
-  const optimizer = tf.train.adam(o.learningRate ?? 1e-3);
+  const lr0 = o.learningRate ?? 1e-3;
+  const optimizer = tf.train.adam(lr0);
+  let lr = lr0;
+  const plateau = o.plateau ?? 4;
   const batch = Math.max(8, Math.min(trRows.length, o.batch ?? 256));
   const maxEpochs = o.epochs ?? 100;
   const patience = o.patience ?? 12;
@@ -179,7 +187,14 @@ export async function trainNet(Xs: Matrix, ys: Float64Array, o: TrainNetOptions)
         best = vl;
         bestWeights = vars.map((v) => v.dataSync().slice() as Float32Array);
         since = 0;
-      } else if (++since >= patience) break;
+      } else {
+        if (++since >= patience) break;
+        if (plateau > 0 && since % plateau === 0 && lr > lr0 / 64) {
+          lr /= 2;
+          // AdamOptimizer reads its (TS-protected) learningRate at every step
+          (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        }
+      }
       await yieldToEventLoop();
     }
   } finally {

@@ -31,12 +31,21 @@ export interface TransferGpOptions {
   restarts?: number;
   seed?: number;
   calibrate?: boolean;
+  /**
+   * The source predictions are also extra dimensions of the stationary kernel, each with its own lengthscale (learnt;
+   * ℓ → large switches it off), so the GP can use them non-linearly (e.g. metals at 0 eV in both source and target).
+   * Default false (models saved before this option have no source lengthscales).
+   */
+  sourceKernel?: boolean;
   /** Hyperparameters are optimised on a seeded subset of at most this many rows (default 300, as the engine's gp). */
   maxOptRows?: number;
 }
 
 const LOG_BOUNDS = { ls: [Math.log(1e-2), Math.log(1e3)], sf: [Math.log(1e-2), Math.log(1e2)], w: [Math.log(1e-6), Math.log(1e2)], sn: [Math.log(1e-6), Math.log(1)] };
 const W_PRIOR = { mean: -2, sd: 3 };
+/** log ℓ of a source dimension (standardised prediction): centred on 1.5, wide enough to reach "off" (ℓ ≫ 1). */
+const LS_SRC_PRIOR = { mean: Math.log(1.5), sd: 2 };
+const LS_SRC_BOUNDS = [Math.log(5e-2), Math.log(1e3)];
 
 /** k(r²) and dk/d(r²) for the three kernels. */
 export function kernelValue(kernel: TgpKernel, r2: number): [number, number] {
@@ -64,22 +73,35 @@ export interface TgpProblem {
   m: number;
   kernel: TgpKernel;
   ard: boolean;
+  /** The source predictions are also extra input dimensions of the stationary kernel, each with its own lengthscale. */
+  sk?: boolean;
 }
 
-export function nParams(p: Pick<TgpProblem, 'd' | 'm' | 'ard'>): number {
-  return (p.ard ? p.d : 1) + 1 + p.m + 1;
+export function nParams(p: Pick<TgpProblem, 'd' | 'm' | 'ard' | 'sk'>): number {
+  return (p.ard ? p.d : 1) + 1 + p.m + 1 + (p.sk ? p.m : 0);
 }
 
 function lsPriorMean(d: number): number {
   return Math.SQRT2 + 0.5 * Math.log(Math.max(d, 1)) + 0.5 * Math.log(12);
 }
 
-/** Covariance matrix (n × n) for log-hyperparameters θ = [log ℓ (d or 1), log σf², log w (m), log σn²]. */
+/** 1/ℓ² of the source dimensions (empty without `sk`). */
+function srcInvl2(p: Pick<TgpProblem, 'd' | 'm' | 'ard' | 'sk'>, theta: ArrayLike<number>): Float64Array {
+  const o = (p.ard ? p.d : 1) + 1 + p.m + 1;
+  return p.sk ? Float64Array.from({ length: p.m }, (_, q) => Math.exp(-2 * theta[o + q])) : new Float64Array(0);
+}
+
+/**
+ * Covariance matrix (n × n) for log-hyperparameters θ = [log ℓ (d or 1), log σf², log w (m), log σn², log ℓ_s (m, with
+ * `sk`)]: σf²·k_ν(r²) with r² = Σ_k Δx_k²/ℓ_k² (+ Σ_q Δs_q²/ℓ_s,q² with `sk`), + Σ_q w_q s_q s_q' + σn² δ.
+ */
 export function covariance(p: TgpProblem, theta: ArrayLike<number>): Float64Array {
   const { n, d, m, Xd, S } = p;
   const nl = p.ard ? d : 1;
   const invl2 = new Float64Array(d);
   for (let k = 0; k < d; k++) invl2[k] = Math.exp(-2 * theta[p.ard ? k : 0]);
+  const sl2 = srcInvl2(p, theta);
+  const stat = d > 0 || sl2.length > 0;
   const sf2 = Math.exp(theta[nl]);
   const w = Array.from({ length: m }, (_, j) => Math.exp(theta[nl + 1 + j]));
   const sn2 = Math.exp(theta[nl + 1 + m]);
@@ -91,7 +113,11 @@ export function covariance(p: TgpProblem, theta: ArrayLike<number>): Float64Arra
         const t = Xd[i * d + k] - Xd[j * d + k];
         r2 += t * t * invl2[k];
       }
-      let v = d > 0 ? sf2 * kernelValue(p.kernel, r2)[0] : 0;
+      for (let q = 0; q < sl2.length; q++) {
+        const t = S[i * m + q] - S[j * m + q];
+        r2 += t * t * sl2[q];
+      }
+      let v = stat ? sf2 * kernelValue(p.kernel, r2)[0] : 0;
       for (let q = 0; q < m; q++) v += w[q] * S[i * m + q] * S[j * m + q];
       if (i === j) v += sn2;
       K[i * n + j] = v;
@@ -123,6 +149,9 @@ export function objective(p: TgpProblem, theta: ArrayLike<number>, g?: Float64Ar
   f += theta[nl] ** 2 / 2;
   for (let q = 0; q < m; q++) f += (theta[nl + 1 + q] - W_PRIOR.mean) ** 2 / (2 * W_PRIOR.sd ** 2);
   f += (theta[nl + 1 + m] + 4) ** 2 / 2;
+  const sl2 = srcInvl2(p, theta);
+  const so = nl + 2 + m;
+  for (let q = 0; q < sl2.length; q++) f += (theta[so + q] - LS_SRC_PRIOR.mean) ** 2 / (2 * LS_SRC_PRIOR.sd ** 2);
   if (!g) return f;
   // W = K⁻¹ − ααᵀ ; dNLML/dθ = ½ tr(W ∂K/∂θ)
   const M = invertLower(L, n);
@@ -141,22 +170,33 @@ export function objective(p: TgpProblem, theta: ArrayLike<number>, g?: Float64Ar
   for (let k = 0; k < d; k++) invl2[k] = Math.exp(-2 * theta[p.ard ? k : 0]);
   const sf2 = Math.exp(theta[nl]);
   const diff = new Float64Array(d);
+  const sdiff = new Float64Array(sl2.length);
+  const stat = d > 0 || sl2.length > 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       const wij = Wm[i * n + j] * (i === j ? 0.5 : 1); // ½ tr over the symmetric pair
-      if (d > 0) {
-        let r2 = 0;
+      if (stat) {
+        let r2d = 0;
         for (let k = 0; k < d; k++) {
           const t = Xd[i * d + k] - Xd[j * d + k];
           diff[k] = t * t * invl2[k];
-          r2 += diff[k];
+          r2d += diff[k];
+        }
+        let r2 = r2d;
+        for (let q = 0; q < sl2.length; q++) {
+          const t = S[i * m + q] - S[j * m + q];
+          sdiff[q] = t * t * sl2[q];
+          r2 += sdiff[q];
         }
         const [kv, dk] = kernelValue(p.kernel, r2);
         g[nl] += wij * sf2 * kv;
         if (i !== j) {
           const c = wij * sf2 * dk * -2;
-          if (p.ard) for (let k = 0; k < d; k++) g[k] += c * diff[k];
-          else g[0] += c * r2;
+          if (d > 0) {
+            if (p.ard) for (let k = 0; k < d; k++) g[k] += c * diff[k];
+            else g[0] += c * r2d;
+          }
+          for (let q = 0; q < sl2.length; q++) g[so + q] += c * sdiff[q];
         }
       }
       for (let q = 0; q < m; q++) g[nl + 1 + q] += wij * S[i * m + q] * S[j * m + q];
@@ -171,6 +211,7 @@ export function objective(p: TgpProblem, theta: ArrayLike<number>, g?: Float64Ar
   g[nl] += theta[nl];
   for (let q = 0; q < m; q++) g[nl + 1 + q] += (theta[nl + 1 + q] - W_PRIOR.mean) / W_PRIOR.sd ** 2;
   g[nl + 1 + m] += theta[nl + 1 + m] + 4;
+  for (let q = 0; q < sl2.length; q++) g[so + q] += (theta[so + q] - LS_SRC_PRIOR.mean) / LS_SRC_PRIOR.sd ** 2;
   return f;
 }
 
@@ -216,7 +257,7 @@ export class TransferGpModel implements Model {
       for (let k = 0; k < d; k++) Xd[i * d + k] = Xs.data[r * Xs.cols + k];
       for (let q = 0; q < m; q++) S[i * m + q] = Xs.data[r * Xs.cols + d + q];
     });
-    return { Xd, S, y, n, d, m, kernel: this.opts.kernel ?? 'matern52', ard: this.opts.ard ?? false };
+    return { Xd, S, y, n, d, m, kernel: this.opts.kernel ?? 'matern52', ard: this.opts.ard ?? false, sk: this.opts.sourceKernel === true && m > 0 };
   }
 
   async fit(X: Matrix, Y: Matrix, o: FitOptions): Promise<void> {
@@ -285,6 +326,8 @@ export class TransferGpModel implements Model {
       const sf2 = Math.exp(th[nl]);
       const w = Array.from({ length: m }, (_, q) => Math.exp(th[nl + 1 + q]));
       const sn2 = Math.exp(th[nl + 1 + m]);
+      const sl2 = srcInvl2({ d, m, ard, sk: this.opts.sourceKernel === true && m > 0 }, th);
+      const stat = d > 0 || sl2.length > 0;
       const n = fit.rows.length;
       const kstar = new Float64Array(n);
       const Xs = this.Xs!;
@@ -296,7 +339,11 @@ export class TransferGpModel implements Model {
             const u = Z.data[a * Z.cols + k] - Xs.data[r * Xs.cols + k];
             r2 += u * u * invl2[k];
           }
-          let v = d > 0 ? sf2 * kernelValue(kernel, r2)[0] : 0;
+          for (let q = 0; q < sl2.length; q++) {
+            const u = Z.data[a * Z.cols + d + q] - Xs.data[r * Xs.cols + d + q];
+            r2 += u * u * sl2[q];
+          }
+          let v = stat ? sf2 * kernelValue(kernel, r2)[0] : 0;
           for (let q = 0; q < m; q++) v += w[q] * Z.data[a * Z.cols + d + q] * Xs.data[r * Xs.cols + d + q];
           kstar[i] = v;
         }
@@ -305,7 +352,7 @@ export class TransferGpModel implements Model {
         solveLowerInPlace(fit.L, n, kstar);
         let s = 0;
         for (let i = 0; i < n; i++) s += kstar[i] * kstar[i];
-        let kss = d > 0 ? sf2 : 0;
+        let kss = stat ? sf2 : 0;
         for (let q = 0; q < m; q++) kss += w[q] * Z.data[a * Z.cols + d + q] ** 2;
         const lat = Math.max(kss - s, 1e-12);
         const sc = fit.ystd ** 2 * fit.cal ** 2;
@@ -340,6 +387,7 @@ export class TransferGpModel implements Model {
         hp[`signal_variance${sfx}`] = Math.exp(f.theta[nl]);
         hp[`source_weights${sfx}`] = f.theta.slice(nl + 1, nl + 1 + m).map(Math.exp);
         hp[`noise_variance${sfx}`] = Math.exp(f.theta[nl + 1 + m]);
+        if (this.opts.sourceKernel === true && m > 0) hp[`source_lengthscales${sfx}`] = f.theta.slice(nl + 2 + m, nl + 2 + 2 * m).map(Math.exp);
         hp[`noise_std${sfx}`] = Math.sqrt(Math.exp(f.theta[nl + 1 + m])) * f.ystd;
         hp[`calibration_scale${sfx}`] = f.cal;
       });
@@ -410,17 +458,21 @@ function optimise(p: TgpProblem, restarts: number, rng: Rng, o: FitOptions): num
   [lower[nl], upper[nl]] = LOG_BOUNDS.sf;
   for (let q = 0; q < p.m; q++) [lower[nl + 1 + q], upper[nl + 1 + q]] = LOG_BOUNDS.w;
   [lower[nl + 1 + p.m], upper[nl + 1 + p.m]] = LOG_BOUNDS.sn;
+  const so = nl + 2 + p.m;
+  if (p.sk) for (let q = 0; q < p.m; q++) [lower[so + q], upper[so + q]] = LS_SRC_BOUNDS;
   const starts: Float64Array[] = [];
   const x0 = new Float64Array(np);
   for (let k = 0; k < nl; k++) x0[k] = Math.log(Math.sqrt(Math.max(p.d, 1)));
   x0[nl] = Math.log(p.m > 0 ? 0.5 : 1);
   for (let q = 0; q < p.m; q++) x0[nl + 1 + q] = Math.log(0.5 / p.m);
   x0[nl + 1 + p.m] = Math.log(0.1);
+  if (p.sk) for (let q = 0; q < p.m; q++) x0[so + q] = Math.log(1.5);
   starts.push(x0);
   for (let r = 1; r < Math.max(1, restarts); r++) {
     const x = new Float64Array(np);
     for (let k = 0; k < np; k++) x[k] = lower[k] + (upper[k] - lower[k]) * (0.25 + 0.5 * rng.uniform());
     for (let k = 0; k < nl; k++) x[k] = x0[k] + rng.normal();
+    if (p.sk) for (let q = 0; q < p.m; q++) x[so + q] = x0[so + q] + rng.normal();
     starts.push(x);
   }
   let best: { x: Float64Array; f: number } | null = null;

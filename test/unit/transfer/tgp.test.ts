@@ -5,7 +5,7 @@ import { Rng } from '../../../src/core/linalg/random';
 import { nParams, objective, TransferGpModel, type TgpProblem } from '../../../src/core/transfer/tgp';
 import { loadTransferModel } from '../../../src/core/transfer/models';
 
-function problem(ard: boolean, kernel: TgpProblem['kernel'], seed: number): TgpProblem {
+function problem(ard: boolean, kernel: TgpProblem['kernel'], seed: number, sk = false): TgpProblem {
   const rng = new Rng(seed);
   const n = 25;
   const d = 3;
@@ -13,12 +13,12 @@ function problem(ard: boolean, kernel: TgpProblem['kernel'], seed: number): TgpP
   const Xd = Float64Array.from({ length: n * d }, () => rng.normal());
   const S = Float64Array.from({ length: n * m }, () => rng.normal());
   const y = Float64Array.from({ length: n }, (_, i) => Math.sin(Xd[i * d]) + 0.7 * S[i * m] + 0.1 * rng.normal());
-  return { Xd, S, y, n, d, m, kernel, ard };
+  return { Xd, S, y, n, d, m, kernel, ard, sk };
 }
 
-for (const [ard, kernel] of [[true, 'matern52'], [false, 'matern52'], [true, 'rbf'], [false, 'matern32']] as const) {
-  test(`linear-on-prediction GP kernel (${kernel}, ard ${ard}): analytic gradient = central finite differences`, () => {
-    const p = problem(ard, kernel, 3);
+for (const [ard, kernel, sk] of [[true, 'matern52', false], [false, 'matern52', false], [true, 'rbf', false], [false, 'matern32', false], [false, 'matern52', true], [true, 'rbf', true], [true, 'matern32', true]] as const) {
+  test(`linear-on-prediction GP kernel (${kernel}, ard ${ard}${sk ? ', source as kernel input with its own lengthscale' : ''}): analytic gradient = central finite differences`, () => {
+    const p = problem(ard, kernel, 3, sk);
     const rng = new Rng(9);
     const theta = Array.from({ length: nParams(p) }, () => 0.5 * rng.normal() - 0.3);
     const g = new Float64Array(theta.length);
