@@ -150,7 +150,8 @@ export interface RunViewData {
 // ---------------------------------------------------------------- run view messages
 
 export type HostToRunView =
-  | { type: 'init'; data: RunViewData; canEdit: boolean }
+  /** `state`: the view state of the tab this one replaces (a live run's tab reopened on its final folder). */
+  | { type: 'init'; data: RunViewData; canEdit: boolean; state?: RunViewState }
   /** The manifest file changed (live run, or final status): new manifest and, when finished, reloaded files. */
   | { type: 'update'; data: RunViewData }
   /** Live learning-curve points (appended) while status is running. */
@@ -190,7 +191,8 @@ export interface RenderedReport {
   reason?: string;
 }
 
-export type RunViewToHost = { type: 'ready' } | RenderedReport | RunRequest | { type: 'error'; message: string };
+/** `state`: the view state after each change (the host hands it to the tab that replaces this one). */
+export type RunViewToHost = { type: 'ready' } | RenderedReport | RunRequest | { type: 'error'; message: string } | { type: 'state'; state: RunViewState };
 
 // ---------------------------------------------------------------- dataset viewer messages
 
