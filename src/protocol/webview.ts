@@ -99,6 +99,10 @@ export interface LandscapeView {
   pool?: PoolProjection;
   /** The design space the slices and maps respect. */
   space?: { names: string[]; composition?: { names: string[]; sum: number }; constraints: string[] };
+  /** Features a map over any pair can be drawn for (varying, not fingerprint bits; from landscape.json's context). */
+  mapFeatures?: string[];
+  /** Set by the editor host when it can draw such maps (the run has a saved model): request `landscapeMap`. */
+  onDemand?: boolean;
 }
 
 /** Best-so-far curves of a retrospective simulation, summarised per method over repeats. */
@@ -171,6 +175,11 @@ export interface RunRequests {
   saveImage: { params: { suggestedName: string; format: 'png' | 'svg'; data: string }; result: { saved: boolean; path?: string } };
   /** Open a file of the run folder (e.g. the log) in an editor. */
   openFile: { params: { relPath: string }; result: { opened: boolean } };
+  /**
+   * The acquisition-landscape map over two features (any pair of `LandscapeView.mapFeatures`), computed by the host
+   * from the run's saved model with the same design-space masking as the precomputed maps.
+   */
+  landscapeMap: { params: { x: string; y: string }; result: LandscapeGrid };
 }
 
 export type RunRequest = { [K in keyof RunRequests]: { type: 'request'; id: number; method: K; params: RunRequests[K]['params'] } }[keyof RunRequests];
@@ -262,6 +271,8 @@ export interface RunViewState {
   sortDesc?: boolean;
   curvePhase?: string;
   layer?: number;
+  /** 2-D map over a pair chosen in the feature pickers (drawn on demand by the host): [x, y]. */
+  mapPair?: string[];
   /** Curves tab: the sample shown. */
   curveSample?: string;
 }

@@ -13,6 +13,9 @@ import type { HostToRunView, RunRequest, RunRequests, RunViewData, RunViewState,
 import type { RunManifest } from '../../core/run/manifest';
 import { buildRunViewData, isContainedRelPath, type RunFolder } from '../../runview/build';
 import { nodeRunFolder } from '../../runview/folder';
+import { gridView } from '../../runview/landscape';
+import { landscapeMap, type Landscape } from '../../core/bo/landscape';
+import type { Model, SavedModel } from '../../core/models/types';
 import { rowNames } from '../../runview/names';
 import { checkDatasetForAppend, datasetNames, writeAtomicUri } from './pendingHost';
 import { planAppend } from '../../runview/pending';
@@ -67,7 +70,7 @@ export function runTitle(m: { name?: string; runId?: string }, fallback: string)
 /** Tabs of the run results editor on `uri`, preferring the one in `column`. */
 export function runTabs(uri: vscode.Uri, column?: vscode.ViewColumn): vscode.Tab[] {
   const key = uri.toString();
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === Editors.runResults && t.input.uri.toString() === key);
+  const tabs = (vscode.window.tabGroups?.all ?? []).flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === Editors.runResults && t.input.uri.toString() === key);
   return tabs.sort((a, b) => Number(b.group.viewColumn === column) - Number(a.group.viewColumn === column));
 }
 
@@ -219,9 +222,11 @@ class RunSession implements vscode.Disposable {
     if (this.disposed || this.replacing) return;
     const from = this.manifestUri;
     if (uri.fsPath !== from.fsPath && this.inTempFolder()) {
-      void this.replaceTab(from, uri).then((ok) => {
-        if (!ok) this.moveTo(uri);
-      });
+      void this.replaceTab(from, uri)
+        .catch(() => false)
+        .then((ok) => {
+          if (!ok) this.moveTo(uri);
+        });
       return;
     }
     this.moveTo(uri);
@@ -263,6 +268,8 @@ class RunSession implements vscode.Disposable {
     const dir = this.runDir;
     const data = await buildRunViewData(this.folder(), dir.path.split('/').pop() ?? '');
     data.location = vscode.workspace.asRelativePath(dir, false);
+    // maps over any pair of features: drawn here from the saved model (the static report has no host to ask)
+    if (data.landscape?.mapFeatures?.length && data.manifest.files?.model) data.landscape.onDemand = true;
     // tooltips name rows by formula / SMILES: read from the dataset only when it is in the workspace and unchanged
     // (once per dataset hash: a live run reloads every half second)
     const sha = data.manifest.dataset?.sha256 ?? '';
@@ -320,7 +327,7 @@ class RunSession implements vscode.Disposable {
             // opened on a live manifest whose run already ended (the temp folder was renamed): show the final one
             const final = await this.findFinal();
             if (final) {
-              if (this.inTempFolder() && (await this.replaceTab(this.manifestUri, final))) return;
+              if (this.inTempFolder() && (await this.replaceTab(this.manifestUri, final).catch(() => false))) return;
               this.moveTo(final);
               this.lastText = await readText(this.manifestUri);
             }
@@ -400,7 +407,39 @@ class RunSession implements vscode.Disposable {
       }
       case 'appendPending':
         return this.appendPending(m.params.ranks);
+      case 'landscapeMap':
+        return this.landscapeMap(m.params.x, m.params.y);
     }
+  }
+
+  /** landscape.json and the saved model of the shown run, read once per run folder (maps are asked for one by one). */
+  private mapSource?: { dir: string; value: Promise<{ L: Landscape; model: Model }> };
+
+  /**
+   * A map over any two features, drawn from the run's saved model (model/model.json) and landscape.json's context by
+   * the engine's own `landscapeMap` (same cells, masking and words as the precomputed maps). The model code is loaded
+   * on the first request only; predictions run in chunks so the extension host stays responsive.
+   */
+  private async landscapeMap(x: string, y: string): Promise<RunRequests['landscapeMap']['result']> {
+    const dir = this.runDir.toString();
+    if (this.mapSource?.dir !== dir) {
+      const folder = this.folder();
+      const value = (async () => {
+        const [{ loadModel }, text, modelText] = await Promise.all([import('../../core/models'), folder.read('landscape.json'), folder.read('model/model.json')]);
+        if (text === undefined) throw new Error('this run has no landscape.json');
+        if (modelText === undefined) throw new Error('this run has no saved model (model/model.json): maps over other features cannot be drawn');
+        return { L: JSON.parse(text) as Landscape, model: loadModel(JSON.parse(modelText) as SavedModel) };
+      })();
+      this.mapSource = { dir, value };
+      value.catch(() => {
+        if (this.mapSource?.value === value) this.mapSource = undefined;
+      });
+    }
+    const { L, model } = await this.mapSource.value;
+    const t0 = Date.now();
+    const g = await landscapeMap(L, model, x, y, { pause: () => new Promise((r) => setImmediate(r)) });
+    getLog().info(`run view: landscape map ${x} × ${y} drawn in ${Date.now() - t0} ms`);
+    return gridView(g, L);
   }
 
   /** Candidate locations of the dataset named in the manifest (absolute, or relative to spec, run folder, workspace). */
