@@ -255,7 +255,8 @@ class RunSession implements vscode.Disposable {
   /** The run folder as untrusted input: local folders through resolveInside, others by contained relative paths. */
   private folder(): RunFolder {
     const dir = this.runDir;
-    if (dir.scheme === 'file') return nodeRunFolder(dir.fsPath);
+    // the dataset is read for names by this host's own rule (inside the workspace, unchanged), once per dataset
+    if (dir.scheme === 'file') return nodeRunFolder(dir.fsPath, { dataset: false });
     return { read: async (rel) => (isContainedRelPath(rel) ? readText(vscode.Uri.joinPath(dir, rel)) : undefined) };
   }
 
@@ -278,7 +279,7 @@ class RunSession implements vscode.Disposable {
     }
     const named = this.namesFor?.sha === sha ? this.namesFor.value : undefined;
     if (named) {
-      data.names = named.names;
+      data.names = { ...data.names, ...named.names };
       data.nameColumn = named.column;
     }
     return data;
