@@ -159,7 +159,7 @@ export interface LandscapeContext {
   setup: SavedSetup;
   /** The design space (as built from optimize.space). */
   space?: ContinuousSpace;
-  /** Rows drawn as points (measured rows sampled so that rows × features stays ≤ 100,000; suggestions always). */
+  /** Rows drawn as points (measured rows sampled so that rows × features stays ≤ 60,000; suggestions always). */
   rows: LandscapeRow[];
 }
 
@@ -621,8 +621,8 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
   };
   const grids = extraGrids.map((e) => (e.grid.points ? e.grid : { ...e.grid, points: pointsOn(e.px, e.py) }));
   const sp = inp.space;
-  // what a map over any other pair needs later (with model/model.json): rows × features stays ≤ 100,000
-  const ctxStep = step * Math.max(1, Math.ceil(Math.ceil(X.rows / step) * d / 100_000));
+  // what a map over any other pair needs later (with model/model.json): rows × features stays ≤ 60,000
+  const ctxStep = step * Math.max(1, Math.ceil((Math.ceil(X.rows / step) * d) / 60_000));
   const ctxRows: LandscapeRow[] = [];
   for (let i = 0; i < X.rows; i += ctxStep) {
     ctxRows.push({ kind: i === refRow ? 'incumbent' : 'measured', id: train.ids[i], value: r6(train.Y.data[i * train.Y.cols + ti]), features: Array.from(X.data.subarray(i * d, (i + 1) * d), r6) });
