@@ -46,7 +46,8 @@ window.acquireVsCodeApi = () => ({
   return p;
 }
 
-const posted = (p: Page): Promise<({ type: string; method?: string; params?: { x: string; y: string } } & Partial<RenderedReport>)[]> =>
+type Posted = { type: string; method?: string; params?: { x: string; y: string }; chart?: string; drawn?: number[][] };
+const posted = (p: Page): Promise<Posted[]> =>
   p.evaluate(() => (window as unknown as { __posted: never[] }).__posted);
 
 function fullRow(L: Landscape, fixed: Record<string, number>): Record<string, number> {
