@@ -1,8 +1,11 @@
 /**
  * Run results custom editor for `*.mirun.json` (read-only; "Reopen With… → Text Editor" stays available).
  * Reads the run folder through `vscode.workspace.fs`, posts everything to the webview, follows a live run
- * (manifest file watcher + the run bus's curve events) and switches from the temp folder to the final one when the
- * run ends. Suggestions can be exported, copied, or appended to the dataset as pending rows after a modal
+ * (manifest file watcher + the run bus's curve events) and, when the run leaves its `.tmp-<id>/` folder, reopens the
+ * tab on the final manifest in the same place with the view's state (so the tab is titled by the final folder).
+ * Tabs are titled "<experiment> · <run id>" (webviewPanel.title, honoured for custom editors from VS Code 1.106; the
+ * `workbench.editor.customLabels.patterns` default in package.json gives the same label on older versions). Maps
+ * over any pair of features are drawn here on request from the run's saved model (`landscapeMap`). Suggestions can be exported, copied, or appended to the dataset as pending rows after a modal
  * confirmation that shows exactly the text that will be written.
  */
 import * as vscode from 'vscode';
