@@ -99,6 +99,10 @@ export interface LandscapeView {
   pool?: PoolProjection;
   /** The design space the slices and maps respect. */
   space?: { names: string[]; composition?: { names: string[]; sum: number }; constraints: string[] };
+  /** Features a map over any pair can be drawn for (varying, not fingerprint bits; from landscape.json's context). */
+  mapFeatures?: string[];
+  /** Set by the editor host when it can draw such maps (the run has a saved model): request `landscapeMap`. */
+  onDemand?: boolean;
 }
 
 /** Best-so-far curves of a retrospective simulation, summarised per method over repeats. */
@@ -150,7 +154,8 @@ export interface RunViewData {
 // ---------------------------------------------------------------- run view messages
 
 export type HostToRunView =
-  | { type: 'init'; data: RunViewData; canEdit: boolean }
+  /** `state`: the view state of the tab this one replaces (a live run's tab reopened on its final folder). */
+  | { type: 'init'; data: RunViewData; canEdit: boolean; state?: RunViewState }
   /** The manifest file changed (live run, or final status): new manifest and, when finished, reloaded files. */
   | { type: 'update'; data: RunViewData }
   /** Live learning-curve points (appended) while status is running. */
@@ -170,6 +175,11 @@ export interface RunRequests {
   saveImage: { params: { suggestedName: string; format: 'png' | 'svg'; data: string }; result: { saved: boolean; path?: string } };
   /** Open a file of the run folder (e.g. the log) in an editor. */
   openFile: { params: { relPath: string }; result: { opened: boolean } };
+  /**
+   * The acquisition-landscape map over two features (any pair of `LandscapeView.mapFeatures`), computed by the host
+   * from the run's saved model with the same design-space masking as the precomputed maps.
+   */
+  landscapeMap: { params: { x: string; y: string }; result: LandscapeGrid };
 }
 
 export type RunRequest = { [K in keyof RunRequests]: { type: 'request'; id: number; method: K; params: RunRequests[K]['params'] } }[keyof RunRequests];
@@ -190,7 +200,8 @@ export interface RenderedReport {
   reason?: string;
 }
 
-export type RunViewToHost = { type: 'ready' } | RenderedReport | RunRequest | { type: 'error'; message: string };
+/** `state`: the view state after each change (the host hands it to the tab that replaces this one). */
+export type RunViewToHost = { type: 'ready' } | RenderedReport | RunRequest | { type: 'error'; message: string } | { type: 'state'; state: RunViewState };
 
 // ---------------------------------------------------------------- dataset viewer messages
 
@@ -260,6 +271,8 @@ export interface RunViewState {
   sortDesc?: boolean;
   curvePhase?: string;
   layer?: number;
+  /** 2-D map over a pair chosen in the feature pickers (drawn on demand by the host): [x, y]. */
+  mapPair?: string[];
   /** Curves tab: the sample shown. */
   curveSample?: string;
 }

@@ -6,7 +6,9 @@
  * Run folders are untrusted input. Files are read only through a `RunFolder` (see ./folder.ts for the Node one, which
  * resolves every path with `resolveInside` and refuses anything outside the folder, symlinks included); paths named by
  * `manifest.files.*` are additionally refused here when they are absolute or climb out (`..`), with a warning, so a
- * crafted manifest can never make the view or the report read another file.
+ * crafted manifest can never make the view or the report read another file. The one exception is opt-in: a reader
+ * with `dataset()` (the report's) may read the run's dataset for row names, but only a file whose SHA-256 is the one
+ * recorded in the manifest — content the manifest's author already knows.
  */
 import type { Landscape } from '../core/bo/landscape';
 import type { SimulationResult } from '../core/bo/simulate';
@@ -16,12 +18,18 @@ import { csvTable } from './csv';
 import { landscapeView } from './landscape';
 import { projectPool } from './pool';
 import { manifestFromSimulation, simulationView } from './simulation';
+import { nameColumn, rowNames } from './names';
 
 /** Reads a file of the run folder by relative path; undefined when it does not exist or may not be read. */
 export interface RunFolder {
   read(relPath: string): Promise<string | undefined>;
   /** Bytes of a file (undefined when missing), to skip huge files without reading them. */
   size?(relPath: string): Promise<number | undefined>;
+  /**
+   * The run's dataset (for row names in tooltips), when this reader may read it: only the file whose SHA-256 equals
+   * `manifest.dataset.sha256`. Absent: names come only from the run folder's own files.
+   */
+  dataset?(manifest: RunManifest): Promise<{ text: string; name: string } | undefined>;
 }
 
 const MAX_VIEW_ROWS = 20000;
@@ -102,6 +110,7 @@ export async function buildRunViewData(folder: RunFolder, runDirName: string): P
   data.predictions = await readCsv('predictions', 'predictions.csv', MAX_VIEW_ROWS);
   data.suggestions = await readCsv('suggestions', 'suggestions.csv', MAX_VIEW_ROWS);
 
+  let acqNames: CsvTable | undefined;
   const acqRel = fileOf('acquisition', 'acquisition.csv');
   const acqSize = acqRel !== undefined && folder.size ? await folder.size(acqRel) : undefined;
   if (acqRel !== undefined && acqSize !== undefined && acqSize > MAX_POOL_BYTES) {
@@ -114,6 +123,7 @@ export async function buildRunViewData(folder: RunFolder, runDirName: string): P
     } else if (acq !== undefined) {
       const t = csvTable(acq);
       data.acquisitionRows = t.totalRows;
+      acqNames = t;
       try {
         const pool = projectPool(t, data.suggestions, manifest.targets.map((x) => x.column));
         if (pool) data.landscape = { acquisition: manifest.optimize?.acquisition ?? 'acquisition', slices: [], grids: [], pool };
@@ -149,6 +159,8 @@ export async function buildRunViewData(folder: RunFolder, runDirName: string): P
     }
   }
 
+  await addNames(data, folder, acqNames);
+
   if (manifest.files.curves) data.curves = await readJson('curves', 'curves.json');
   const sim = simulationRaw ?? (await readJson<SimulationResult>('simulation', 'simulation.json'));
   if (sim !== undefined) {
@@ -159,4 +171,31 @@ export async function buildRunViewData(folder: RunFolder, runDirName: string): P
     }
   }
   return data;
+}
+
+/**
+ * Row names (formula / SMILES, the spec's composition or SMILES input column) for tooltips: the measured rows from the
+ * dataset when the reader offers it (not while a run is still writing), the candidates from suggestions.csv and
+ * acquisition.csv, which carry the input columns.
+ */
+async function addNames(data: RunViewData, folder: RunFolder, acquisition: CsvTable | undefined): Promise<void> {
+  const m = data.manifest;
+  const column = nameColumn(m);
+  if (!column || data.kind !== 'run') return;
+  const names: Record<string, string> = Object.create(null);
+  for (const t of [acquisition, data.suggestions]) {
+    const j = t?.header.indexOf(column) ?? -1;
+    const id = t?.header.indexOf('id') ?? -1;
+    if (!t || j < 0 || id < 0) continue;
+    for (const r of t.rows) if (r[id] && r[j]) names[r[id]] = r[j];
+  }
+  if (folder.dataset && m.status !== 'running') {
+    const ds = await folder.dataset(m).catch(() => undefined);
+    const named = ds ? rowNames(ds.text, m, ds.name) : undefined;
+    if (named) Object.assign(names, named.names);
+  }
+  if (Object.keys(names).length) {
+    data.names = names;
+    data.nameColumn = column;
+  }
 }

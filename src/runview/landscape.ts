@@ -3,12 +3,17 @@
  * Reads the engine's own type and nothing else; suggestions are marked at their own feature values and predicted
  * mean ± σ, cells/points outside the design space carry `feasible: false`.
  */
-import type { Landscape, LandscapeGrid2d, LandscapePoint } from '../core/bo/landscape';
+import { mapFeatures, type Landscape, type LandscapeGrid2d, type LandscapePoint } from '../core/bo/landscape';
 import type { RunManifest } from '../core/run/manifest';
 import type { LandscapeGrid, LandscapeView, MapPoint } from '../protocol/webview';
 
 const label = (p: LandscapePoint): string => (p.kind === 'suggestion' ? `#${p.rank ?? ''} ${p.id}`.trim() : p.kind === 'incumbent' ? `${p.id} (incumbent)` : p.id);
 const toPoint = (p: LandscapePoint): MapPoint => ({ x: p.x, y: p.y, label: label(p), value: p.value, ...(p.std !== undefined ? { std: p.std } : {}) });
+
+/** One map of landscape.json (precomputed, or drawn on demand by `landscapeMap`) as the view draws it. */
+export function gridView(g: LandscapeGrid2d, L: Landscape): LandscapeGrid {
+  return grid(g, g.points ?? [], L);
+}
 
 function grid(g: LandscapeGrid2d, points: LandscapePoint[], L: Landscape): LandscapeGrid {
   const pca = g.kind === 'pca';
@@ -58,5 +63,6 @@ export function landscapeView(L: Landscape, manifest: RunManifest): LandscapeVie
     })),
     grids,
     ...(L.space ? { space: L.space } : {}),
+    ...(L.context ? { mapFeatures: mapFeatures(L) } : {}),
   };
 }

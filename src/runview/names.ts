@@ -10,10 +10,17 @@ interface SpecLike {
   dataset?: { id?: string; inputs?: { column?: string; columns?: string[]; kind?: string }[] };
 }
 
-export function rowNames(text: string, manifest: RunManifest, fileName = ''): { column: string; names: Record<string, string> } | undefined {
+/** The column that names rows: the spec's composition or SMILES input, if it has one. */
+export function nameColumn(manifest: RunManifest): string | undefined {
   const spec = (manifest.spec?.content ?? {}) as SpecLike;
   const named = (spec.dataset?.inputs ?? []).find((i) => (i.kind === 'composition' || i.kind === 'smiles') && typeof i.column === 'string');
-  if (!named?.column) return undefined;
+  return named?.column;
+}
+
+export function rowNames(text: string, manifest: RunManifest, fileName = ''): { column: string; names: Record<string, string> } | undefined {
+  const spec = (manifest.spec?.content ?? {}) as SpecLike;
+  const named = { column: nameColumn(manifest) };
+  if (!named.column) return undefined;
   const firstBreak = text.search(/\r\n|\n|\r/);
   const delimiter = sniffDelimiter(firstBreak < 0 ? text : text.slice(0, firstBreak), fileName);
   const rows = parseCsv(text, delimiter);

@@ -380,3 +380,8 @@ export async function unlessErrorToast(page, work, re = /MI Studio: .* failed/) 
   })();
   try { return await Promise.race([work, watch]); } finally { stop = true; watch.catch(() => {}); }
 }
+
+/** Labels of all editor tabs (the text VS Code shows on each tab), as read from the DOM. */
+export async function tabLabels(page) {
+  return (await page.locator('.tabs-container .tab .label-name').allInnerTexts().catch(() => [])).map((l) => l.trim());
+}

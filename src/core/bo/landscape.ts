@@ -21,12 +21,18 @@
  * says in words what the other features are held at. `grids` lists further maps (pairs of the most relevant
  * features and, with three or more features, the pool's PC1/PC2 plane); fingerprint bits (`morgan:*`) are never
  * sliced one by one (interpolating a bit count means nothing) — their view is the PCA map.
+ *
+ * Maps over any other pair are drawn on demand (`landscapeMap`, run view → extension host) from the run's saved model
+ * (model/model.json) and `context`: the feature ranges, the acquisition setup, the design space and the points'
+ * features. They are built by the same code as the precomputed maps (same masking, same `held` words).
  */
+import { MiError } from '../diagnostics';
 import type { Goal } from '../spec/types';
 import type { FeatureSet, Matrix } from '../features/types';
 import type { Model } from '../models/types';
 import { acquisitionOf, type AcquisitionSetup } from './objectives';
 import { isFeasible, type ContinuousSpace } from './space';
+import type { AcquisitionKind } from './acquisition';
 
 export interface LandscapeSlice {
   feature: string;
@@ -112,6 +118,83 @@ export interface Landscape {
   grids?: LandscapeGrid2d[];
   /** The design space the slices and maps respect (from optimize.space), in words and as variables. */
   space?: { names: string[]; composition?: { names: string[]; sum: number }; constraints: string[] };
+  /** What `landscapeMap` needs (with the saved model) to draw a map over any pair of features later. */
+  context?: LandscapeContext;
+}
+
+/** A number that JSON keeps: non-finite values as their names. */
+export type JsonNumber = number | 'Infinity' | '-Infinity' | 'NaN';
+
+/** `AcquisitionSetup` in JSON (typed arrays as arrays, ±Infinity / NaN as strings). */
+export interface SavedSetup {
+  kind: AcquisitionKind;
+  beta: number;
+  targets: AcquisitionSetup['targets'];
+  objectives: AcquisitionSetup['objectives'];
+  best: JsonNumber;
+  scale: number;
+  seed: number;
+  mo?: { method: 'ehvi' | 'parego'; strips?: { a: JsonNumber[]; u: JsonNumber[]; b: JsonNumber[] }; weights: number[]; lo: JsonNumber[]; hi: JsonNumber[]; bestScalar: JsonNumber; z: number[] };
+}
+
+/** A measured row, the incumbent or a suggestion with all its features (for the points on an on-demand map). */
+export interface LandscapeRow {
+  kind: LandscapePoint['kind'];
+  id: string;
+  value: number;
+  std?: number;
+  rank?: number;
+  acquisition?: number;
+  features: number[];
+}
+
+export interface LandscapeContext {
+  /** Range of each feature a map spans (measured rows, candidates and suggestions, padded by 5 %). */
+  lo: number[];
+  hi: number[];
+  /** Map resolution (cells per axis). */
+  resolution: number;
+  /** The reference (incumbent) row's features, unrounded. */
+  reference: number[];
+  setup: SavedSetup;
+  /** The design space (as built from optimize.space). */
+  space?: ContinuousSpace;
+  /** Rows drawn as points (measured rows sampled so that rows × features stays ≤ 60,000; suggestions always). */
+  rows: LandscapeRow[];
+}
+
+const jn = (v: number): JsonNumber => (Number.isFinite(v) ? v : (String(v) as JsonNumber));
+const nj = (v: JsonNumber): number => (typeof v === 'number' ? v : Number(v));
+
+export function saveSetup(s: AcquisitionSetup): SavedSetup {
+  return {
+    kind: s.kind, beta: s.beta, targets: s.targets, objectives: s.objectives, best: jn(s.best), scale: s.scale, seed: s.seed,
+    ...(s.mo
+      ? {
+          mo: {
+            method: s.mo.method,
+            ...(s.mo.strips ? { strips: { a: Array.from(s.mo.strips.a, jn), u: Array.from(s.mo.strips.u, jn), b: Array.from(s.mo.strips.b, jn) } } : {}),
+            weights: s.mo.weights, lo: s.mo.lo.map(jn), hi: s.mo.hi.map(jn), bestScalar: jn(s.mo.bestScalar), z: Array.from(s.mo.z),
+          },
+        }
+      : {}),
+  };
+}
+
+export function loadSetup(s: SavedSetup): AcquisitionSetup {
+  const f = (a: JsonNumber[]): Float64Array => Float64Array.from(a, nj);
+  return {
+    kind: s.kind, beta: s.beta, targets: s.targets, objectives: s.objectives, best: nj(s.best), scale: s.scale, seed: s.seed,
+    ...(s.mo
+      ? {
+          mo: {
+            method: s.mo.method,
+            ...(s.mo.strips ? { strips: { a: f(s.mo.strips.a), u: f(s.mo.strips.u), b: f(s.mo.strips.b) } } : {}),
+            weights: s.mo.weights, lo: s.mo.lo.map(nj), hi: s.mo.hi.map(nj), bestScalar: nj(s.mo.bestScalar), z: Float64Array.from(s.mo.z),
+          },
+        }
+      : {}),
+  };
 }
 
 /** Top-2 principal components by power iteration on the covariance of standardised rows. */
@@ -231,11 +314,106 @@ class SpaceMover {
   }
 }
 
+interface Evaluated {
+  mean: number[];
+  std: number[];
+  acq: number[];
+}
+
+/** Predicts rows: mean and σ of the plotted target (the first objective) and the full acquisition, rounded. */
+function evaluate(model: Model, setup: AcquisitionSetup, d: number, rows: number[][]): Evaluated {
+  const T = setup.targets.length;
+  const ti = setup.objectives[0].output;
+  const data = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => data.set(r, i * d));
+  const p = model.predict({ rows: rows.length, cols: d, data });
+  const out: Evaluated = { mean: [], std: [], acq: [] };
+  for (let i = 0; i < rows.length; i++) {
+    out.mean.push(r6(p.mean[i * T + ti]));
+    out.std.push(r6(Math.sqrt(Math.max(0, p.variance[i * T + ti]))));
+    out.acq.push(r6(acquisitionOf(setup, p.mean.subarray(i * T, (i + 1) * T), p.latentVariance.subarray(i * T, (i + 1) * T))));
+  }
+  return out;
+}
+
+/** The cells of a map over features jx × jy: `R × R` values inside their ranges, the rest of each row moved by `mover`. */
+function mapCells(mover: SpaceMover, lo: number[], hi: number[], jx: number, jy: number, R: number): { xs: number[]; ys: number[]; rows: number[][] } {
+  const [ax, bx] = mover.clip(jx, lo[jx], hi[jx]);
+  const [ay, by] = mover.clip(jy, lo[jy], hi[jy]);
+  const xs = Array.from({ length: R }, (_, k) => ax + ((bx - ax) * k) / (R - 1));
+  const ys = Array.from({ length: R }, (_, k) => ay + ((by - ay) * k) / (R - 1));
+  const rows: number[][] = [];
+  for (const yv of ys) for (const xv of xs) rows.push(mover.row([[jx, xv], [jy, yv]]));
+  return { xs, ys, rows };
+}
+
+/** A feature map from its cells and their predictions (cells outside the space flagged when there is one). */
+function mapGrid(names: string[], jx: number, jy: number, cells: { xs: number[]; ys: number[]; rows: number[][] }, e: Evaluated, mover: SpaceMover, refId: string, masked: boolean): LandscapeGrid2d {
+  const { xs, ys, rows } = cells;
+  const R = xs.length;
+  const mat = <T,>(a: T[]): T[][] => ys.map((_, iy) => a.slice(iy * R, (iy + 1) * R));
+  const g: LandscapeGrid2d = { kind: 'features', xFeature: names[jx], yFeature: names[jy], x: xs.map(r6), y: ys.map(r6), mean: mat(e.mean), std: mat(e.std), acquisition: mat(e.acq), held: mover.held([jx, jy], refId) };
+  if (masked) g.feasible = mat(rows.map((r) => mover.feasible(r)));
+  return g;
+}
+
+/** Points of rows on the map over features jx × jy. */
+function rowsOn(rows: LandscapeRow[], jx: number, jy: number): LandscapePoint[] {
+  return rows.map((q) => ({
+    kind: q.kind, id: q.id, x: r6(q.features[jx]), y: r6(q.features[jy]), value: q.value,
+    ...(q.std !== undefined ? { std: q.std } : {}), ...(q.rank !== undefined ? { rank: q.rank } : {}), ...(q.acquisition !== undefined ? { acquisition: q.acquisition } : {}),
+  }));
+}
+
+/** Features a map can be drawn over: varying in the data and not fingerprint bits. */
+export function mapFeatures(L: Landscape): string[] {
+  const c = L.context;
+  if (!c) return [];
+  return L.featureNames.filter((n, j) => !isBit(n) && c.hi[j] > c.lo[j]);
+}
+
+/**
+ * The map over any two features of a run, from its landscape.json (`context`) and its saved model: the same cells,
+ * design-space masking, `held` words and points as the precomputed maps. Predicts in chunks of `chunk` cells and
+ * awaits `pause()` between them (so a host process stays responsive).
+ */
+export async function landscapeMap(L: Landscape, model: Model, xFeature: string, yFeature: string, opts: { chunk?: number; pause?: () => Promise<void> } = {}): Promise<LandscapeGrid2d> {
+  const c = L.context;
+  if (!c) throw new MiError('landscape.json has no map context (written by an older version): run Suggest again to draw other maps', { code: 'landscape-no-context', file: 'landscape.json' });
+  const names = L.featureNames;
+  const allowed = mapFeatures(L);
+  const index = (f: string): number => {
+    const j = names.indexOf(f);
+    if (j < 0) throw new MiError(`landscape map: unknown feature "${f}"`, { code: 'landscape-feature', file: 'landscape.json', hint: `features: ${allowed.slice(0, 20).join(', ')}${allowed.length > 20 ? ', …' : ''}` });
+    if (isBit(f)) throw new MiError(`landscape map: fingerprint bit "${f}" is not mapped on its own (interpolating a bit count means nothing)`, { code: 'landscape-feature', file: 'landscape.json', hint: 'use the PC1 × PC2 map' });
+    if (!(c.hi[j] > c.lo[j])) throw new MiError(`landscape map: "${f}" is constant in the data`, { code: 'landscape-feature', file: 'landscape.json', hint: 'choose a feature that varies' });
+    return j;
+  };
+  const jx = index(xFeature);
+  const jy = index(yFeature);
+  if (jx === jy) throw new MiError('landscape map: choose two different features', { code: 'landscape-feature', file: 'landscape.json' });
+  if (c.lo.length !== names.length || c.reference.length !== names.length) throw new MiError('landscape.json: context does not match featureNames', { code: 'landscape-context', file: 'landscape.json' });
+  const setup = loadSetup(c.setup);
+  const mover = new SpaceMover(c.space, names, c.reference);
+  const cells = mapCells(mover, c.lo, c.hi, jx, jy, c.resolution);
+  const chunk = Math.max(1, opts.chunk ?? 150);
+  const e: Evaluated = { mean: [], std: [], acq: [] };
+  for (let i = 0; i < cells.rows.length; i += chunk) {
+    const part = evaluate(model, setup, names.length, cells.rows.slice(i, i + chunk));
+    e.mean.push(...part.mean);
+    e.std.push(...part.std);
+    e.acq.push(...part.acq);
+    if (opts.pause && i + chunk < cells.rows.length) await opts.pause();
+  }
+  const g = mapGrid(names, jx, jy, cells, e, mover, L.reference.id, !!c.space);
+  g.points = rowsOn(c.rows, jx, jy);
+  return g;
+}
+
 export function buildLandscape(inp: LandscapeInput): Landscape {
   const { model, setup, train } = inp;
   const X = train.X;
   const d = X.cols;
-  const T = setup.targets.length;
   const obj = setup.objectives[0];
   const ti = obj.output;
   // incumbent row: best observed utility of the first objective
@@ -281,20 +459,7 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
     hi[j] += pad;
   }
   const G = 41;
-  const evalRows = (rows: number[][]): { mean: number[]; std: number[]; acq: number[] } => {
-    const data = new Float64Array(rows.length * d);
-    rows.forEach((r, i) => data.set(r, i * d));
-    const p = model.predict({ rows: rows.length, cols: d, data });
-    const mean: number[] = [];
-    const std: number[] = [];
-    const acq: number[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      mean.push(r6(p.mean[i * T + ti]));
-      std.push(r6(Math.sqrt(Math.max(0, p.variance[i * T + ti]))));
-      acq.push(r6(acquisitionOf(setup, p.mean.subarray(i * T, (i + 1) * T), p.latentVariance.subarray(i * T, (i + 1) * T))));
-    }
-    return { mean, std, acq };
-  };
+  const evalRows = (rows: number[][]): Evaluated => evaluate(model, setup, d, rows);
   const summaryRel = model.summary().featureRelevance;
   const refId = train.ids[refRow] ?? '';
   const mover = new SpaceMover(inp.space, train.featureNames, ref);
@@ -327,17 +492,8 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
   const slices = all.slice(0, inp.slices ?? 40);
   const R = inp.resolution ?? 30;
   const mapOver = (jx: number, jy: number): LandscapeGrid2d => {
-    const [ax, bx] = mover.clip(jx, lo[jx], hi[jx]);
-    const [ay, by] = mover.clip(jy, lo[jy], hi[jy]);
-    const xs = Array.from({ length: R }, (_, k) => ax + ((bx - ax) * k) / (R - 1));
-    const ys = Array.from({ length: R }, (_, k) => ay + ((by - ay) * k) / (R - 1));
-    const rows: number[][] = [];
-    for (const yv of ys) for (const xv of xs) rows.push(mover.row([[jx, xv], [jy, yv]]));
-    const e = evalRows(rows);
-    const mat = <T,>(a: T[]): T[][] => ys.map((_, iy) => a.slice(iy * R, (iy + 1) * R));
-    const g: LandscapeGrid2d = { kind: 'features', xFeature: train.featureNames[jx], yFeature: train.featureNames[jy], x: xs.map(r6), y: ys.map(r6), mean: mat(e.mean), std: mat(e.std), acquisition: mat(e.acq), held: mover.held([jx, jy], refId) };
-    if (inp.space) g.feasible = mat(rows.map((r) => mover.feasible(r)));
-    return g;
+    const cells = mapCells(mover, lo, hi, jx, jy, R);
+    return mapGrid(train.featureNames, jx, jy, cells, evalRows(cells.rows), mover, refId, !!inp.space);
   };
   let grid2d: LandscapeGrid2d | null = null;
   const extraGrids: { grid: LandscapeGrid2d; px: (f: number[]) => number; py: (f: number[]) => number }[] = [];
@@ -465,6 +621,15 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
   };
   const grids = extraGrids.map((e) => (e.grid.points ? e.grid : { ...e.grid, points: pointsOn(e.px, e.py) }));
   const sp = inp.space;
+  // what a map over any other pair needs later (with model/model.json): rows × features stays ≤ 60,000
+  const ctxStep = step * Math.max(1, Math.ceil((Math.ceil(X.rows / step) * d) / 60_000));
+  const ctxRows: LandscapeRow[] = [];
+  for (let i = 0; i < X.rows; i += ctxStep) {
+    ctxRows.push({ kind: i === refRow ? 'incumbent' : 'measured', id: train.ids[i], value: r6(train.Y.data[i * train.Y.cols + ti]), features: Array.from(X.data.subarray(i * d, (i + 1) * d), r6) });
+  }
+  if (refRow % ctxStep !== 0) ctxRows.push({ kind: 'incumbent', id: train.ids[refRow], value: r6(train.Y.data[refRow * train.Y.cols + ti]), features: ref.map(r6) });
+  for (const sg of inp.suggestions) ctxRows.push({ kind: 'suggestion', id: sg.id, rank: sg.rank, value: r6(sg.mean), std: r6(sg.std), acquisition: r6(sg.acquisition), features: sg.features.map(r6) });
+  const context: LandscapeContext = { lo, hi, resolution: R, reference: ref, setup: saveSetup(setup), ...(sp ? { space: sp } : {}), rows: ctxRows };
   return {
     pca,
     format: 'mi-studio-landscape',
@@ -483,5 +648,6 @@ export function buildLandscape(inp: LandscapeInput): Landscape {
     ...(sp
       ? { space: { names: sp.names, ...(sp.composition ? { composition: { names: sp.composition.idx.map((k) => sp.names[k]), sum: sp.composition.sum } } : {}), constraints: sp.constraints.map((c) => c.text) } }
       : {}),
+    context,
   };
 }

@@ -1,18 +1,24 @@
 /**
  * Run results custom editor for `*.mirun.json` (read-only; "Reopen With… → Text Editor" stays available).
  * Reads the run folder through `vscode.workspace.fs`, posts everything to the webview, follows a live run
- * (manifest file watcher + the run bus's curve events) and switches from the temp folder to the final one when the
- * run ends. Suggestions can be exported, copied, or appended to the dataset as pending rows after a modal
+ * (manifest file watcher + the run bus's curve events) and, when the run leaves its `.tmp-<id>/` folder, reopens the
+ * tab on the final manifest in the same place with the view's state (so the tab is titled by the final folder).
+ * Tabs are titled "<experiment> · <run id>" (webviewPanel.title, honoured for custom editors from VS Code 1.106; the
+ * `workbench.editor.customLabels.patterns` default in package.json gives the same label on older versions). Maps
+ * over any pair of features are drawn here on request from the run's saved model (`landscapeMap`). Suggestions can be exported, copied, or appended to the dataset as pending rows after a modal
  * confirmation that shows exactly the text that will be written.
  */
 import * as vscode from 'vscode';
 import { Editors } from '../ids';
 import { getLog } from '../log';
 import { onDidFinishRun, onDidRunEvent } from '../runs/bus';
-import type { HostToRunView, RunRequest, RunRequests, RunViewData, RunViewToHost } from '../../protocol/webview';
+import type { HostToRunView, RunRequest, RunRequests, RunViewData, RunViewState, RunViewToHost } from '../../protocol/webview';
 import type { RunManifest } from '../../core/run/manifest';
 import { buildRunViewData, isContainedRelPath, type RunFolder } from '../../runview/build';
 import { nodeRunFolder } from '../../runview/folder';
+import { gridView } from '../../runview/landscape';
+import { landscapeMap, type Landscape } from '../../core/bo/landscape';
+import type { Model, SavedModel } from '../../core/models/types';
 import { rowNames } from '../../runview/names';
 import { checkDatasetForAppend, datasetNames, writeAtomicUri } from './pendingHost';
 import { planAppend } from '../../runview/pending';
@@ -53,6 +59,24 @@ export function shellHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bun
 /** Last `rendered` report per chart of each open run view (diagnostics / E2E tests read it through the log). */
 export const renderedReports = new Map<string, { chart: string; points: number; series: string[] }[]>();
 
+/**
+ * View state (open tab, chosen features, sort) handed from a live run's tab to the tab that replaces it on the final
+ * folder, by the final manifest's URI; taken by the new session's `init`.
+ */
+const handedOver = new Map<string, RunViewState>();
+
+/** The tab title of a run: experiment and run id (VS Code ≥ 1.106 shows it; older ones use the label patterns). */
+export function runTitle(m: { name?: string; runId?: string }, fallback: string): string {
+  return [m.name, m.runId].filter(Boolean).join(' · ') || fallback;
+}
+
+/** Tabs of the run results editor on `uri`, preferring the one in `column`. */
+export function runTabs(uri: vscode.Uri, column?: vscode.ViewColumn): vscode.Tab[] {
+  const key = uri.toString();
+  const tabs = (vscode.window.tabGroups?.all ?? []).flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === Editors.runResults && t.input.uri.toString() === key);
+  return tabs.sort((a, b) => Number(b.group.viewColumn === column) - Number(a.group.viewColumn === column));
+}
+
 /** Debounce for manifest reloads: the run engine rewrites the live manifest at most every 0.5 s. */
 export const RELOAD_DEBOUNCE_MS = 150;
 
@@ -68,6 +92,10 @@ class RunSession implements vscode.Disposable {
   private lastText?: string;
   private reloadSeq = 0;
   private namesFor?: { sha: string; value: ReturnType<typeof rowNames> };
+  /** The webview's latest view state (handed to the tab that replaces this one). */
+  private viewState?: RunViewState;
+  /** Set once this tab is being replaced by one on the final folder: no more reloads here. */
+  private replacing = false;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -162,7 +190,52 @@ class RunSession implements vscode.Disposable {
     return undefined;
   }
 
+  /**
+   * The run left its `.tmp-<id>/` folder. The tab's resource (and so its label and path) cannot change, so the tab is
+   * replaced by one on the final manifest in the same place, with this view's state; false when there is no tab to
+   * replace (then this session follows the run itself).
+   */
+  private async replaceTab(from: vscode.Uri, to: vscode.Uri): Promise<boolean> {
+    const tab = runTabs(from, this.panel.viewColumn)[0];
+    if (!tab || this.replacing) return !!tab;
+    this.replacing = true;
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    if (this.viewState) handedOver.set(to.toString(), this.viewState);
+    const focused = tab.isActive && tab.group.isActive && this.panel.active;
+    try {
+      // open the new tab first (the run never has no tab), then close this one
+      await vscode.commands.executeCommand('vscode.openWith', to, Editors.runResults, { preview: false, viewColumn: tab.group.viewColumn, preserveFocus: !focused });
+      const old = runTabs(from, tab.group.viewColumn)[0];
+      if (old) await vscode.window.tabGroups.close(old, true);
+      getLog().info(`run view: ${from.fsPath} reopened as ${to.fsPath}`);
+      return true;
+    } catch (e) {
+      getLog().warn(`run view: could not reopen ${to.fsPath} (${(e as Error).message}); following in place`);
+      handedOver.delete(to.toString());
+      this.replacing = false;
+      return false;
+    }
+  }
+
+  private inTempFolder(): boolean {
+    return /^\.tmp-/.test(this.runDir.path.split('/').pop() ?? '');
+  }
+
   private follow(uri: vscode.Uri): void {
+    if (this.disposed || this.replacing) return;
+    const from = this.manifestUri;
+    if (uri.fsPath !== from.fsPath && this.inTempFolder()) {
+      void this.replaceTab(from, uri)
+        .catch(() => false)
+        .then((ok) => {
+          if (!ok) this.moveTo(uri);
+        });
+      return;
+    }
+    this.moveTo(uri);
+  }
+
+  private moveTo(uri: vscode.Uri): void {
     if (this.disposed) return;
     if (uri.fsPath !== this.manifestUri.fsPath) {
       getLog().info(`run view: following ${this.manifestUri.fsPath} → ${uri.fsPath}`);
@@ -174,7 +247,7 @@ class RunSession implements vscode.Disposable {
   }
 
   private scheduleReload(): void {
-    if (this.disposed) return;
+    if (this.disposed || this.replacing) return;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = undefined;
@@ -185,14 +258,22 @@ class RunSession implements vscode.Disposable {
   /** The run folder as untrusted input: local folders through resolveInside, others by contained relative paths. */
   private folder(): RunFolder {
     const dir = this.runDir;
-    if (dir.scheme === 'file') return nodeRunFolder(dir.fsPath);
+    // the dataset is read for names by this host's own rule (inside the workspace, unchanged), once per dataset
+    if (dir.scheme === 'file') return nodeRunFolder(dir.fsPath, { dataset: false });
     return { read: async (rel) => (isContainedRelPath(rel) ? readText(vscode.Uri.joinPath(dir, rel)) : undefined) };
+  }
+
+  /** "<experiment> · <run id>" on the tab (honoured for custom editors from VS Code 1.106 on). */
+  private setTitle(): void {
+    if (this.data && !this.disposed) this.panel.title = runTitle(this.data.manifest, 'MI Run Results');
   }
 
   async load(): Promise<RunViewData> {
     const dir = this.runDir;
     const data = await buildRunViewData(this.folder(), dir.path.split('/').pop() ?? '');
     data.location = vscode.workspace.asRelativePath(dir, false);
+    // maps over any pair of features: drawn here from the saved model (the static report has no host to ask)
+    if (data.landscape?.mapFeatures?.length && data.manifest.files?.model) data.landscape.onDemand = true;
     // tooltips name rows by formula / SMILES: read from the dataset only when it is in the workspace and unchanged
     // (once per dataset hash: a live run reloads every half second)
     const sha = data.manifest.dataset?.sha256 ?? '';
@@ -201,7 +282,7 @@ class RunSession implements vscode.Disposable {
     }
     const named = this.namesFor?.sha === sha ? this.namesFor.value : undefined;
     if (named) {
-      data.names = named.names;
+      data.names = { ...data.names, ...named.names };
       data.nameColumn = named.column;
     }
     return data;
@@ -229,10 +310,11 @@ class RunSession implements vscode.Disposable {
     if (text === this.lastText && this.data) return;
     try {
       const data = await this.load();
-      if (this.disposed || seq !== this.reloadSeq) return; // a newer reload started meanwhile: it posts the newer state
+      if (this.disposed || this.replacing || seq !== this.reloadSeq) return; // a newer reload started meanwhile: it posts the newer state
       this.keepLiveEvents(data);
       this.data = data;
       this.lastText = text;
+      this.setTitle();
       this.post({ type: 'update', data });
     } catch (e) {
       getLog().warn(`run view: ${(e as Error).message}`);
@@ -249,12 +331,17 @@ class RunSession implements vscode.Disposable {
             // opened on a live manifest whose run already ended (the temp folder was renamed): show the final one
             const final = await this.findFinal();
             if (final) {
-              this.follow(final);
+              if (this.inTempFolder() && (await this.replaceTab(this.manifestUri, final).catch(() => false))) return;
+              this.moveTo(final);
               this.lastText = await readText(this.manifestUri);
             }
           }
           this.data = await this.load();
-          this.post({ type: 'init', data: this.data, canEdit: true });
+          this.setTitle();
+          const state = handedOver.get(this.manifestUri.toString());
+          handedOver.delete(this.manifestUri.toString());
+          if (state) this.viewState = state;
+          this.post({ type: 'init', data: this.data, canEdit: true, ...(state ? { state } : {}) });
         } catch (e) {
           void vscode.window.showErrorMessage(`MI Studio: cannot open run: ${(e as Error).message}`);
         }
@@ -269,6 +356,9 @@ class RunSession implements vscode.Disposable {
       }
       case 'error':
         getLog().error(`run view: ${m.message}`);
+        return;
+      case 'state':
+        this.viewState = m.state;
         return;
       case 'request':
         return this.answer(m);
@@ -321,7 +411,39 @@ class RunSession implements vscode.Disposable {
       }
       case 'appendPending':
         return this.appendPending(m.params.ranks);
+      case 'landscapeMap':
+        return this.landscapeMap(m.params.x, m.params.y);
     }
+  }
+
+  /** landscape.json and the saved model of the shown run, read once per run folder (maps are asked for one by one). */
+  private mapSource?: { dir: string; value: Promise<{ L: Landscape; model: Model }> };
+
+  /**
+   * A map over any two features, drawn from the run's saved model (model/model.json) and landscape.json's context by
+   * the engine's own `landscapeMap` (same cells, masking and words as the precomputed maps). The model code is loaded
+   * on the first request only; predictions run in chunks so the extension host stays responsive.
+   */
+  private async landscapeMap(x: string, y: string): Promise<RunRequests['landscapeMap']['result']> {
+    const dir = this.runDir.toString();
+    if (this.mapSource?.dir !== dir) {
+      const folder = this.folder();
+      const value = (async () => {
+        const [{ loadModel }, text, modelText] = await Promise.all([import('../../core/models'), folder.read('landscape.json'), folder.read('model/model.json')]);
+        if (text === undefined) throw new Error('this run has no landscape.json');
+        if (modelText === undefined) throw new Error('this run has no saved model (model/model.json): maps over other features cannot be drawn');
+        return { L: JSON.parse(text) as Landscape, model: loadModel(JSON.parse(modelText) as SavedModel) };
+      })();
+      this.mapSource = { dir, value };
+      value.catch(() => {
+        if (this.mapSource?.value === value) this.mapSource = undefined;
+      });
+    }
+    const { L, model } = await this.mapSource.value;
+    const t0 = Date.now();
+    const g = await landscapeMap(L, model, x, y, { pause: () => new Promise((r) => setImmediate(r)) });
+    getLog().info(`run view: landscape map ${x} × ${y} drawn in ${Date.now() - t0} ms`);
+    return gridView(g, L);
   }
 
   /** Candidate locations of the dataset named in the manifest (absolute, or relative to spec, run folder, workspace). */

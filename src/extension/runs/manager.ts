@@ -2,7 +2,8 @@
  * RunManager: the VS Code face of RunClient (src/worker/client.ts). Forks dist/worker.js per run (limited by
  * `miStudio.maxConcurrentRuns`), shows a cancellable progress notification for runs the user started, a status-bar
  * item while anything runs, forwards worker logs to the "MI Studio" log channel and run events to the bus, opens the
- * run results editor (live on the temp manifest for Train, and on the final manifest at the end), and reports failures.
+ * run results editor (live on the temp manifest for Train — that tab reopens itself on the final manifest at the end —
+ * and on the final manifest for the other runs), and reports failures.
  */
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import type { RunEvent, WorkerToHost } from '../../protocol/worker';
 import { Commands, Editors } from '../ids';
 import { getLog } from '../log';
 import { fireRunEvent, fireRunFinished } from './bus';
+import { runTabs } from '../editors/runResults';
 
 export const MAX_CONCURRENT_SETTING = 'miStudio.maxConcurrentRuns';
 export const MAX_CONCURRENT_DEFAULT = 2;
@@ -179,17 +181,16 @@ export class RunManager implements vscode.Disposable {
     if (run.runId && run.tempManifest) {
       fireRunFinished({ runId: run.runId, tempManifest: run.tempManifest, manifestPath: o.manifestPath ?? run.tempManifest, status: o.status });
     }
-    // Train's live editor (opened on the temp manifest) follows the run to its final folder by itself (onDidFinishRun);
-    // closing and reopening it would make the view flicker and detach anyone looking at it, so it is left in place.
-    // But a fast run can end before that editor even opened (it missed the event and its file is gone): then it is
-    // replaced by the final manifest in the same place.
+    // Train's live editor (opened on the temp manifest) reopens itself on the final manifest in the same place, with
+    // its view state (RunSession.replaceTab, on onDidFinishRun — or, when the run ended before that editor was even
+    // ready, once it finds its file gone), so its tab is titled by the final folder, not `.tmp-<id>`. It opens the new
+    // tab before closing the old one: one of the two is always there.
     const live = this.liveOpened.get(run.id);
     this.liveOpened.delete(run.id);
     let replaced = false;
     if (live) {
-      const openedInTime = live.settled;
       await Promise.race([live.opened, new Promise((r) => setTimeout(r, 10_000))]);
-      replaced = openedInTime ? this.hasLiveTab(run) : o.manifestPath ? await this.replaceLiveTab(run, o.manifestPath) : false;
+      replaced = this.hasLiveTab(run) || (!!o.manifestPath && runTabs(vscode.Uri.file(o.manifestPath)).length > 0);
     }
     const what = `${run.request.kind} of ${basename(run.request.specPath)}`;
     if (o.status === 'completed' && o.manifestPath) {
@@ -203,15 +204,6 @@ export class RunManager implements vscode.Disposable {
     } else if (o.status === 'cancelled' && userStarted) {
       void vscode.window.showInformationMessage(`MI Studio: ${what} was cancelled.`);
     }
-  }
-
-  private async replaceLiveTab(run: RunHandle, manifestPath: string): Promise<boolean> {
-    const tab = this.liveTab(run);
-    if (!tab) return false;
-    const column = tab.group.viewColumn;
-    await Promise.resolve(vscode.window.tabGroups.close(tab, true)).catch(() => undefined);
-    await openRunManifest(vscode.Uri.file(manifestPath), column);
-    return true;
   }
 
   private liveTab(run: RunHandle): vscode.Tab | undefined {

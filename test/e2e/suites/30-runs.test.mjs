@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   openSession, openFile, waitForCodeLens, findWebview, assertCanvasDrew, screenshot, onFailScreenshot, sleep, escape,
-  unlessErrorToast, runCommand, env,
+  unlessErrorToast, runCommand, env, tabLabels,
 } from '../helpers.mjs';
 
 let s;
@@ -43,10 +43,14 @@ t('"Train" shows progress, then the run results editor with a painted parity plo
   await progress;
   await screenshot(s.page, 'runs-02-training-progress');
 
-  // the run results editor (live, then followed to the final manifest) with the parity plot of the target
+  // the run results editor: live on the temp folder while training (its tab says "(running)"), then reopened on the
+  // final folder in the same place, with the parity plot of the target
+  const live = await unlessErrorToast(s.page, findWebview(s.page, 'h1 .badge', { timeout: 180_000 }));
+  const liveStatus = (await live.locator('h1 .badge').first().innerText().catch(() => '')).trim();
+  const liveTabs = await tabLabels(s.page);
   const view = await unlessErrorToast(s.page, (async () => {
-    const v = await findWebview(s.page, 'canvas#parity-gap[data-rendered="true"]', { timeout: 180_000 });
-    await v.locator('.badge.completed').first().waitFor({ timeout: 180_000 });
+    const v = await findWebview(s.page, '.badge.completed', { timeout: 180_000 });
+    await v.locator('canvas#parity-gap[data-rendered="true"]').waitFor({ timeout: 60_000 });
     return v;
   })());
   const canvas = view.locator('canvas#parity-gap[data-rendered="true"]');
@@ -63,7 +67,15 @@ t('"Train" shows progress, then the run results editor with a painted parity plo
   assert.equal(runs.length, 1, `expected one new run folder, got ${runs.length}`);
   const manifest = JSON.parse(readFileSync(join(runs[0], 'run.mirun.json'), 'utf8'));
   assert.equal(manifest.status, 'completed');
-  ctx.diagnostic(`parity: ${points} points, ${px} series-colour pixels`);
+  // the tab is titled by experiment and run id, and no tab is left on the temp folder
+  const runId = runs[0].split('/').pop();
+  let labels = [];
+  for (let i = 0; i < 40 && !labels.some((l) => l.includes(runId) && !l.includes('.tmp-')); i++) { labels = await tabLabels(s.page); await sleep(250); }
+  assert.ok(labels.includes(`bandgap-demo · ${runId}`), `a tab "bandgap-demo · ${runId}" (tabs: ${JSON.stringify(labels)})`);
+  assert.ok(!labels.some((l) => l.includes('.tmp-')), `no tab on the temp folder after completion (tabs: ${JSON.stringify(labels)})`);
+  assert.ok(!labels.includes('run.mirun.json'), `no tab titled run.mirun.json (tabs: ${JSON.stringify(labels)})`);
+  assert.equal(labels.filter((l) => l.includes(runId)).length, 1, `one tab for the run (tabs: ${JSON.stringify(labels)})`);
+  ctx.diagnostic(`parity: ${points} points, ${px} series-colour pixels; live tab ${JSON.stringify(liveTabs)} (${liveStatus}) → ${JSON.stringify(labels)}`);
 });
 
 t('"Suggest next experiments" produces a suggestions table with `batch` rows and a painted landscape', async () => {
@@ -126,6 +138,12 @@ t('Cancel during training leaves no completed run and the extension keeps workin
   }
   assert.equal(runs.length, 1, `expected the cancelled run's folder, got ${runs.length}`);
   assert.equal(JSON.parse(readFileSync(join(runs[0], 'run.mirun.json'), 'utf8')).status, 'cancelled');
+  // the live tab was reopened on the final folder: titled by the run id, none left on `.tmp-`
+  const cancelledId = runs[0].split('/').pop();
+  let labels = [];
+  for (let i = 0; i < 40 && !labels.some((l) => l.includes(cancelledId)); i++) { labels = await tabLabels(s.page); await sleep(250); }
+  assert.ok(labels.includes(`bandgap-demo · ${cancelledId}`), `a tab "bandgap-demo · ${cancelledId}" (tabs: ${JSON.stringify(labels)})`);
+  assert.ok(!labels.some((l) => l.includes('.tmp-')), `no tab on the temp folder (tabs: ${JSON.stringify(labels)})`);
   // the extension keeps working: the lenses are still served and the "running" status item is gone
   await openFile(s.page, SPEC);
   await waitForCodeLens(s.page, 'Suggest next experiments');

@@ -99,7 +99,28 @@ t('Suggest on a simplex space opens on Suggestions, and no drawn landscape point
   await sleep(200);
   await screenshot(s.page, 'views-02-simplex-landscape');
   assert.ok(points > 100 && cells > 1000, `checked ${points} slice points and ${cells} map cells`);
-  ctx.diagnostic(`${points} slice points and ${cells} map cells drawn, all inside the simplex`);
+
+  // any pair, searchable: the first map's features swapped (not precomputed), drawn by the host from the saved model
+  const [fx, fy] = [L.grid2d.yFeature, L.grid2d.xFeature];
+  assert.ok(![L.grid2d, ...(L.grids ?? [])].some((g) => g.xFeature === fx && g.yFeature === fy), 'the swapped pair is not precomputed');
+  assert.equal(await view.locator('#map-x').getAttribute('combobox') !== null, true, 'the x picker is a searchable combobox');
+  await choose(view, '#map-x', fx);
+  await choose(view, '#map-y', fy);
+  let od = { drawn: [], axes: [] };
+  for (let i = 0; i < 150 && !(od.axes[0] === fx && od.axes[1] === fy); i++) { await sleep(200); od = await drawnOf(c2); }
+  assert.deepEqual(od.axes, [fx, fy], `the map shows the picked pair (status: ${await view.locator('#map-status').innerText()})`);
+  assert.match(await view.locator('#map-status').innerText(), /drawn from the saved model/);
+  let onDemand = 0;
+  for (const [x, y] of od.drawn) {
+    const v = violation(L, fullRow(L, { [fx]: x, [fy]: y }));
+    assert.equal(v, undefined, `on-demand map ${fx} × ${fy} cell (${x}, ${y}) painted outside the space (${v})`);
+    onDemand++;
+  }
+  assert.ok(onDemand > 50, `${onDemand} on-demand map cells`);
+  const options = await view.locator('#grid-select vscode-option').allInnerTexts();
+  assert.ok(options.map((o) => o.trim()).includes(`${fx} × ${fy}`), `the drawn map joins the Axes list (${options.length} options)`);
+  await screenshot(s.page, 'views-02b-any-pair');
+  ctx.diagnostic(`${points} slice points, ${cells} map cells and ${onDemand} cells of the on-demand map ${fx} × ${fy} drawn, all inside the simplex`);
 });
 
 t('parity tooltip names the formula; wheel zoom changes the axis range; Save as PNG writes the data pixels', async (ctx) => {

@@ -14,6 +14,8 @@ export interface RunViewOptions {
   host: HostChannel<RunRequests>;
   /** The host can write files (export, append); false in the static report. */
   canEdit: boolean;
+  /** View state to start from when the webview has none of its own (handed over from the tab this one replaces). */
+  initialState?: RunViewState;
 }
 
 /** One drawing of a chart. */

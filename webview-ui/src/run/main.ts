@@ -17,7 +17,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
   try {
     switch (m.type) {
       case 'init':
-        view = new RunView(root, m.data, { mode: 'tabs', host, canEdit: m.canEdit });
+        view = new RunView(root, m.data, { mode: 'tabs', host, canEdit: m.canEdit, ...(m.state ? { initialState: m.state } : {}) });
         break;
       case 'update':
         if (view) view.update(m.data);

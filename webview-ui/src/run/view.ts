@@ -47,7 +47,9 @@ export class RunView implements RunContext {
     readonly opts: RunViewOptions,
   ) {
     this.data = data;
-    this.state = (opts.host.api.getState() as RunViewState | undefined) ?? {};
+    const own = opts.host.api.getState() as RunViewState | undefined;
+    this.state = own ?? { ...(opts.initialState ?? {}) };
+    if (!own && opts.initialState) opts.host.api.setState(this.state);
     this.theme = readTheme();
     applyChartTheme(this.theme);
     this.render();
@@ -56,6 +58,8 @@ export class RunView implements RunContext {
   saveState(patch: Partial<RunViewState>): void {
     this.state = { ...this.state, ...patch };
     this.opts.host.api.setState(this.state);
+    // the host keeps the latest state to hand it to the tab that replaces this one (live run → final folder)
+    if (this.opts.mode === 'tabs') this.opts.host.post({ type: 'state', state: this.state });
   }
 
   rowName(id: string): string {

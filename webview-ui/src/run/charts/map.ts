@@ -1,6 +1,8 @@
 /**
  * 2-D acquisition-landscape map: a heatmap over two features (or the PC1/PC2 plane) with the measured rows and the
  * suggestions; cells outside the design space are not painted. Or the scored pool on its PC1/PC2 as coloured dots.
+ * Besides the precomputed maps, any pair of input features can be picked (two searchable pickers): the host draws
+ * that map from the run's saved model (`landscapeMap` request) with the same masking.
  * The `rendered` report lists the painted cells ([x, y]) so tests can check them against the design space.
  */
 import type { ChartConfiguration } from 'chart.js';
@@ -16,8 +18,10 @@ export function buildMap(ctx: RunContext, el: HTMLElement, L: LandscapeView): vo
   const card = h('div', { class: 'card' }, h('h3', {}, '2-D map'));
   el.append(card);
   let gi = Math.min(nMaps - 1, Math.max(0, ctx.state.grid ?? 0));
-  const labels = [...L.grids.map((g) => g.label), ...(pool ? [`pool PC1 / PC2 (${pool.total} scored candidates)`] : [])];
-  const select = h('vscode-single-select', { id: 'grid-select', combobox: true, filter: 'contains', 'aria-label': 'Axes of the 2-D map (type to search)' }, ...labels.map((l, i) => h('vscode-option', { value: String(i), selected: i === gi }, l)));
+  // the maps: L.grids (precomputed, then those drawn on demand), then the pool (index L.grids.length)
+  const count = (): number => L.grids.length + (pool ? 1 : 0);
+  const options = (): HTMLElement[] => [...L.grids.map((g) => g.label), ...(pool ? [`pool PC1 / PC2 (${pool.total} scored candidates)`] : [])].map((l, i) => h('vscode-option', { value: String(i), selected: i === gi }, l));
+  const select = h('vscode-single-select', { id: 'grid-select', combobox: true, filter: 'contains', 'aria-label': 'Axes of the 2-D map (type to search)' }, ...options());
   const legendBar = h('span', { class: 'legend-bar', 'aria-hidden': 'true' });
   const legendLo = h('span', { class: 'muted' });
   const legendHi = h('span', { class: 'muted' });
@@ -30,7 +34,9 @@ export function buildMap(ctx: RunContext, el: HTMLElement, L: LandscapeView): vo
     layer = Math.min(layer, Math.max(0, ls.length - 1));
     layerSelect.replaceChildren(...ls.map((l, i) => h('vscode-option', { value: String(i), selected: i === layer }, l.label)));
   };
-  card.append(h('div', { class: 'toolbar' }, h('label', { for: 'grid-select' }, 'Axes'), select, layerBox), h('div', { class: 'toolbar' }, legendLo, legendBar, legendHi));
+  card.append(h('div', { class: 'toolbar' }, h('label', { for: 'grid-select' }, 'Axes'), select, layerBox));
+  const pair = pairPicker(ctx, L, card);
+  card.append(h('div', { class: 'toolbar' }, legendLo, legendBar, legendHi));
   const cb = ctx.canvas('landscape2d', true);
   const note = h('p', { class: 'muted', id: 'map-held' });
   card.append(cb.box, note);
@@ -145,18 +151,110 @@ export function buildMap(ctx: RunContext, el: HTMLElement, L: LandscapeView): vo
   };
 
   ctx.chart('landscape2d', cb, () => (pool && gi >= L.grids.length ? drawPool(pool) : drawGrid(L.grids[gi])));
+  const show = (v: number, mapPair?: string[]): void => {
+    gi = v;
+    ctx.saveState({ grid: gi, mapPair });
+    syncLayers();
+    pair?.sync(L.grids[gi]);
+    ctx.rebuild('landscape2d');
+  };
   select.addEventListener('change', () => {
     const v = Number((select as unknown as { value: string }).value);
-    if (!Number.isInteger(v) || v < 0 || v >= nMaps) return;
-    gi = v;
-    ctx.saveState({ grid: gi });
-    syncLayers();
-    ctx.rebuild('landscape2d');
+    if (!Number.isInteger(v) || v < 0 || v >= count()) return;
+    show(v);
   });
+  pair?.onGrid((g, x, y) => {
+    let k = L.grids.findIndex((q) => q.kind === 'features' && q.xLabel === x && q.yLabel === y);
+    if (k < 0 && g) {
+      L.grids.push(g);
+      k = L.grids.length - 1;
+    }
+    if (k < 0) return;
+    gi = k;
+    select.replaceChildren(...options());
+    (select as unknown as { value: string }).value = String(k);
+    show(k, [x, y]);
+  });
+  pair?.sync(L.grids[gi]);
+  // a pair picked before (kept in the view state) is drawn again when the view is rebuilt
+  const saved = ctx.state.mapPair;
+  if (pair && saved?.length === 2 && !L.grids.some((q) => q.xLabel === saved[0] && q.yLabel === saved[1])) pair.pick(saved[0], saved[1]);
   layerSelect.addEventListener('change', () => {
     layer = Number((layerSelect as unknown as { value: string }).value) || 0;
     ctx.saveState({ layer });
     ctx.rebuild('landscape2d');
   });
   syncLayers();
+}
+
+interface PairPicker {
+  /** Shows the axes of a map in the pickers (nothing for the PCA plane or the pool). */
+  sync(g: LandscapeGrid | undefined): void;
+  /** Picks x and y and draws their map. */
+  pick(x: string, y: string): void;
+  /** Called with the map over the picked pair (undefined when a precomputed one exists). */
+  onGrid(fn: (g: LandscapeGrid | undefined, x: string, y: string) => void): void;
+}
+
+/**
+ * Two searchable pickers over every input feature a map can be drawn for (`mapFeatures`); choosing two different
+ * ones shows the precomputed map of that pair or asks the host to draw it from the saved model. Absent in the static
+ * report and for runs without a saved model.
+ */
+function pairPicker(ctx: RunContext, L: LandscapeView, card: HTMLElement): PairPicker | undefined {
+  const feats = L.mapFeatures ?? [];
+  if (!L.onDemand || !ctx.opts.canEdit || feats.length < 2) return undefined;
+  const mk = (id: string, label: string) => h('vscode-single-select', { id, combobox: true, filter: 'contains', 'aria-label': label }, ...feats.map((f) => h('vscode-option', { value: f }, f)));
+  const xSel = mk('map-x', 'Map x axis: any input feature (type to search)');
+  const ySel = mk('map-y', 'Map y axis: any input feature (type to search)');
+  const status = h('span', { class: 'muted', id: 'map-status', role: 'status', 'aria-live': 'polite' }, `${feats.length} features`);
+  card.append(h('div', { class: 'toolbar' }, h('label', { for: 'map-x' }, 'Any pair: x'), xSel, h('label', { for: 'map-y' }, 'y'), ySel, status));
+  const val = (el: HTMLElement): string => (el as unknown as { value: string }).value;
+  const set = (el: HTMLElement, v: string): void => {
+    (el as unknown as { value: string }).value = v;
+  };
+  let listener: (g: LandscapeGrid | undefined, x: string, y: string) => void = () => undefined;
+  let seq = 0;
+  const draw = (x: string, y: string): void => {
+    if (!feats.includes(x) || !feats.includes(y)) return;
+    if (x === y) {
+      status.textContent = 'choose two different features';
+      return;
+    }
+    if (L.grids.some((q) => q.kind === 'features' && q.xLabel === x && q.yLabel === y)) {
+      status.textContent = `${feats.length} features`;
+      listener(undefined, x, y);
+      return;
+    }
+    const mine = ++seq;
+    status.textContent = `drawing ${x} × ${y}…`;
+    ctx.opts.host.request('landscapeMap', { x, y }).then(
+      (g) => {
+        if (mine !== seq) return;
+        status.textContent = `${x} × ${y}: drawn from the saved model`;
+        listener(g, x, y);
+      },
+      (e: unknown) => {
+        if (mine === seq) status.textContent = `cannot draw ${x} × ${y}: ${(e as Error).message}`;
+      },
+    );
+  };
+  const changed = (): void => draw(val(xSel), val(ySel));
+  xSel.addEventListener('change', changed);
+  ySel.addEventListener('change', changed);
+  return {
+    sync(g) {
+      if (g?.kind !== 'features') return;
+      if (feats.includes(g.xLabel)) set(xSel, g.xLabel);
+      if (feats.includes(g.yLabel)) set(ySel, g.yLabel);
+    },
+    pick(x, y) {
+      set(xSel, x);
+      set(ySel, y);
+      draw(x, y);
+    },
+    onGrid(fn) {
+      listener = fn;
+    },
+  };
 }
