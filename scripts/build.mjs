@@ -21,6 +21,8 @@ const browser = { ...common, platform: 'browser', format: 'iife', target: 'es202
 /** Each bundle is built only when its entry exists, so the script works at every stage of the tree. */
 const bundles = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  // the model loader (TensorFlow.js inside), required by the extension host only when a saved model is needed
+  { ...node, entryPoints: ['src/extension/modelBundle.ts'], outfile: 'dist/models.js' },
   { ...node, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...browser, entryPoints: ['webview-ui/src/run/main.ts'], outfile: 'dist/webview/run.js' },

@@ -20,6 +20,7 @@ import { gridView } from '../../runview/landscape';
 import { landscapeMap, type Landscape } from '../../core/bo/landscape';
 import type { Model, SavedModel } from '../../core/models/types';
 import { rowNames } from '../../runview/names';
+import { modelBundle } from '../lazyModels';
 import { checkDatasetForAppend, datasetNames, writeAtomicUri } from './pendingHost';
 import { planAppend } from '../../runview/pending';
 import type { RunEvent } from '../../protocol/worker';
@@ -429,7 +430,8 @@ class RunSession implements vscode.Disposable {
     if (this.mapSource?.dir !== dir) {
       const folder = this.folder();
       const value = (async () => {
-        const [{ loadModel }, text, modelText] = await Promise.all([import('../../core/models'), folder.read('landscape.json'), folder.read('model/model.json')]);
+        const [text, modelText] = await Promise.all([folder.read('landscape.json'), folder.read('model/model.json')]);
+        const { loadModel } = modelBundle();
         if (text === undefined) throw new Error('this run has no landscape.json');
         if (modelText === undefined) throw new Error('this run has no saved model (model/model.json): maps over other features cannot be drawn');
         return { L: JSON.parse(text) as Landscape, model: loadModel(JSON.parse(modelText) as SavedModel) };

@@ -19,6 +19,8 @@ let runDir: string;
 before(async () => {
   installFakeVscode();
   editors = await import('../../../src/extension/editors/runResults');
+  // the extension requires dist/models.js at run time; tests run from out/, so hand the module in
+  (await import('../../../src/extension/lazyModels')).useModelBundle(await import('../../../src/extension/modelBundle'));
   const { executeRun } = await import('../../../src/core/run');
   const dir = mkdtempSync(join(tmpdir(), 'mi-landscape-host-'));
   mkdirSync(join(dir, 'data'));
