@@ -15,7 +15,8 @@ import { resolveSpecPath } from '../spec';
 import type { FunctionalObjective, Spec, TargetSpec } from '../spec/types';
 import { csvLine } from '../run/files';
 import type { FunctionalModel } from './common';
-import { curveObjective, mcExpectedImprovement, objectiveStats } from './objectives';
+import { checkObjectiveOnGrid, curveObjective, mcExpectedImprovement, objectiveStats } from './objectives';
+import { functionTargetName } from './data';
 import type { Table } from '../data/types';
 import { specInputColumns, tableFromRows } from '../bo/candidates';
 import { optimizeContinuous } from '../bo/continuous';
@@ -61,6 +62,7 @@ export function targetObjective(t: TargetSpec): FunctionalObjective {
 
 export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise<FunctionalOptimizeResult> {
   const opt = a.spec.optimize!;
+  checkObjectiveOnGrid(targetObjective(a.target), a.grid, a.specPath, functionTargetName(a.target), a.target.argument?.unit);
   if (!opt.candidates && opt.space) return runFunctionalSpace(a);
   if (!opt.candidates) {
     throw new MiError('optimize needs a candidate pool or a search space', {
