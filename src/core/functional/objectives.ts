@@ -5,7 +5,7 @@
  * (mean + L z with L the Cholesky factor of the curve covariance), so correlations along the argument count.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isSeq, parseDocument } from 'yaml';
 import { MiError } from '../diagnostics';
 import type { FunctionalObjective } from '../spec/types';
 import { SpecDoc } from '../spec/yamlDoc';
@@ -140,10 +140,10 @@ export function objectiveUnit(o: FunctionalObjective, unit?: string, argUnit?: s
 }
 
 /**
- * 1-based line of a function target's `goal` (its `over` / `at` when present) in the spec file, if found. (Only the
- * line: the CLI prints a MiError's `column` as a data column name.)
+ * 1-based line of a key of the function target in the spec file (`goal` → its `over` / `at` when given, `grid`), if
+ * found. Only the line: the CLI prints a MiError's `column` as a data column name.
  */
-function goalLine(specPath: string, key: 'over' | 'at' | undefined): { line?: number } {
+export function functionTargetLine(specPath: string, path: ['goal', ('over' | 'at')?] | ['grid']): { line?: number } {
   try {
     const text = readFileSync(specPath, 'utf8');
     const lc = new LineCounter();
@@ -151,14 +151,14 @@ function goalLine(specPath: string, key: 'over' | 'at' | undefined): { line?: nu
     const targets = sd.locate(['dataset', 'targets'])?.value;
     const items = isSeq(targets) ? targets.items : [];
     for (let i = 0; i < items.length; i++) {
-      const goal = sd.locate(['dataset', 'targets', i, 'goal']);
-      if (!goal || !isMap(goal.value)) continue;
-      const node = (key && sd.valueNode(['dataset', 'targets', i, 'goal', key])) || sd.valueNode(['dataset', 'targets', i, 'goal']);
-      const r = sd.nodeRange(node);
-      return { line: r.start.line + 1 };
+      const base = ['dataset', 'targets', i];
+      if (sd.locate([...base, 'kind'])?.value?.toJSON() !== 'function') continue;
+      const node = (path[1] && sd.valueNode([...base, path[0], path[1]])) || sd.valueNode([...base, path[0]]);
+      if (!node) return {};
+      return { line: sd.nodeRange(node).start.line + 1 };
     }
   } catch {
-    // the spec was validated before; a position is only a convenience
+    // the spec was validated before; a line is only a convenience
   }
   return {};
 }
@@ -177,7 +177,7 @@ export function checkObjectiveOnGrid(o: FunctionalObjective, grid: ArrayLike<num
   const u = argUnit ? ` ${argUnit}` : '';
   const gridText = `[${lo}, ${hi}]${u}`;
   const fail = (message: string, key: 'over' | 'at', hint: string): never => {
-    throw new MiError(message, { file: specPath, ...goalLine(specPath, key), code: 'function-goal', hint });
+    throw new MiError(message, { file: specPath, ...functionTargetLine(specPath, ['goal', key]), code: 'function-goal', hint });
   };
   if (o.kind === 'value' && o.at !== undefined && (o.at < lo - tol || o.at > hi + tol)) {
     fail(`the goal's "at: ${o.at}" is outside the grid of "${name}" ${gridText}; curves are never extrapolated`, 'at',

@@ -14,6 +14,7 @@ import { loadSpec } from '../../../src/core/spec';
 import { validateSpecText } from '../../../src/core/spec/validate';
 import { simulateFunctional } from '../../../src/core/functional/simulate';
 import { curveObjective } from '../../../src/core/functional/objectives';
+import { makeGrid } from '../../../src/core/functional/resample';
 import { runCampaigns } from '../../../src/core/bo/simulate';
 import type { FunctionalObjective } from '../../../src/core/spec/types';
 
@@ -160,4 +161,20 @@ test('Simulate Campaign on a function target cancelled mid-run ends cancelled, w
   assert.equal(manifest.status, 'cancelled', JSON.stringify(manifest.error));
   assert.ok(!existsSync(join(dirname(manifestPath), 'simulation.json')));
   assert.ok(!readdirSync(dirname(manifestPath)).some((f) => f.startsWith('simulation')));
+});
+
+test('a grid that no curve reaches is a clear error at the grid line (was "no valid rows left"); a ±1e308 grid stays finite', async () => {
+  for (const grid of ['{from: 1000, to: 2000, points: 5, margin: 10}', '{from: -1e308, to: 1e308, points: 5}']) {
+    const { specPath, dataPath } = await setup(wideCsv(8), SPEC('maximize', `      grid: ${grid}\n`));
+    await assert.rejects(sim(specPath, dataPath), (e: unknown) => {
+      assert.ok(e instanceof MiError, String(e));
+      assert.equal(e.details.code, 'function-grid');
+      assert.equal(e.details.line, 13, 'the grid line');
+      assert.match(e.message, /no curve of "y" reaches any value of the grid/);
+      assert.match(e.details.hint ?? '', /measured over \[300, 600\]/);
+      return true;
+    });
+  }
+  assert.ok(Array.from(makeGrid({ from: -1e308, to: 1e308, points: 5 })).every(Number.isFinite));
+  assert.deepEqual(Array.from(makeGrid({ from: 300, to: 600, points: 13 })).slice(0, 3), [300, 325, 350]);
 });
