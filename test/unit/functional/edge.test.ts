@@ -4,11 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MiError } from '../../../src/core/diagnostics';
-import { executeSimulate } from '../../../src/core/run';
+import { executeRun, executeSimulate } from '../../../src/core/run';
 import { loadTable } from '../../../src/core/data';
 import { loadSpec } from '../../../src/core/spec';
 import { validateSpecText } from '../../../src/core/spec/validate';
@@ -177,4 +177,17 @@ test('a grid that no curve reaches is a clear error at the grid line (was "no va
   }
   assert.ok(Array.from(makeGrid({ from: -1e308, to: 1e308, points: 5 })).every(Number.isFinite));
   assert.deepEqual(Array.from(makeGrid({ from: 300, to: 600, points: 13 })).slice(0, 3), [300, 325, 350]);
+});
+
+test('suggest over a pool: unusable candidate rows are named (file:line: column), and an all-measured pool says why nothing is suggested', async () => {
+  const csv = wideCsv(12).replace('x1,x2,', 'id,x1,x2,').split('\n').map((l, i) => (i === 0 || !l ? l : `c${i},${l}`)).join('\n');
+  const { specPath } = await setup(csv, SPEC('{maximize: integral, over: [300, 500]}').replace('  path: data.csv\n', '  path: data.csv\n  id: id\n') + 'optimize:\n  batch: 2\n  candidates: {path: pool.csv}\n');
+  writeFileSync(join(dirname(specPath), 'pool.csv'), 'id,x1,x2\nc1,0.5,0.5\nbad,abc,0.3\nc2,0.1,0.1\n');
+  const { manifest, manifestPath } = await executeRun(specPath, { command: 'suggest', cv: false, runId: '20260101-000000-pool' });
+  assert.equal(manifest.status, 'completed', JSON.stringify(manifest.error));
+  const log = readFileSync(join(dirname(manifestPath), 'run.log'), 'utf8');
+  assert.match(log, /pool\.csv:3: column "x1": not a number/);
+  assert.match(log, /pool pool\.csv: 3 candidates, 2 already measured or excluded, 0 scored/);
+  assert.match(log, /no candidates left to suggest/);
+  assert.equal(readFileSync(join(dirname(manifestPath), 'suggestions.csv'), 'utf8').trim().split('\n').length, 1);
 });
