@@ -191,3 +191,13 @@ test('suggest over a pool: unusable candidate rows are named (file:line: column)
   assert.match(log, /no candidates left to suggest/);
   assert.equal(readFileSync(join(dirname(manifestPath), 'suggestions.csv'), 'utf8').trim().split('\n').length, 1);
 });
+
+test('validate: a goal nested thousands of levels deep is a plain "nested too deeply" error, not the engine\'s RangeError text', async () => {
+  const text = SPEC('['.repeat(20000) + ']'.repeat(20000));
+  const { specPath } = await setup(wideCsv(6), text);
+  const r = await validateSpecText(text, specPath);
+  const errs = r.diagnostics.filter((d) => d.severity === 'error');
+  assert.ok(errs.length >= 1);
+  assert.ok(errs.every((d) => !/call stack/i.test(d.message)), JSON.stringify(errs));
+  assert.ok(errs.some((d) => /nested too deeply/.test(d.message) && d.range.start.line === 12 && d.hint), JSON.stringify(errs));
+});
