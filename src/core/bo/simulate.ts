@@ -189,14 +189,19 @@ export const MAX_REPEATS = 10000;
 /**
  * Campaign settings that cannot give a meaningful simulation, as usage errors: fewer than 2 initial rows, an initial
  * design that already measures the whole pool (no BO step at all — BO and random would be the same list), a pool too
- * small for that, a repeat count that is not a whole number in 1..MAX_REPEATS.
+ * small for that, a repeat count that is not a whole number in 1..MAX_REPEATS, a seed so large that the repeats'
+ * seeds coincide.
  */
-function checkCampaign(n: number, opts: Pick<CampaignOptions, 'budget' | 'initial' | 'repeats'>): void {
+function checkCampaign(n: number, opts: Pick<CampaignOptions, 'budget' | 'initial' | 'repeats' | 'seed'>): void {
   const usage = (message: string, hint: string): never => {
     throw new MiError(message, { code: 'usage', hint });
   };
   if (!Number.isInteger(opts.repeats) || opts.repeats < 1 || opts.repeats > MAX_REPEATS) {
     usage(`--repeats must be a whole number from 1 to ${MAX_REPEATS}, got ${opts.repeats}`, 'each repeat is a whole campaign; 5–50 give useful bands');
+  }
+  // repeat r runs with seed + 1000 r: beyond 2^53 those sums round to the same number and every "repeat" would be a copy
+  if (!Number.isSafeInteger(opts.seed) || opts.seed < 0 || !Number.isSafeInteger(opts.seed + 1000 * opts.repeats)) {
+    usage(`--seed ${opts.seed} is too large: the repeats' seeds (seed + 1000 × repeat) would not be distinct`, 'use a seed from 0 to 4294967295');
   }
   if (!Number.isInteger(opts.initial) || opts.initial < 2) usage(`--initial must be a whole number of at least 2, got ${opts.initial}`, 'the model needs at least 2 measured rows to start from');
   if (!Number.isInteger(opts.budget) || opts.budget <= opts.initial) usage(`--budget (${opts.budget}) must be a whole number larger than --initial (${opts.initial})`, 'the budget counts the initial rows too');
