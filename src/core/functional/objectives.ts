@@ -133,7 +133,9 @@ export function objectiveUnit(o: FunctionalObjective, unit?: string, argUnit?: s
     case 'argmax':
       return argUnit;
     case 'integral':
-      return unit && argUnit ? `${unit}·${argUnit}` : argUnit && !unit ? argUnit : unit;
+      // curve unit × argument unit; a unitless curve (ZT) gives the argument's unit; with the argument's unit unknown
+      // the product is unknown too (the curve's unit alone would be wrong by a factor of the argument's unit)
+      return unit && argUnit ? `${unit}·${argUnit}` : argUnit && !unit ? argUnit : undefined;
     case 'above':
       return undefined;
   }

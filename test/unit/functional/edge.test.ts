@@ -13,7 +13,7 @@ import { loadTable } from '../../../src/core/data';
 import { loadSpec } from '../../../src/core/spec';
 import { validateSpecText } from '../../../src/core/spec/validate';
 import { simulateFunctional } from '../../../src/core/functional/simulate';
-import { curveObjective } from '../../../src/core/functional/objectives';
+import { curveObjective, objectiveUnit } from '../../../src/core/functional/objectives';
 import { makeGrid } from '../../../src/core/functional/resample';
 import { runCampaigns } from '../../../src/core/bo/simulate';
 import type { FunctionalObjective } from '../../../src/core/spec/types';
@@ -141,6 +141,8 @@ test('runCampaigns: an initial design that measures the whole pool, a tiny pool 
   await assert.rejects(run({ budget: 4, initial: 2, repeats: 1e11 }), usage(/--repeats must be a whole number from 1 to/));
   await assert.rejects(run({ budget: 4, initial: 2, repeats: 0 }), usage(/--repeats/));
   await assert.rejects(run({ budget: 4, initial: 2, repeats: 1 }, { ...oracle, values: [1, 2], dataRow: [1, 2] }), usage(/only 2 usable row/));
+  // seed + 1000 r rounds to one number beyond 2^53: every repeat would be the same campaign
+  await assert.rejects(runCampaigns(oracle, { budget: 4, initial: 2, repeats: 2, seed: 1e20, startRepeat: step }), usage(/--seed .* too large/));
   // budget beyond the pool is capped (and said), initial < pool runs BO steps
   const logs: string[] = [];
   const r = await runCampaigns(oracle, { budget: 50, initial: 2, repeats: 1, seed: 1, startRepeat: step, log: (m) => logs.push(m) });
@@ -200,4 +202,12 @@ test('validate: a goal nested thousands of levels deep is a plain "nested too de
   assert.ok(errs.length >= 1);
   assert.ok(errs.every((d) => !/call stack/i.test(d.message)), JSON.stringify(errs));
   assert.ok(errs.some((d) => /nested too deeply/.test(d.message) && d.range.start.line === 12 && d.hint), JSON.stringify(errs));
+});
+
+test('the unit of an integral is never the curve unit alone (the argument unit unknown makes it unknown)', () => {
+  const o: FunctionalObjective = { kind: 'integral', direction: 'maximize' };
+  assert.equal(objectiveUnit(o, 'mV', 's'), 'mV·s');
+  assert.equal(objectiveUnit(o, undefined, 'K'), 'K');
+  assert.equal(objectiveUnit(o, 'J/mol/K', undefined), undefined);
+  assert.equal(objectiveUnit({ kind: 'max', direction: 'maximize' }, 'mV', undefined), 'mV');
 });
