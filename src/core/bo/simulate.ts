@@ -15,6 +15,7 @@
  * summary) around a per-step "pick the next rows" callback; `simulate` plugs in the scalar BO step and
  * functional/simulate.ts the curve-objective step, so both write the same `simulation.json`.
  */
+import { MiError } from '../diagnostics';
 import type { Table } from '../data/types';
 import type { FeatureSet } from '../features/types';
 import { takeRows } from '../models/common';
@@ -182,13 +183,45 @@ export interface CampaignResult {
  * measured; random search from the same K rows in the same shuffled order; best-so-far, experiments to top-1% / top-5%
  * and their quartiles over repeats.
  */
+/** At most this many repeats (each one a whole campaign: more is a typo, and would run for days). */
+export const MAX_REPEATS = 10000;
+
+/**
+ * Campaign settings that cannot give a meaningful simulation, as usage errors: fewer than 2 initial rows, an initial
+ * design that already measures the whole pool (no BO step at all — BO and random would be the same list), a pool too
+ * small for that, a repeat count that is not a whole number in 1..MAX_REPEATS, a seed so large that the repeats'
+ * seeds coincide.
+ */
+function checkCampaign(n: number, opts: Pick<CampaignOptions, 'budget' | 'initial' | 'repeats' | 'seed'>): void {
+  const usage = (message: string, hint: string): never => {
+    throw new MiError(message, { code: 'usage', hint });
+  };
+  if (!Number.isInteger(opts.repeats) || opts.repeats < 1 || opts.repeats > MAX_REPEATS) {
+    usage(`--repeats must be a whole number from 1 to ${MAX_REPEATS}, got ${opts.repeats}`, 'each repeat is a whole campaign; 5–50 give useful bands');
+  }
+  // repeat r runs with seed + 1000 r: beyond 2^53 those sums round to the same number and every "repeat" would be a copy
+  if (!Number.isSafeInteger(opts.seed) || opts.seed < 0 || !Number.isSafeInteger(opts.seed + 1000 * opts.repeats)) {
+    usage(`--seed ${opts.seed} is too large: the repeats' seeds (seed + 1000 × repeat) would not be distinct`, 'use a seed from 0 to 4294967295');
+  }
+  if (!Number.isInteger(opts.initial) || opts.initial < 2) usage(`--initial must be a whole number of at least 2, got ${opts.initial}`, 'the model needs at least 2 measured rows to start from');
+  if (!Number.isInteger(opts.budget) || opts.budget <= opts.initial) usage(`--budget (${opts.budget}) must be a whole number larger than --initial (${opts.initial})`, 'the budget counts the initial rows too');
+  if (n < 3) {
+    usage(`the pool has only ${n} usable row(s): a simulation needs at least 3 (2 initial ones and one to choose)`,
+      'rows without a finite target (function targets: without a finite objective on the grid) are not in the pool; check the data, or the goal\'s range');
+  }
+  if (opts.initial >= n) {
+    usage(`--initial ${opts.initial} measures the whole pool of ${n} usable rows: no BO step would be left to simulate`, `use --initial ${Math.max(2, Math.min(5, n - 1))} (at most ${n - 1}) and --budget up to ${n}`);
+  }
+}
+
 export async function runCampaigns(oracle: CampaignOracle, opts: CampaignOptions): Promise<CampaignResult> {
   const t0 = Date.now();
   const log = opts.log ?? (() => undefined);
   const n = oracle.values.length;
+  checkCampaign(n, opts);
   const budget = Math.min(opts.budget, n);
   const K = Math.min(opts.initial, budget);
-  if (K < 2) throw new Error('--initial must be at least 2');
+  if (opts.budget > n) log(`the pool has ${n} usable rows: budget ${opts.budget} capped at ${n}`);
   const yOf = (v: number): number => oracle.values[v];
   const util = Array.from({ length: n }, (_, v) => oracle.utility(yOf(v)));
   const sortedU = [...util].sort((a, b) => b - a);

@@ -18,6 +18,7 @@ import { parseNumber } from '../data/infer';
 import type { Spec, TargetSpec } from '../spec/types';
 import { resolveInside } from '../run/contain';
 import { cleanCurve, defaultGrid, makeGrid, resampleCurve, type Curve } from './resample';
+import { functionTargetLine } from './objectives';
 
 export interface FunctionData {
   /** One row per sample (long layout: the first row of each sample), same columns as the dataset. */
@@ -275,6 +276,15 @@ export function loadFunctionData(spec: Spec, target: TargetSpec, table: Table, s
     Yrows.push(y);
   }
   const dropped = clean.length - keep.length;
+  if (!keep.length) {
+    let tlo = Infinity;
+    let thi = -Infinity;
+    for (const c of clean) for (const t of c.t) { tlo = Math.min(tlo, t); thi = Math.max(thi, t); }
+    throw new MiError(`no curve of "${functionTargetName(target)}" reaches any value of the grid [${grid[0]}, ${grid[G - 1]}] (margin ${margin})`, {
+      file: specFile, ...(target.grid ? functionTargetLine(specFile, ['grid']) : {}), code: 'function-grid',
+      hint: Number.isFinite(tlo) ? `the curves are measured over [${tlo}, ${thi}]: put grid.from / grid.to inside that range` : 'no curve has a measured (argument, value) pair: check the layout columns',
+    });
+  }
   // grid values that (almost) no curve reaches carry nothing to learn from: drop them (recorded)
   const cols: number[] = [];
   const droppedGrid: number[] = [];

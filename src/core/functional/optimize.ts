@@ -5,7 +5,7 @@
  * range being above the threshold). Writes `suggestions.csv` (cells spreadsheet-safe).
  */
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { MiError } from '../diagnostics';
 import { loadTable } from '../data';
 import { spreadsheetSafe } from '../data/csvSafe';
@@ -15,7 +15,8 @@ import { resolveSpecPath } from '../spec';
 import type { FunctionalObjective, Spec, TargetSpec } from '../spec/types';
 import { csvLine } from '../run/files';
 import type { FunctionalModel } from './common';
-import { curveObjective, mcExpectedImprovement, objectiveStats } from './objectives';
+import { checkObjectiveOnGrid, curveObjective, mcExpectedImprovement, objectiveStats } from './objectives';
+import { functionTargetName } from './data';
 import type { Table } from '../data/types';
 import { specInputColumns, tableFromRows } from '../bo/candidates';
 import { optimizeContinuous } from '../bo/continuous';
@@ -61,6 +62,7 @@ export function targetObjective(t: TargetSpec): FunctionalObjective {
 
 export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise<FunctionalOptimizeResult> {
   const opt = a.spec.optimize!;
+  checkObjectiveOnGrid(targetObjective(a.target), a.grid, a.specPath, functionTargetName(a.target), a.target.argument?.unit);
   if (!opt.candidates && opt.space) return runFunctionalSpace(a);
   if (!opt.candidates) {
     throw new MiError('optimize needs a candidate pool or a search space', {
@@ -68,9 +70,19 @@ export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise
     });
   }
   const obj = targetObjective(a.target);
-  const table = await loadTable(resolveSpecPath(a.specPath, opt.candidates.path));
+  const poolPath = resolveSpecPath(a.specPath, opt.candidates.path);
+  const table = await loadTable(poolPath);
   const tr = await a.pipeline.transform(table);
   const m = tr.X.rows;
+  // candidate rows the pipeline could not featurise are named (file:line: column: why), as for scalar targets
+  const poolFile = basename(poolPath);
+  const bad = new Map<number, string>();
+  for (const e of tr.dropped ?? []) if (!bad.has(e.row)) bad.set(e.row, `column "${e.column}": ${e.message}`);
+  if (bad.size) {
+    a.log(`pool ${poolFile}: ${bad.size} candidate row(s) could not be featurised and were not scored:`);
+    [...bad].slice(0, 20).forEach(([line, why]) => a.log(`  ${poolFile}:${line}: ${why}`));
+    if (bad.size > 20) a.log(`  … and ${bad.size - 20} more`);
+  }
   // long layout: candidates are named by the sample id column (e.g. the formula) when the pool has it
   const idName = opt.candidates.id ?? a.target.long?.id ?? a.spec.dataset.id;
   const idCol = idName !== undefined ? table.header.indexOf(idName) : -1;
@@ -95,6 +107,8 @@ export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise
     const acq = obj.kind === 'above' ? st.mean : mcExpectedImprovement(st.samples, best, obj.direction);
     rows.push({ k, id, mean: st.mean, std: st.std, acq });
   }
+  a.log(`pool ${poolFile}: ${table.rowNumbers.length} candidates, ${m - rows.length} already measured or excluded, ${rows.length} scored`);
+  if (!rows.length) a.log('no candidates left to suggest (all measured, excluded or not featurisable): suggestions.csv has only its header');
   const pinned = new Set(opt.pin ?? []);
   const sgn = obj.direction === 'maximize' ? 1 : -1;
   rows.sort((x, y) => Number(pinned.has(y.id)) - Number(pinned.has(x.id)) || y.acq - x.acq || sgn * (y.mean - x.mean) || x.k - y.k);
@@ -199,6 +213,7 @@ async function runFunctionalSpace(a: FunctionalOptimizeInput): Promise<Functiona
       chosen.push(i);
     }
   }
+  if (chosen.length < q) a.log(`the search found ${chosen.length} distinct point(s) for a batch of ${q}: suggesting ${chosen.length}`);
   const prefix = a.runId ?? 'suggestion';
   const lines = [csvLine(['rank', 'id', ...inputs, 'objective_mean', 'objective_std', 'acquisition', ...Array.from(a.grid, (t) => `mean@${t}`)])];
   chosen.forEach((i, k) => {

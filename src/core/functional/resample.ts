@@ -17,7 +17,8 @@ export interface GridSpec { from: number; to: number; points: number }
 export function makeGrid(g: GridSpec): Float64Array {
   const p = Math.max(1, Math.floor(g.points));
   const out = new Float64Array(p);
-  for (let i = 0; i < p; i++) out[i] = p === 1 ? g.from : g.from + ((g.to - g.from) * i) / (p - 1);
+  for (let i = 0; i < p; i++) out[i] = p === 1 ? g.from : Number.isFinite(g.to - g.from) ? g.from + ((g.to - g.from) * i) / (p - 1)
+    : g.from * (1 - i / (p - 1)) + g.to * (i / (p - 1)); // to - from overflows near ±1e308
   return out;
 }
 

@@ -22,7 +22,8 @@ import type { TargetMetrics } from '../run/manifest';
 import { isFunctionTarget, loadFunctionData, functionTargetName, type FunctionData } from './data';
 import { createFunctionalModel, functionalCandidates, POINTWISE, type FunctionalModelType } from './models';
 import { errorByArgument, functionalMetrics, perCurveR2, type FunctionalMetrics } from './metrics';
-import { runFunctionalOptimize } from './optimize';
+import { runFunctionalOptimize, targetObjective } from './optimize';
+import { checkObjectiveOnGrid } from './objectives';
 
 export function hasFunctionTarget(spec: Spec): boolean {
   return spec.dataset.targets.some(isFunctionTarget);
@@ -72,6 +73,8 @@ export async function runFunctional(ctx: FunctionalRunContext): Promise<void> {
   const fd: FunctionData = loadFunctionData(spec, target, table, s.absSpec);
   const r = fd.resampling;
   s.log('info', `[features] ${r.layout} layout: ${r.samples} curves, ${r.measuredPoints} measured points → grid ${fmt(r.grid.from)}..${fmt(r.grid.to)} (${r.grid.points} points, ${r.grid.source}, margin ${r.grid.margin}); ${r.interpolated} values interpolated, ${r.missing} missing (beyond the margin)${r.droppedSamples ? `, ${r.droppedSamples} curve(s) with no grid value dropped` : ''}${r.droppedGridValues ? `; grid value(s) ${r.droppedGridValues.join(', ')} dropped (reached by fewer than 3 curves)` : ''}`);
+  // a goal off the grid fails now, not after cross-validation and training
+  if (ctx.optimize && spec.optimize) checkObjectiveOnGrid(targetObjective(target), fd.grid, s.absSpec, name, target.argument?.unit);
   const specF: Spec = { ...spec, dataset: { ...spec.dataset, targets: [] } };
   const { set, pipeline } = await buildFeatures(specF, fd.table);
   const byRow = new Map<number, number>();

@@ -22,7 +22,7 @@ import { functionTargetName, isFunctionTarget } from './data';
 import { buildFunctionFeatures } from './features';
 import { KroneckerGpModel } from './kron';
 import { createFunctionalModel, functionalCandidates, type FunctionalModelType } from './models';
-import { curveObjective, mcExpectedImprovement, objectiveLabel, objectiveStats, objectiveUnit } from './objectives';
+import { checkObjectiveOnGrid, curveObjective, mcExpectedImprovement, objectiveLabel, objectiveStats, objectiveUnit } from './objectives';
 import { targetObjective } from './optimize';
 
 export interface FunctionalSimulateInput {
@@ -84,6 +84,7 @@ export async function simulateFunctional(a: FunctionalSimulateInput): Promise<Fu
   const obj = targetObjective(target);
   if (target.goal === 'predict' && !target.objective) log(`goal is predict: simulating "maximize the maximum of ${name}" (give the target a goal such as {maximize: integral, over: [a, b]})`);
   const argUnit = target.argument?.unit;
+  checkObjectiveOnGrid(obj, fd.grid, a.specPath, name, argUnit);
   const label = objectiveLabel(obj, name, argUnit);
   const unit = objectiveUnit(obj, target.unit, argUnit);
   // oracle: the objective of each measured curve (rows whose curve does not give a finite objective are left out)

@@ -96,6 +96,25 @@ export async function checkFunctionTargets(ctx: FunctionCheckContext, dataset: O
       if (kind === 'value' && typeof goal.at !== 'number') at([...base, 'goal'], 'value', 'function-goal', '`value` needs `at`: the argument value to optimise', 'e.g. {maximize: value, at: 600}');
       if (kind === 'above' && typeof goal.threshold !== 'number') at([...base, 'goal'], 'value', 'function-goal', '`above` needs `threshold`', 'e.g. {maximize: above, threshold: 1.0, over: [400, 700]}');
       if (typeof kind === 'string' && !OBJECTIVE_KINDS.includes(kind)) continue; // the schema reports it
+      const over = Array.isArray(goal.over) && goal.over.length === 2 && goal.over.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (goal.over as number[]) : undefined;
+      if (over && !(over[0] < over[1])) {
+        at([...base, 'goal', 'over'], 'value', 'function-goal', `"over: [${over[0]}, ${over[1]}]" is ${over[0] === over[1] ? 'empty' : 'reversed'}: it needs from < to`,
+          over[0] === over[1] ? `for a single argument value use {${dirs[0] ?? 'maximize'}: value, at: ${over[0]}}` : `write over: [${over[1]}, ${over[0]}]`);
+      }
+      // with an explicit grid the objective must lie on it (curves are never extrapolated; the data check repeats this
+      // for default grids)
+      const g = isObj(t.grid) && typeof t.grid.from === 'number' && typeof t.grid.to === 'number' && t.grid.to > t.grid.from ? [t.grid.from, t.grid.to] : undefined;
+      if (g && kind === 'value' && typeof goal.at === 'number' && (goal.at < g[0] || goal.at > g[1])) {
+        at([...base, 'goal', 'at'], 'value', 'function-goal', `"at: ${goal.at}" is outside the grid [${g[0]}, ${g[1]}]; curves are never extrapolated`, `choose at within [${g[0]}, ${g[1]}], or widen grid.from / grid.to`);
+      }
+      if (g && over && kind !== 'value' && over[0] < over[1] && (over[0] < g[0] || over[1] > g[1])) {
+        at([...base, 'goal', 'over'], 'value', 'function-goal', `"over: [${over[0]}, ${over[1]}]" reaches beyond the grid [${g[0]}, ${g[1]}]; curves are never extrapolated`, `keep over within [${g[0]}, ${g[1]}], or widen grid.from / grid.to`);
+      }
+      if (typeof kind === 'string') {
+        if (kind !== 'value' && goal.at !== undefined) at([...base, 'goal', 'at'], 'key', 'function-goal', `"at" is only used by {${dirs[0]}: value}; "${kind}" ignores it`, 'remove it, or use over: [from, to] for a range', 'warning');
+        if (kind === 'value' && goal.over !== undefined) at([...base, 'goal', 'over'], 'key', 'function-goal', '"over" is not used by {…: value} (the value at one argument)', 'remove it, or use max / min / integral over the range', 'warning');
+        if (kind !== 'above' && goal.threshold !== undefined) at([...base, 'goal', 'threshold'], 'key', 'function-goal', `"threshold" is only used by {maximize: above}; "${kind}" ignores it`, 'remove it', 'warning');
+      }
     }
     const h = await getHeader();
     if (!h) continue;

@@ -116,6 +116,11 @@ async function validateAll(
       };
       const hint = YAML_HINTS[e.code]?.hint;
       if (hint) d.hint = hint;
+      if (/Maximum call stack size exceeded/.test(e.message)) {
+        // the parser ran out of stack on thousands of nested [ or {: say so rather than echo the engine's RangeError
+        d.message = 'the YAML is nested too deeply to read';
+        d.hint = 'a spec needs only a few levels of nesting: check for runaway [ or { brackets';
+      }
       const bracket = /end with a ([}\]])/.exec(e.message)?.[1];
       if (bracket) {
         // Point at the bracket that is never closed rather than at the end of the file.
