@@ -3,7 +3,7 @@
  * Each command lives in src/cli/commands/<name>.ts and returns an exit code.
  * Progress and logs go to stderr; machine-readable results (paths, JSON) to stdout.
  */
-import { MiError } from '../core/diagnostics';
+import { formatCliError } from './errors';
 import { PACKAGE_VERSION } from '../core/version';
 import { exitAfterFlush } from './exit';
 import * as validate from './commands/validate';
@@ -59,14 +59,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => exitAfterFlush(code),
   (err: unknown) => {
-    if (err instanceof MiError) {
-      const d = err.details;
-      const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : '';
-      const col = d.column !== undefined ? `column ${JSON.stringify(String(d.column))}: ` : '';
-      process.stderr.write(`error: ${where}${col}${err.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
-    } else {
-      process.stderr.write(`error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    }
+    process.stderr.write(formatCliError(err));
     exitAfterFlush(1);
   },
 );
