@@ -670,7 +670,8 @@ export async function streamFeatures(
   // pass 3: the features of the valid rows, chunk by chunk
   const T = targets.length;
   const K = kept.length;
-  await streamTable(path, stream, async (chunk, offset) => {
+  let written = 0;
+  const pass3 = await streamTable(path, stream, async (chunk, offset) => {
     const raw = await computeRaw(chunk, states);
     const Yall = targetValues(chunk, targets, raw);
     const m = chunk.rowNumbers.length;
@@ -682,7 +683,13 @@ export async function streamFeatures(
     const idCol = idColumn ? chunk.columns[chunk.header.indexOf(idColumn)] : undefined;
     const ids = keep.map((i) => (idCol ? idCol[i] : null) ?? String(offset + i + 1));
     if (X.cols !== K) throw new Error('internal: feature width changed between passes');
+    written += keep.length;
     await onChunk({ X, Y, ids, rowNumbers: keep.map((i) => chunk.rowNumbers[i]) });
   });
+  if (pass3.rows !== n || written !== valid) {
+    throw new MiError(`${file} changed while it was being featurised (${n} then ${pass3.rows} rows)`, {
+      file, code: 'file-changed', hint: 'run featurize again once the file is no longer being written',
+    });
+  }
   return { featureNames: pipeline.featureNames, targetNames, rows: valid, dropped: errors, pipeline };
 }
