@@ -1,19 +1,18 @@
 /**
  * `mi-studio featurize SPEC [--out features.csv]`: loads the spec's dataset, builds the feature matrix and writes it
- * as CSV (id column first, then features, then targets). With a function target (kind: function) there is one row per
- * curve: its id (long layout: the `long.id` value), its descriptors, then the curve resampled onto the target's grid as
- * columns `<target>@<argument>` (empty where the curve does not reach a grid point). Written atomically (temp file + rename). With
+ * as CSV (id column first, then features, then targets). Written atomically (temp file + rename). With
  * `on_invalid: skip`, dropped rows are reported on stderr and written next to the output as
  * `<out>.dropped.csv` (row, column, message). The output path is the last line on stdout.
  */
 import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
 import { loadSpec, resolveSpecPath } from '../../core/spec';
 import { loadTable } from '../../core/data';
-import { buildFeatures } from '../../core/features';
+import { streamFeatures, type DroppedRow } from '../../core/features';
+import type { Matrix } from '../../core/features/types';
 import type { Command } from '../types';
-import { csvCell } from '../../core/data/csvWrite';
-import type { FeatureSet, Matrix } from '../../core/features/types';
+import { csvCell, CsvBytes } from '../../core/data/csvWrite';
 import { functionTargetName } from '../../core/functional/data';
 import { buildFunctionFeatures } from '../../core/functional/features';
 import { hasFunctionTarget } from '../../core/functional/run';
@@ -28,21 +27,70 @@ function num(x: number): string {
   return Number.isNaN(x) ? '' : String(x);
 }
 
-async function writeAtomic(path: string, chunks: Iterable<string>): Promise<void> {
-  // `--out results/f.csv` into a folder that does not exist yet: create it (as `report --out` does)
-  await fsp.mkdir(dirname(path), { recursive: true });
+/**
+ * Appends output rows from..to of a chunk to `out`: id, features, targets (numbers as JavaScript prints them, NaN as
+ * an empty cell), and writes `out` to `w` whenever it passes 1 MB.
+ */
+async function writeRows(w: Writer, out: CsvBytes, X: Matrix, Y: Matrix, ids: string[], from = 0, to = X.rows): Promise<void> {
+  for (let i = from; i < to; i++) {
+    out.cell(ids[i]);
+    for (let j = 0, o = i * X.cols; j < X.cols; j++) {
+      out.char(44);
+      out.text(num(X.data[o + j]));
+    }
+    for (let t = 0, o = i * Y.cols; t < Y.cols; t++) {
+      out.char(44);
+      out.text(num(Y.data[o + t]));
+    }
+    out.char(10);
+    if (out.length > 1 << 20) await flush(w, out);
+  }
+}
+
+async function flush(w: Writer, out: CsvBytes): Promise<void> {
+  await w.write(out.bytes.subarray(0, out.length));
+  out.clear();
+}
+
+interface Writer { write(s: string | Uint8Array): Promise<void> }
+
+/**
+ * Runs `fill` with a writer into a temp file next to `path` (same folder, so the rename is atomic), then renames it
+ * over `path`; on any error the temp file is removed and nothing is written. The folder is created if needed
+ * (`--out results/f.csv`, as `report --out` does).
+ */
+async function withAtomicFile<R>(path: string, fill: (w: Writer) => Promise<R>): Promise<R> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fh = await fsp.open(tmp, 'w');
+  // opened at the first write: a spec or data error found before any output leaves no folder and no file behind
+  let fh: FileHandle | undefined;
+  const open = async (): Promise<FileHandle> => {
+    await fsp.mkdir(dirname(path), { recursive: true });
+    return fsp.open(tmp, 'w');
+  };
+  let result: R;
   try {
-    // Chunks are produced lazily and written one by one: the output is never held in memory as a whole.
-    for (const c of chunks) await fh.write(c);
+    result = await fill({
+      write: async (s) => {
+        fh ??= await open();
+        if (typeof s === 'string') {
+          if (s.length > 0) await fh.write(s);
+        } else {
+          // a write may be partial: loop until every byte is out
+          for (let at = 0; at < s.length;) at += (await fh.write(s, at, s.length - at)).bytesWritten;
+        }
+      },
+    });
+    fh ??= await open();
   } catch (e) {
-    await fh.close();
-    await fsp.rm(tmp, { force: true });
+    if (fh) {
+      await fh.close();
+      await fsp.rm(tmp, { force: true });
+    }
     throw e;
   }
   await fh.close();
   await fsp.rename(tmp, path);
+  return result;
 }
 
 export const command: Command = {
@@ -78,58 +126,71 @@ export const command: Command = {
     const { spec } = await loadSpec(specPath, allowOutside ? { paths: { allowOutside } } : {});
     const dataPath = resolveSpecPath(specPath, spec.dataset.path);
     const t0 = Date.now();
-    const table = await loadTable(dataPath);
-    let set: FeatureSet;
-    let pipeline: { droppedConstant: string[] };
+    const outPath = resolve(out ?? 'features.csv');
     let idName = spec.dataset.id ?? 'id';
-    let targetCols: string[];
-    let Y: Matrix;
+    const headerLine = (featureNames: string[], targetNames: string[]): string =>
+      [idName, ...featureNames, ...targetNames].map(csvCell).join(',') + '\n';
+    const bytes = new CsvBytes();
+    let rows: number;
+    let cols: number;
+    let T: number;
+    let dropped: DroppedRow[];
+    let droppedConstant: string[];
+    let targetsSaid: string;
     if (hasFunctionTarget(spec)) {
-      // function target: one row per curve (sample), its descriptors, then the curve resampled onto the grid
+      // function target (in memory): one row per curve (sample), its descriptors, then the curve resampled onto the
+      // grid as <target>@<t> columns
       const target = soleFunctionTarget(spec, specPath);
+      const table = await loadTable(dataPath);
       const ff = await buildFunctionFeatures(spec, target, table, specPath);
-      set = { ...ff.set, ids: ff.ids };
-      pipeline = ff.pipeline;
+      table.columns.length = 0; // the parsed cells are not needed any more
       if (target.long) idName = target.long.id;
       const name = functionTargetName(target);
-      targetCols = Array.from(ff.fd.grid, (t) => `${name}@${t}`);
-      Y = ff.Y;
-      process.stderr.write(`featurize: ${ff.fd.resampling.layout} layout: ${ff.Y.rows} curves on a grid of ${ff.fd.grid.length} points (${name}@${ff.fd.grid[0]} … ${name}@${ff.fd.grid[ff.fd.grid.length - 1]})\n`);
+      const gridCols = Array.from(ff.fd.grid, (t) => `${name}@${t}`);
+      process.stderr.write(`featurize: ${ff.fd.resampling.layout} layout: ${ff.Y.rows} curves on a grid of ${ff.fd.grid.length} points (${gridCols[0]} … ${gridCols[gridCols.length - 1]})\n`);
+      await withAtomicFile(outPath, async (w) => {
+        await w.write(headerLine(ff.set.featureNames, gridCols));
+        await writeRows(w, bytes, ff.set.X, ff.Y, ff.ids);
+        await flush(w, bytes);
+      });
+      ({ dropped, rows, cols } = { dropped: ff.set.dropped, rows: ff.set.X.rows, cols: ff.set.X.cols });
+      T = ff.Y.cols;
+      targetsSaid = `1 function target (${T} grid columns)`;
+      droppedConstant = ff.pipeline.droppedConstant;
     } else {
-      ({ set, pipeline } = await buildFeatures(spec, table));
-      targetCols = set.targetNames;
-      Y = set.Y;
+      // Streamed: the file is read in passes and written chunk by chunk, so memory stays a small multiple of one
+      // chunk, not of the file (a 1M-row file featurises in a few hundred MB).
+      const r = await withAtomicFile(outPath, async (w) => {
+        const res = await streamFeatures(spec, dataPath, {
+          begin: ({ featureNames, targetNames }) => w.write(headerLine(featureNames, targetNames)),
+        }, (c) => writeRows(w, bytes, c.X, c.Y, c.ids));
+        await flush(w, bytes);
+        return res;
+      });
+      ({ dropped, rows, T } = { dropped: r.dropped, rows: r.rows, T: r.targetNames.length });
+      targetsSaid = `${T} target(s)`;
+      cols = r.featureNames.length;
+      droppedConstant = r.pipeline.droppedConstant;
     }
-    const outPath = resolve(out ?? 'features.csv');
-    const header = [idName, ...set.featureNames, ...targetCols].map(csvCell).join(',') + '\n';
-    const { X } = set;
-    function* chunks(): Generator<string> {
-      yield header;
-      let buf = '';
-      for (let i = 0; i < X.rows; i++) {
-        const cells: string[] = [csvCell(set.ids[i])];
-        for (let j = 0; j < X.cols; j++) cells.push(num(X.data[i * X.cols + j]));
-        for (let t = 0; t < Y.cols; t++) cells.push(num(Y.data[i * Y.cols + t]));
-        buf += cells.join(',') + '\n';
-        if (buf.length > 1 << 20) {
-          yield buf;
-          buf = '';
+    if (dropped.length > 0) {
+      const file = basename(dataPath);
+      for (const d of dropped) process.stderr.write(`warning: ${file}:${d.row}: column "${d.column}": ${d.message} (row skipped)\n`);
+      await withAtomicFile(`${outPath}.dropped.csv`, async (w) => {
+        let buf = 'row,column,message\n';
+        for (const d of dropped) {
+          buf += `${d.row},${csvCell(d.column)},${csvCell(d.message)}\n`;
+          if (buf.length > 1 << 20) {
+            await w.write(buf);
+            buf = '';
+          }
         }
-      }
-      yield buf;
+        await w.write(buf);
+      });
     }
-    table.columns.length = 0; // the parsed cells are not needed any more (ids and features are in `set`)
-    await writeAtomic(outPath, chunks());
-    if (set.dropped.length > 0) {
-      const file = basename(table.path);
-      for (const d of set.dropped) process.stderr.write(`warning: ${file}:${d.row}: column "${d.column}": ${d.message} (row skipped)\n`);
-      const dropped = ['row,column,message\n', ...set.dropped.map((d) => `${d.row},${csvCell(d.column)},${csvCell(d.message)}\n`)];
-      await writeAtomic(`${outPath}.dropped.csv`, dropped);
-    }
-    const nDropped = new Set(set.dropped.map((d) => d.row)).size;
+    const nDropped = new Set(dropped.map((d) => d.row)).size;
     process.stderr.write(
-      `featurize: ${X.rows} rows x ${X.cols} features, ${hasFunctionTarget(spec) ? `1 function target (${Y.cols} grid columns)` : `${Y.cols} target(s)`}` +
-        `${pipeline.droppedConstant.length ? `; ${pipeline.droppedConstant.length} constant column(s) dropped` : ''}` +
+      `featurize: ${rows} rows x ${cols} features, ${targetsSaid}` +
+        `${droppedConstant.length ? `; ${droppedConstant.length} constant column(s) dropped` : ''}` +
         `${nDropped ? `; ${nDropped} invalid row(s) skipped` : ''} (${((Date.now() - t0) / 1000).toFixed(2)} s)\n`,
     );
     process.stdout.write(outPath + '\n');

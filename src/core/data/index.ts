@@ -227,8 +227,10 @@ async function sniff(path: string): Promise<{ header: string[]; delimiter: strin
 
 const INTERN_CAP = 20000;
 
-/** Streams a CSV/TSV file into a column-oriented Table (see module comment). */
-export async function loadTable(path: string, opts: LoadOptions = {}): Promise<Table> {
+/** A file whose header was read: what every streaming pass needs. */
+interface Sniffed { abs: string; name: string; header: string[]; delimiter: string; encoding: 'utf8' | 'latin1' }
+
+async function open(path: string, signal?: AbortSignal): Promise<Sniffed> {
   const abs = resolve(path);
   const name = basename(abs);
   try {
@@ -237,18 +239,28 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
   } catch {
     throw new MiError(`cannot read dataset "${path}": no such file`, { file: path, code: 'missing-file', hint: 'paths in a spec are relative to the spec file' });
   }
-  if (opts.signal?.aborted) throw new MiError('loading cancelled', { file: name, code: 'cancelled' });
+  if (signal?.aborted) throw new MiError('loading cancelled', { file: name, code: 'cancelled' });
   const { header, delimiter, encoding } = await sniff(abs);
-  const ncol = header.length;
-  const columns: (string | null)[][] = header.map(() => []);
-  const rowNumbers: number[] = [];
-  const hash = createHash('sha256');
-  const maxRows = opts.maxRows ?? Infinity;
-  const signal = opts.signal;
+  return { abs, name, header, delimiter, encoding };
+}
 
+/**
+ * The one record loop behind loadTable and streamTable: streams the file through csv-parse and calls `onRow` with
+ * the trimmed cells of each non-empty data record (null = missing; `cells` is reused, copy what you keep) and its
+ * 1-based line. `onRow` returns true to stop early, or a promise (awaited, e.g. to write a chunk). Returns whether
+ * the whole file was read and, when asked for, its SHA-256.
+ */
+async function scanRecords(
+  src: Sniffed, opts: { signal?: AbortSignal; hash?: boolean },
+  onRow: (cells: (string | null)[], line: number) => boolean | void | Promise<void>,
+): Promise<{ complete: boolean; sha256: string }> {
+  const { abs, name, header, delimiter, encoding } = src;
+  const ncol = header.length;
+  const hash = opts.hash ? createHash('sha256') : undefined;
+  const signal = opts.signal;
   const stream = createReadStream(abs, { highWaterMark: 1 << 20 });
   let complete = true;
-  stream.on('data', (chunk) => hash.update(chunk as Buffer));
+  if (hash) stream.on('data', (chunk) => hash.update(chunk as Buffer));
   // No `info`/`skip_empty_lines`: csv-parse's per-record info object halves throughput (and miscounts CRLF inside
   // quotes), so lines are counted here: each record starts on the line after the previous one ended, and spans
   // 1 + (newlines inside its fields) lines; an empty line comes through as [""] and is skipped but counted.
@@ -256,9 +268,8 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
   stream.pipe(parser);
   let first = true;
   let lineEnd = 0;
-  // Repeated cells (formulas, categories, small integers) share one string: a fresh string per cell would
-  // make a 100 MB file cost over 1 GB. Each column interns up to INTERN_CAP distinct values, then stops.
-  const intern: (Map<string, string> | null)[] = header.map(() => new Map());
+  let rows = 0;
+  const cells: (string | null)[] = new Array<string | null>(ncol).fill(null);
   try {
     for await (const rec of parser as AsyncIterable<string[]>) {
       const line = lineEnd + 1;
@@ -279,29 +290,19 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
       }
       let empty = true;
       for (let j = 0; j < ncol; j++) {
-        let v = j < rec.length ? cleanCell(rec[j]) : null;
-        if (v !== null) {
-          empty = false;
-          const m = intern[j];
-          if (m !== null) {
-            const known = m.get(v);
-            if (known !== undefined) v = known;
-            else if (m.size < INTERN_CAP) m.set(v, v);
-            else intern[j] = null;
-          }
-        }
-        columns[j].push(v);
+        const v = j < rec.length ? cleanCell(rec[j]) : null;
+        if (v !== null) empty = false;
+        cells[j] = v;
       }
-      if (empty) {
-        for (let j = 0; j < ncol; j++) columns[j].pop();
-        continue;
-      }
-      rowNumbers.push(line);
-      if (rowNumbers.length % 4096 === 0 && signal?.aborted) throw new MiError('loading cancelled', { file: name, code: 'cancelled' });
-      if (rowNumbers.length >= maxRows) {
+      if (empty) continue;
+      rows++;
+      if (rows % 4096 === 0 && signal?.aborted) throw new MiError('loading cancelled', { file: name, code: 'cancelled' });
+      const r = onRow(cells, line);
+      if (r === true) {
         complete = false;
         break;
       }
+      if (r) await r;
     }
   } catch (e) {
     stream.destroy();
@@ -315,7 +316,37 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
   }
   if (signal?.aborted) throw new MiError('loading cancelled', { file: name, code: 'cancelled' });
   // A truncated read (maxRows) cannot hash the whole file; an empty string says so.
-  const sha256 = complete ? hash.digest('hex') : '';
+  return { complete, sha256: complete && hash ? hash.digest('hex') : '' };
+}
+
+/** Streams a CSV/TSV file into a column-oriented Table (see module comment). */
+export async function loadTable(path: string, opts: LoadOptions = {}): Promise<Table> {
+  const src = await open(path, opts.signal);
+  const { abs, header, delimiter } = src;
+  const ncol = header.length;
+  const columns: (string | null)[][] = header.map(() => []);
+  const rowNumbers: number[] = [];
+  const maxRows = opts.maxRows ?? Infinity;
+  // Repeated cells (formulas, categories, small integers) share one string: a fresh string per cell would
+  // make a 100 MB file cost over 1 GB. Each column interns up to INTERN_CAP distinct values, then stops.
+  const intern: (Map<string, string> | null)[] = header.map(() => new Map());
+  const { sha256 } = await scanRecords(src, { signal: opts.signal, hash: true }, (cells, line) => {
+    for (let j = 0; j < ncol; j++) {
+      let v = cells[j];
+      if (v !== null) {
+        const m = intern[j];
+        if (m !== null) {
+          const known = m.get(v);
+          if (known !== undefined) v = known;
+          else if (m.size < INTERN_CAP) m.set(v, v);
+          else intern[j] = null;
+        }
+      }
+      columns[j].push(v);
+    }
+    rowNumbers.push(line);
+    return rowNumbers.length >= maxRows;
+  });
   const info: ColumnInfo[] = header.map((h, j) => {
     const col = columns[j];
     let missing = 0;
@@ -327,4 +358,68 @@ export async function loadTable(path: string, opts: LoadOptions = {}): Promise<T
     return { name: h, type, evidence: comma ? `${evidence} (decimal commas read as points)` : evidence, missing };
   });
   return { path: abs, sha256, delimiter, header, columns, rowNumbers, info };
+}
+
+export interface StreamOptions {
+  /** Only these columns are kept in the chunks (the others are empty arrays); default all. */
+  columns?: string[];
+  /** Records per chunk (default 4096). */
+  chunkRows?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Streams a CSV/TSV file as a sequence of small column-oriented Tables ("chunks") with exactly loadTable's cells,
+ * row numbers and errors, without holding the file: what `featurize` uses on files too large to keep in memory.
+ * Each chunk is handed to `onChunk` (awaited) and then dropped. `chunk.rowNumbers` are file lines; `offset` is the
+ * 0-based index of the chunk's first record in the whole file. Chunks carry no sha256 and no column info.
+ * In `;`-separated files, columns that loadTable would read with decimal commas are detected in a first pass (only
+ * then), so both readers give the same numbers.
+ */
+export async function streamTable(
+  path: string, opts: StreamOptions, onChunk: (chunk: Table, offset: number) => void | Promise<void>,
+): Promise<{ rows: number; header: string[]; delimiter: string; path: string }> {
+  const src = await open(path, opts.signal);
+  const { abs, header, delimiter } = src;
+  const ncol = header.length;
+  const wanted = header.map((h) => !opts.columns || opts.columns.includes(h));
+  const idx = header.map((_, j) => j).filter((j) => wanted[j]);
+  const size = Math.max(1, opts.chunkRows ?? 4096);
+  const comma = new Array<boolean>(ncol).fill(false);
+  if (delimiter === ';') {
+    // streaming decimalCommaColumn over the kept columns
+    const commas = new Array<number>(ncol).fill(0);
+    const not = new Array<boolean>(ncol).fill(false);
+    await scanRecords(src, { signal: opts.signal }, (cells) => {
+      for (const j of idx) {
+        const v = cells[j];
+        if (v === null || not[j]) continue;
+        if (DECIMAL_COMMA.test(v)) commas[j]++;
+        else if (!PLAIN_NUMBER.test(v) || v.includes('.')) not[j] = true;
+      }
+    });
+    for (const j of idx) comma[j] = !not[j] && commas[j] > 0;
+  }
+  let columns: (string | null)[][] = header.map(() => []);
+  let rowNumbers: number[] = [];
+  let offset = 0;
+  const flush = async (): Promise<void> => {
+    if (rowNumbers.length === 0) return;
+    const chunk: Table = { path: abs, sha256: '', delimiter, header, columns, rowNumbers, info: [] };
+    const at = offset;
+    offset += rowNumbers.length;
+    columns = header.map(() => []);
+    rowNumbers = [];
+    await onChunk(chunk, at);
+  };
+  await scanRecords(src, { signal: opts.signal }, (cells, line) => {
+    for (const j of idx) {
+      const v = cells[j];
+      columns[j].push(v !== null && comma[j] ? v.replace(',', '.') : v);
+    }
+    rowNumbers.push(line);
+    if (rowNumbers.length >= size) return flush();
+  });
+  await flush();
+  return { rows: offset, header, delimiter, path: abs };
 }

@@ -5,11 +5,12 @@
  * (CV folds are already rows of X; candidate pools go through `transform`). Standardisation is not done here: models
  * fit it on training folds with ./standardize.ts.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { MiError } from '../diagnostics';
 import type { InputSpec, Spec } from '../spec/types';
 import { inputColumns } from '../spec/types';
 import type { Table } from '../data/types';
+import { readHeader, streamTable } from '../data';
 import { parseNumber } from '../data/infer';
 import type { FeatureSet, Matrix } from './types';
 import { matrix } from './types';
@@ -261,33 +262,53 @@ async function makeBlocks(table: Table, states: InputState[]): Promise<Block[]> 
   return blocks;
 }
 
-/** Learns categories / element sets from the training table. */
-function fitStates(spec: Spec, table: Table): InputState[] {
-  return spec.dataset.inputs.map((inp) => {
+/**
+ * Learns categories / element sets from training rows, one table (or streamed chunk) at a time: `add` each, then
+ * `states()`. The whole-table fit is one `add`, so the in-memory and the streamed featurisation learn the same.
+ */
+function stateFitter(spec: Spec): { add(table: Table): void; states(): InputState[] } {
+  const parts = spec.dataset.inputs.map((inp) => {
     const columns = inputColumns(inp);
     const st: InputState = { columns, kind: inp.kind, descriptors: defaultDescriptors(inp) };
     if (inp.basis) st.basis = inp.basis;
     if (inp.radius !== undefined) st.radius = inp.radius;
     if (inp.bits !== undefined) st.bits = inp.bits;
-    if (inp.kind === 'categorical') {
-      st.categories = columns.flatMap((c) => {
-        const col = table.columns[colIndex(table, c, 'input')];
-        const set = new Set<string>();
-        for (const v of col) if (v !== null) set.add(v);
-        return [...set].sort().map((v) => `${c}=${v}`);
-      });
-    }
-    if (inp.kind === 'composition' && st.descriptors.includes('fractions')) {
-      const reader = compositionReader(table, st);
-      const present = new Set<number>();
-      for (let i = 0; i < table.rowNumbers.length; i++) {
-        const c = reader.read(i);
-        if (typeof c !== 'string') for (let k = 0; k < c.z.length; k++) present.add(c.z[k]);
-      }
-      st.elements = [...present].sort((a, b) => a - b);
-    }
-    return st;
+    const cats = inp.kind === 'categorical' ? columns.map(() => new Set<string>()) : undefined;
+    const present = inp.kind === 'composition' && st.descriptors.includes('fractions') ? new Set<number>() : undefined;
+    return { st, cats, present };
   });
+  return {
+    add(table) {
+      for (const { st, cats, present } of parts) {
+        if (cats) {
+          st.columns.forEach((c, k) => {
+            const col = table.columns[colIndex(table, c, 'input')];
+            for (const v of col) if (v !== null) cats[k].add(v);
+          });
+        }
+        if (present) {
+          const reader = compositionReader(table, st);
+          for (let i = 0; i < table.rowNumbers.length; i++) {
+            const c = reader.read(i);
+            if (typeof c !== 'string') for (let k = 0; k < c.z.length; k++) present.add(c.z[k]);
+          }
+        }
+      }
+    },
+    states() {
+      return parts.map(({ st, cats, present }) => {
+        if (cats) st.categories = st.columns.flatMap((c, k) => [...cats[k]].sort().map((v) => `${c}=${v}`));
+        if (present) st.elements = [...present].sort((a, b) => a - b);
+        return st;
+      });
+    },
+  };
+}
+
+function fitStates(spec: Spec, table: Table): InputState[] {
+  const f = stateFitter(spec);
+  f.add(table);
+  return f.states();
 }
 
 interface RawFeatures {
@@ -298,6 +319,30 @@ interface RawFeatures {
   bad: Uint8Array;
 }
 
+/** Featurises record i of `table` into out[off...]: true when valid, else its errors are pushed (values garbage). */
+function fillRow(table: Table, blocks: Block[], i: number, out: Float64Array, off: number, errors: RawFeatures['errors']): boolean {
+  let ok = true;
+  for (const b of blocks) {
+    let err: string | null;
+    try {
+      err = b.fill(i, out, off);
+    } catch (e) {
+      if (!(e instanceof RdkitTrap)) throw e;
+      // RDKit is not usable after a trap: stop here, naming the row, instead of producing wrong features.
+      throw new MiError(`${e.message}; the molecule engine cannot continue after this, so featurisation stopped`, {
+        file: basename(table.path), line: table.rowNumbers[i], column: b.column, code: 'rdkit-failed',
+        hint: 'remove or fix this row (very large or unusual molecules are not supported)',
+      });
+    }
+    if (err !== null) {
+      errors.push({ index: i, column: b.column, message: err });
+      ok = false;
+    }
+    off += b.names.length;
+  }
+  return ok;
+}
+
 async function computeRaw(table: Table, states: InputState[]): Promise<RawFeatures> {
   const blocks = await makeBlocks(table, states);
   const names = blocks.flatMap((b) => b.names);
@@ -306,27 +351,7 @@ async function computeRaw(table: Table, states: InputState[]): Promise<RawFeatur
   const data = new Float64Array(n * W);
   const errors: RawFeatures['errors'] = [];
   const bad = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let off = i * W;
-    for (const b of blocks) {
-      let err: string | null;
-      try {
-        err = b.fill(i, data, off);
-      } catch (e) {
-        if (!(e instanceof RdkitTrap)) throw e;
-        // RDKit is not usable after a trap: stop here, naming the row, instead of producing wrong features.
-        throw new MiError(`${e.message}; the molecule engine cannot continue after this, so featurisation stopped`, {
-          file: basename(table.path), line: table.rowNumbers[i], column: b.column, code: 'rdkit-failed',
-          hint: 'remove or fix this row (very large or unusual molecules are not supported)',
-        });
-      }
-      if (err !== null) {
-        errors.push({ index: i, column: b.column, message: err });
-        bad[i] = 1;
-      }
-      off += b.names.length;
-    }
-  }
+  for (let i = 0; i < n; i++) if (!fillRow(table, blocks, i, data, i * W, errors)) bad[i] = 1;
   return { names, data, errors, bad };
 }
 
@@ -421,20 +446,9 @@ export function restorePipeline(state: PipelineState): FeaturePipeline {
   return makePipeline({ id: state.id }, state.inputs, state.allNames, state.kept);
 }
 
-/** Featurises the training table of a spec (see module comment). Throws one MiError listing every invalid cell when
- *  `on_invalid` is `error`; with `skip`, invalid rows go to `set.dropped`. */
-export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: FeatureSet; pipeline: FeaturePipeline }> {
-  const file = basename(table.path);
-  if (spec.dataset.targets.some((t) => t.kind === 'function')) {
-    // function targets are featurised per curve by src/core/functional (run, suggest, simulate, featurize)
-    throw new MiError('this command does not support function targets (kind: function)', {
-      file, code: 'function-target-unsupported', hint: 'run, suggest, simulate and featurize support function targets',
-    });
-  }
-  const states = fitStates(spec, table);
-  const raw = await computeRaw(table, states);
+/** Parses the target cells of every row into n x T values (NaN where missing); a non-number is a row error. */
+function targetValues(table: Table, targets: Spec['dataset']['targets'], raw: Pick<RawFeatures, 'errors' | 'bad'>): Float64Array {
   const n = table.rowNumbers.length;
-  const targets = spec.dataset.targets;
   const T = targets.length;
   const Yall = new Float64Array(n * T);
   const tcols = targets.map((t) => table.columns[colIndex(table, t.column, 'target')]);
@@ -452,43 +466,102 @@ export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: Fe
       Yall[i * T + t] = y;
     }
   }
+  return Yall;
+}
+
+/** The error for invalid cells with `on_invalid: error`: one cell names it directly; several are listed (the first
+ *  MAX_LISTED, one line each, then "and N more"), with all of them in `rows`. */
+function invalidRowsError(file: string, errors: DroppedRow[]): MiError {
+  if (errors.length === 1) {
+    const e = errors[0];
+    return new MiError(e.message, {
+      file, line: e.row, column: e.column, code: 'invalid-row',
+      hint: 'fix the cell, or set `on_invalid: skip` under dataset to drop invalid rows',
+    });
+  }
+  const lines = errors.slice(0, MAX_LISTED).map((e) => formatRowError(file, e.row, e.column, e.message));
+  if (errors.length > MAX_LISTED) lines.push(`… and ${errors.length - MAX_LISTED} more`);
+  const badRows = new Set(errors.map((e) => e.row)).size;
+  return new InvalidRowsError(`${errors.length} invalid value(s) in ${badRows} row(s):\n${lines.join('\n')}`, {
+    file, code: 'invalid-rows', hint: 'fix the cells, or set `on_invalid: skip` under dataset to drop invalid rows',
+  }, errors);
+}
+
+/** Raw feature values buildFeatures keeps from its first pass (8 bytes each; 2.5e7 = 200 MB). */
+const RAW_CAP = 25_000_000;
+
+/** Featurises the training table of a spec (see module comment). Throws one MiError listing every invalid cell when
+ *  `on_invalid` is `error`; with `skip`, invalid rows go to `set.dropped`. */
+
+export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: FeatureSet; pipeline: FeaturePipeline }> {
+  const file = basename(table.path);
+  if (spec.dataset.targets.some((t) => t.kind === 'function')) {
+    // function targets are featurised per curve by src/core/functional (run, suggest, simulate, featurize)
+    throw new MiError('this command does not support function targets (kind: function)', {
+      file, code: 'function-target-unsupported', hint: 'run, suggest, simulate and featurize support function targets',
+    });
+  }
+  const states = fitStates(spec, table);
+  // Pass 1 finds invalid rows and constant columns, pass 2 writes the kept values into X. Small and medium tables keep
+  // pass 1's raw values (featurised once: SMILES through RDKit once); beyond RAW_CAP numbers (1M rows with magpie
+  // would hold 1.1 GB of raw values beside X) pass 2 featurises again from one row of scratch.
+  const blocks = await makeBlocks(table, states);
+  const names = blocks.flatMap((b) => b.names);
+  const W = names.length;
+  const n = table.rowNumbers.length;
+  const targets = spec.dataset.targets;
+  const T = targets.length;
+  // targets first, so pass 1 knows which rows are valid; their errors still follow the row's input errors
+  const tgt = { errors: [] as RawFeatures['errors'], bad: new Uint8Array(n) };
+  const Yall = targetValues(table, targets, tgt);
+  const raw = { errors: [] as RawFeatures['errors'], bad: new Uint8Array(n) };
+  const row = new Float64Array(W);
+  const rawAll = n * W <= RAW_CAP ? new Float64Array(n * W) : undefined;
+  // constant columns (over the kept training rows) carry no information: drop and record them
+  const first = new Float64Array(W);
+  const varies = new Uint8Array(W);
+  let valid = 0;
+  for (let i = 0; i < n; i++) {
+    if (!fillRow(table, blocks, i, row, 0, raw.errors)) raw.bad[i] = 1;
+    rawAll?.set(row, i * W);
+    if (tgt.bad[i]) raw.bad[i] = 1;
+    if (raw.bad[i]) continue;
+    if (valid++ === 0) first.set(row);
+    else {
+      for (let c = 0; c < W; c++) {
+        const v = row[c];
+        const f = first[c];
+        if (!(v === f || (Number.isNaN(v) && Number.isNaN(f)))) varies[c] = 1;
+      }
+    }
+  }
+  for (const e of tgt.errors) raw.errors.push(e);
   raw.errors.sort((a, b) => a.index - b.index);
   const onInvalid = spec.dataset.on_invalid ?? 'error';
   if (raw.errors.length > 0 && onInvalid !== 'skip') {
-    // The message lists the first MAX_LISTED cells (one line each) and counts the rest; `rows` keeps them all.
-    const lines = raw.errors.slice(0, MAX_LISTED).map((e) => formatRowError(file, table.rowNumbers[e.index], e.column, e.message));
-    if (raw.errors.length > MAX_LISTED) lines.push(`… and ${raw.errors.length - MAX_LISTED} more`);
-    const badRows = new Set(raw.errors.map((e) => e.index)).size;
-    if (raw.errors.length === 1) {
-      const e = raw.errors[0];
-      throw new MiError(e.message, {
-        file, line: table.rowNumbers[e.index], column: e.column, code: 'invalid-row',
-        hint: 'fix the cell, or set `on_invalid: skip` under dataset to drop invalid rows',
-      });
-    }
-    throw new InvalidRowsError(`${raw.errors.length} invalid value(s) in ${badRows} row(s):\n${lines.join('\n')}`, {
-      file, code: 'invalid-rows', hint: 'fix the cells, or set `on_invalid: skip` under dataset to drop invalid rows',
-    }, raw.errors.map((e) => ({ row: table.rowNumbers[e.index], column: e.column, message: e.message })));
+    throw invalidRowsError(file, raw.errors.map((e) => ({ row: table.rowNumbers[e.index], column: e.column, message: e.message })));
   }
   const keep: number[] = [];
   for (let i = 0; i < n; i++) if (!raw.bad[i]) keep.push(i);
   if (keep.length === 0) {
     throw new MiError(`no valid rows left in ${file} (${n} row(s), all invalid)`, { file, code: 'no-rows' });
   }
-  // constant columns (over the kept training rows) carry no information: drop and record them
-  const W = raw.names.length;
   const kept: number[] = [];
-  for (let c = 0; c < W; c++) {
-    const first = raw.data[keep[0] * W + c];
-    let constant = true;
-    for (let r = 1; r < keep.length && constant; r++) {
-      const v = raw.data[keep[r] * W + c];
-      if (!(v === first || (Number.isNaN(v) && Number.isNaN(first)))) constant = false;
-    }
-    if (!constant || keep.length === 1) kept.push(c);
+  for (let c = 0; c < W; c++) if (varies[c] || keep.length === 1) kept.push(c);
+  const pipeline = makePipeline({ id: spec.dataset.id }, states, names, kept);
+  const K = kept.length;
+  const X = matrix(keep.length, K);
+  const none: RawFeatures['errors'] = [];
+  for (let r = 0; r < keep.length; r++) {
+    const o = r * K;
+    let src = row;
+    if (rawAll) src = rawAll.subarray(keep[r] * W, (keep[r] + 1) * W);
+    else if (K === W) {
+      fillRow(table, blocks, keep[r], X.data, o, none);
+      continue;
+    } else fillRow(table, blocks, keep[r], row, 0, none);
+    for (let c = 0; c < K; c++) X.data[o + c] = src[kept[c]];
   }
-  const pipeline = makePipeline({ id: spec.dataset.id }, states, raw.names, kept);
-  const X = select(raw, keep, kept);
   const Y = matrix(keep.length, T);
   keep.forEach((i, r) => {
     for (let t = 0; t < T; t++) Y.data[r * T + t] = Yall[i * T + t];
@@ -504,4 +577,129 @@ export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: Fe
     dropped: raw.errors.map((e) => ({ row: table.rowNumbers[e.index], column: e.column, message: e.message })),
   };
   return { set, pipeline };
+}
+
+// ------------------------------------------------------------------------------------------------ streaming
+
+/** One chunk of the streamed feature matrix: valid rows only, constant columns already dropped. */
+export interface FeatureChunk {
+  X: Matrix;
+  Y: Matrix;
+  ids: string[];
+  rowNumbers: number[];
+}
+
+export interface StreamedFeatures {
+  featureNames: string[];
+  targetNames: string[];
+  /** Rows written (valid rows). */
+  rows: number;
+  /** Rows dropped with on_invalid: skip, each with why (file line, column, message). */
+  dropped: DroppedRow[];
+  pipeline: FeaturePipeline;
+}
+
+export interface StreamFeaturesOptions {
+  /** Records per chunk (default 4096). */
+  chunkRows?: number;
+  signal?: AbortSignal;
+  /** Called once, before the first chunk, with the final column names (e.g. to write a header). */
+  begin?(names: { featureNames: string[]; targetNames: string[] }): void | Promise<void>;
+}
+
+/**
+ * buildFeatures for files too large to hold: the same features, row errors and dropped constant columns, computed
+ * from the CSV in chunks without keeping the table or the matrix. Pass 1 (only for categorical or `fractions`
+ * inputs) streams the file to learn categories / elements; pass 2 featurises every chunk to find invalid rows and
+ * constant columns (and fails like buildFeatures with `on_invalid: error`); pass 3 featurises again and hands each
+ * chunk of valid rows to `onChunk`. Memory is a few chunks plus the list of dropped rows. Function targets are
+ * not handled here (use loadTable + buildFeatures).
+ */
+export async function streamFeatures(
+  spec: Spec, path: string, opts: StreamFeaturesOptions, onChunk: (chunk: FeatureChunk) => void | Promise<void>,
+): Promise<StreamedFeatures> {
+  const { header, delimiter } = await readHeader(path);
+  const abs = resolve(path);
+  const file = basename(abs);
+  const targets = spec.dataset.targets;
+  if (targets.some((t) => t.kind === 'function')) {
+    throw new MiError('streamFeatures does not handle function targets', { file, code: 'function-target-unsupported' });
+  }
+  const empty: Table = { path: abs, sha256: '', delimiter, header, columns: header.map(() => []), rowNumbers: [], info: [] };
+  // Column checks up front, in buildFeatures' order (inputs, targets, id), so a typo fails before any pass.
+  const fitter = stateFitter(spec);
+  fitter.add(empty);
+  await makeBlocks(empty, fitter.states());
+  for (const t of targets) colIndex(empty, t.column, 'target');
+  const idColumn = spec.dataset.id;
+  if (idColumn) colIndex(empty, idColumn, 'id');
+  const used = new Set<string>([...spec.dataset.inputs.flatMap(inputColumns), ...targets.map((t) => t.column)]);
+  if (idColumn) used.add(idColumn);
+  const stream = { columns: [...used], chunkRows: opts.chunkRows, signal: opts.signal };
+
+  // pass 1: categories and elements seen
+  const fitted = spec.dataset.inputs.some((i) => i.kind === 'categorical' || (i.kind === 'composition' && defaultDescriptors(i).includes('fractions')));
+  if (fitted) await streamTable(path, stream, (chunk) => fitter.add(chunk));
+  const states = fitter.states();
+
+  // pass 2: row errors and constant columns over the valid rows
+  const names = (await makeBlocks(empty, states)).flatMap((b) => b.names);
+  const W = names.length;
+  const first = new Float64Array(W);
+  const varies = new Uint8Array(W);
+  const errors: DroppedRow[] = [];
+  let valid = 0;
+  const { rows: n } = await streamTable(path, stream, async (chunk) => {
+    const raw = await computeRaw(chunk, states);
+    targetValues(chunk, targets, raw);
+    raw.errors.sort((a, b) => a.index - b.index);
+    for (const e of raw.errors) errors.push({ row: chunk.rowNumbers[e.index], column: e.column, message: e.message });
+    const m = chunk.rowNumbers.length;
+    for (let i = 0; i < m; i++) {
+      if (raw.bad[i]) continue;
+      const o = i * W;
+      if (valid === 0) first.set(raw.data.subarray(o, o + W));
+      else {
+        for (let c = 0; c < W; c++) {
+          const v = raw.data[o + c];
+          const f = first[c];
+          if (!(v === f || (Number.isNaN(v) && Number.isNaN(f)))) varies[c] = 1;
+        }
+      }
+      valid++;
+    }
+  });
+  if (errors.length > 0 && (spec.dataset.on_invalid ?? 'error') !== 'skip') throw invalidRowsError(file, errors);
+  if (valid === 0) throw new MiError(`no valid rows left in ${file} (${n} row(s), all invalid)`, { file, code: 'no-rows' });
+  const kept: number[] = [];
+  for (let c = 0; c < W; c++) if (varies[c] || valid === 1) kept.push(c);
+  const pipeline = makePipeline({ id: idColumn }, states, names, kept);
+  const targetNames = targets.map((t) => t.column);
+  await opts.begin?.({ featureNames: pipeline.featureNames, targetNames });
+
+  // pass 3: the features of the valid rows, chunk by chunk
+  const T = targets.length;
+  const K = kept.length;
+  let written = 0;
+  const pass3 = await streamTable(path, stream, async (chunk, offset) => {
+    const raw = await computeRaw(chunk, states);
+    const Yall = targetValues(chunk, targets, raw);
+    const m = chunk.rowNumbers.length;
+    const keep: number[] = [];
+    for (let i = 0; i < m; i++) if (!raw.bad[i]) keep.push(i);
+    const X = select(raw, keep, kept);
+    const Y = matrix(keep.length, T);
+    for (let r = 0; r < keep.length; r++) for (let t = 0; t < T; t++) Y.data[r * T + t] = Yall[keep[r] * T + t];
+    const idCol = idColumn ? chunk.columns[chunk.header.indexOf(idColumn)] : undefined;
+    const ids = keep.map((i) => (idCol ? idCol[i] : null) ?? String(offset + i + 1));
+    if (X.cols !== K) throw new Error('internal: feature width changed between passes');
+    written += keep.length;
+    await onChunk({ X, Y, ids, rowNumbers: keep.map((i) => chunk.rowNumbers[i]) });
+  });
+  if (pass3.rows !== n || written !== valid) {
+    throw new MiError(`${file} changed while it was being featurised (${n} then ${pass3.rows} rows)`, {
+      file, code: 'file-changed', hint: 'run featurize again once the file is no longer being written',
+    });
+  }
+  return { featureNames: pipeline.featureNames, targetNames, rows: valid, dropped: errors, pipeline };
 }
