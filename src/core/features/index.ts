@@ -487,13 +487,13 @@ function invalidRowsError(file: string, errors: DroppedRow[]): MiError {
   }, errors);
 }
 
-/** Raw feature values buildFeatures keeps from its first pass (8 bytes each; 2.5e7 = 200 MB). */
+/** Raw feature values buildFeatures keeps from its first pass (8 bytes each; 2.5e7 = 200 MB; `opts.rawCap` in tests). */
 const RAW_CAP = 25_000_000;
 
 /** Featurises the training table of a spec (see module comment). Throws one MiError listing every invalid cell when
  *  `on_invalid` is `error`; with `skip`, invalid rows go to `set.dropped`. */
 
-export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: FeatureSet; pipeline: FeaturePipeline }> {
+export async function buildFeatures(spec: Spec, table: Table, opts: { rawCap?: number } = {}): Promise<{ set: FeatureSet; pipeline: FeaturePipeline }> {
   const file = basename(table.path);
   if (spec.dataset.targets.some((t) => t.kind === 'function')) {
     // function targets are featurised per curve by src/core/functional (run, suggest, simulate, featurize)
@@ -516,7 +516,7 @@ export async function buildFeatures(spec: Spec, table: Table): Promise<{ set: Fe
   const Yall = targetValues(table, targets, tgt);
   const raw = { errors: [] as RawFeatures['errors'], bad: new Uint8Array(n) };
   const row = new Float64Array(W);
-  const rawAll = n * W <= RAW_CAP ? new Float64Array(n * W) : undefined;
+  const rawAll = n * W <= (opts.rawCap ?? RAW_CAP) ? new Float64Array(n * W) : undefined;
   // constant columns (over the kept training rows) carry no information: drop and record them
   const first = new Float64Array(W);
   const varies = new Uint8Array(W);

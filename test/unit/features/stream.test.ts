@@ -56,6 +56,10 @@ async function inMemory(s: Spec, path: string) {
 /** Same result for several chunk sizes (1 row, a chunk boundary inside the data, one chunk). */
 async function assertSame(s: Spec, path: string): Promise<void> {
   const want = await inMemory(s, path);
+  // buildFeatures' own two paths: pass-1 values kept (small tables) or featurised again (beyond its raw-value cap)
+  const { set } = await buildFeatures(s, await loadTable(path), { rawCap: 0 });
+  assert.deepEqual([...set.X.data], want.X, 'buildFeatures without kept raw values');
+  assert.deepEqual(set.ids, want.ids);
   for (const chunkRows of [1, 2, 3, 4096]) assert.deepEqual(await streamed(s, path, chunkRows), want, `chunkRows ${chunkRows}`);
 }
 
