@@ -155,6 +155,26 @@ export async function openFile(page, fileName, { timeout = 30_000 } = {}) {
 
 /** Run a palette command by its full title, e.g. 'MI Studio: Train' (waits for the exact row to be listed). */
 export async function runCommand(page, title, { timeout = 15_000 } = {}) {
+  // The palette can close under us (a run tab reopening or a notification takes the focus): then the row is still
+  // in the DOM but hidden. Open it again, up to three times, instead of waiting for a hidden row.
+  let lastErr;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await openPalette(page);
+      await quickInput(page).fill('>' + title);
+      const row = quickRows(page).filter({ has: page.locator('.label-name', { hasText: title }) }).first();
+      await row.waitFor({ state: 'visible', timeout });
+      // the list filters as it renders: click the exact row rather than pressing Enter on whichever is focused
+      await row.click({ timeout: 5_000 });
+      return;
+    } catch (e) {
+      lastErr = e;
+    }
+  }
+  throw lastErr;
+}
+
+async function openPalette(page) {
   await escape(page);
   await page.keyboard.press('Control+Shift+P');
   // A webview that just opened (e.g. a run's results) can hold the keyboard focus and swallow the shortcut: give the
@@ -162,7 +182,7 @@ export async function runCommand(page, title, { timeout = 15_000 } = {}) {
   for (let i = 0; i < 3; i++) {
     try {
       await quickInput(page).waitFor({ state: 'visible', timeout: 5_000 });
-      break;
+      return;
     } catch {
       const text = page.locator('.editor-group-container .monaco-editor .view-lines').first();
       if (await text.isVisible().catch(() => false)) await text.click().catch(() => {});
@@ -172,11 +192,6 @@ export async function runCommand(page, title, { timeout = 15_000 } = {}) {
     }
   }
   await quickInput(page).waitFor({ state: 'visible' });
-  await quickInput(page).fill('>' + title);
-  const row = quickRows(page).filter({ has: page.locator('.label-name', { hasText: title }) }).first();
-  await row.waitFor({ timeout });
-  // the list filters as it renders: make sure the first (focused) row is the one we want before pressing Enter
-  await row.click();
 }
 
 /** Wait for a code lens whose text contains `text` in the active editor; returns its locator. */
