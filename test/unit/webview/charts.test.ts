@@ -14,6 +14,7 @@ import type { Landscape } from '../../../src/core/bo/landscape';
 import type { RenderedReport, RunViewData } from '../../../src/protocol/webview';
 import { rowNames } from '../../../src/runview/names';
 import { buildBundles, bundlePath, countColor, launch, loadRunData, outDir, root, SERIES_RGB, shotsDir, skipReason, themeVars } from './harness';
+import { fullRow, insideSimplex } from './simplex';
 
 const fixture = (name: string) => join(root, 'test', 'fixtures', 'webview', name);
 const skip = skipReason();
@@ -54,23 +55,6 @@ async function openTab(p: Page, id: string): Promise<void> {
   await p.waitForSelector(`#panel-${id} canvas[data-rendered]`);
 }
 
-/** Independent check of a simplex point: rebuild the full composition the way docs/views.md describes it. */
-function fullRow(L: Landscape, fixed: Record<string, number>): Record<string, number> {
-  const names = L.featureNames;
-  const ref = Object.fromEntries(names.map((n, i) => [n, L.reference.features[i]]));
-  const comp = L.space!.composition!;
-  const others = comp.names.filter((n) => !(n in fixed));
-  const left = comp.sum - Object.values(fixed).reduce((a, b) => a + b, 0);
-  const refOthers = others.reduce((a, n) => a + ref[n], 0);
-  const row: Record<string, number> = { ...ref, ...fixed };
-  for (const n of others) row[n] = refOthers > 0 ? (ref[n] * left) / refOthers : left / others.length;
-  return row;
-}
-const insideSimplex = (r: Record<string, number>, L: Landscape): boolean => {
-  const comp = L.space!.composition!;
-  const sum = comp.names.reduce((a, n) => a + r[n], 0);
-  return Math.abs(sum - comp.sum) < 1e-6 && comp.names.every((n) => r[n] >= -1e-9 && r[n] <= comp.sum + 1e-9) && r.ce_load + r.la_load <= 0.5 + 1e-9;
-};
 
 test('simplex run: opens on Suggestions; landscape slice and map draw only points inside the design space', { skip }, async () => {
   await buildBundles();

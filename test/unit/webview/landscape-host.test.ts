@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { installFakeVscode, fakePanel, Uri, waitFor } from './fake-vscode';
 import type { Landscape } from '../../../src/core/bo/landscape';
 import type { LandscapeGrid, RunViewData } from '../../../src/protocol/webview';
+import { fullRow, insideSimplex } from './simplex';
 
 const root = process.env.MI_ROOT ?? process.cwd();
 type Editors = typeof import('../../../src/extension/editors/runResults');
@@ -32,21 +33,6 @@ before(async () => {
   assert.ok(readdirSync(runDir).includes('landscape.json'));
 });
 
-function fullRow(L: Landscape, fixed: Record<string, number>): Record<string, number> {
-  const ref = Object.fromEntries(L.featureNames.map((n, i) => [n, L.reference.features[i]]));
-  const comp = L.space!.composition!;
-  const others = comp.names.filter((n) => !(n in fixed));
-  const left = comp.sum - Object.values(fixed).reduce((a, b) => a + b, 0);
-  const refOthers = others.reduce((a, n) => a + ref[n], 0);
-  const row: Record<string, number> = { ...ref, ...fixed };
-  for (const n of others) row[n] = refOthers > 0 ? (ref[n] * left) / refOthers : left / others.length;
-  return row;
-}
-const inside = (r: Record<string, number>, L: Landscape): boolean => {
-  const comp = L.space!.composition!;
-  const sum = comp.names.reduce((a, n) => a + r[n], 0);
-  return Math.abs(sum - comp.sum) < 1e-6 && comp.names.every((n) => r[n] >= -1e-9 && r[n] <= comp.sum + 1e-9) && r.ce_load + r.la_load <= 0.5 + 1e-9;
-};
 
 test('landscapeMap request: a pair the run did not precompute, drawn from the saved model, feasible cells only inside the simplex', async () => {
   const L = JSON.parse(readFileSync(join(runDir, 'landscape.json'), 'utf8')) as Landscape;
@@ -73,7 +59,7 @@ test('landscapeMap request: a pair the run did not precompute, drawn from the sa
   let feasible = 0;
   let outside = 0;
   g.y.forEach((yv, j) => g.x.forEach((xv, i) => {
-    const ok = inside(fullRow(L, { [x]: xv, [y]: yv }), L);
+    const ok = insideSimplex(fullRow(L, { [x]: xv, [y]: yv }), L);
     assert.equal(g.feasible![j][i], ok, `${x}=${xv}, ${y}=${yv}`);
     if (ok) feasible++;
     else outside++;

@@ -14,6 +14,7 @@ import { loadModel } from '../../../src/core/models';
 import type { LandscapeGrid, RenderedReport, RunViewData } from '../../../src/protocol/webview';
 import { gridView } from '../../../src/runview/landscape';
 import { buildBundles, bundlePath, launch, loadRunData, outDir, root, shotsDir, skipReason, themeVars } from './harness';
+import { fullRow, insideSimplex } from './simplex';
 
 const THEMES = [
   { name: 'light', cls: 'vscode-light', vars: themeVars('#ffffff', '#1f1f1f') },
@@ -50,21 +51,6 @@ type Posted = { type: string; method?: string; params?: { x: string; y: string }
 const posted = (p: Page): Promise<Posted[]> =>
   p.evaluate(() => (window as unknown as { __posted: never[] }).__posted);
 
-function fullRow(L: Landscape, fixed: Record<string, number>): Record<string, number> {
-  const ref = Object.fromEntries(L.featureNames.map((n, i) => [n, L.reference.features[i]]));
-  const comp = L.space!.composition!;
-  const others = comp.names.filter((n) => !(n in fixed));
-  const left = comp.sum - Object.values(fixed).reduce((a, b) => a + b, 0);
-  const refOthers = others.reduce((a, n) => a + ref[n], 0);
-  const row: Record<string, number> = { ...ref, ...fixed };
-  for (const n of others) row[n] = refOthers > 0 ? (ref[n] * left) / refOthers : left / others.length;
-  return row;
-}
-const inside = (r: Record<string, number>, L: Landscape): boolean => {
-  const comp = L.space!.composition!;
-  const sum = comp.names.reduce((a, n) => a + r[n], 0);
-  return Math.abs(sum - comp.sum) < 1e-6 && comp.names.every((n) => r[n] >= -1e-9 && r[n] <= comp.sum + 1e-9) && r.ce_load + r.la_load <= 0.5 + 1e-9;
-};
 
 test('any-pair map pickers: a pair not precomputed is requested from the host and drawn inside the simplex only', { skip: skipReason() }, async () => {
   const { executeRun } = await import('../../../src/core/run');
@@ -113,7 +99,7 @@ test('any-pair map pickers: a pair not precomputed is requested from the host an
       const last = all.filter((m) => m.type === 'rendered' && m.chart === 'landscape2d').at(-1)!;
       assert.equal(last.drawn!.length, feasibleCells, 'drawn = the feasible cells of the reply');
       assert.ok(feasibleCells > 50 && feasibleCells < 900, `${feasibleCells} of 900 cells inside`);
-      for (const [cx, cy] of last.drawn!) assert.ok(inside(fullRow(L, { [x]: cx, [y]: cy }), L), `${x}=${cx}, ${y}=${cy} painted outside the space`);
+      for (const [cx, cy] of last.drawn!) assert.ok(insideSimplex(fullRow(L, { [x]: cx, [y]: cy }), L), `${x}=${cx}, ${y}=${cy} painted outside the space`);
       assert.match(await p.textContent('#map-status') ?? '', /drawn from the saved model/);
       assert.ok((await p.$$eval('#grid-select vscode-option', (els) => els.map((e) => e.textContent?.trim()))).includes(`${x} × ${y}`));
       await p.waitForTimeout(150);
