@@ -14,6 +14,7 @@ import type { FeaturePipeline, TransformResult } from '../features';
 import type { FeatureSet } from '../features/types';
 import { createModel, crossValidate, type CvResult } from '../models';
 import type { Model } from '../models/types';
+import { cvGroups } from '../run/groups';
 import type { TargetMetrics } from '../run/manifest';
 import { cvSettings } from '../spec/cv';
 import type { Spec } from '../spec/types';
@@ -182,7 +183,14 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
     if (cands.length > 1 && strategy === 'auto' && cv && cvs) {
       block.outerPicks = outerPicks.slice(0, outerFits);
       ctx.progress?.('fit', 0.95, 'outer CV of the no-transfer baseline');
-      const bcv = await crossValidate(() => cands[0].make(spec.seed), set.X, set.Y, { folds: Math.max(2, Math.min(cvs.folds, n)), repeats: cvs.repeats, seed: spec.seed, signal: ctx.signal });
+      // the SAME folds as the run's outer CV: it is grouped when rows share a composition / molecule or
+      // evaluation.cv.group is set (run engine: cvGroups), and a baseline CV over independent rows would be scored on
+      // other folds — the difference would look like a transfer gain or loss when there is none
+      const grouped = await cvGroups(spec, ctx.table, built.set, () => undefined);
+      const bcv = await crossValidate(() => cands[0].make(spec.seed), set.X, set.Y, { folds: Math.max(2, Math.min(cvs.folds, n)), repeats: cvs.repeats, seed: spec.seed, ...(grouped ? { groups: grouped.groups } : {}), signal: ctx.signal });
+      if (cv.fold.length === bcv.fold.length && cv.fold.some((f, i) => f !== bcv.fold[i])) {
+        ctx.log('warn', '[transfer] the baseline CV could not use the outer CV\'s folds: the comparison below is on different folds');
+      }
       block.baselineCv = Object.fromEntries(targets.map((t, i) => [t, bcv.metrics[i]]));
       const a = cv.metrics[0]?.mae;
       const b = bcv.metrics[0]?.mae;

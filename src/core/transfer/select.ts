@@ -187,11 +187,12 @@ export async function scoreCandidatesDetailed(
   cands: Candidate[],
   X: Matrix,
   Y: Matrix,
-  o: { folds: number; seed: number; signal?: AbortSignal; onCandidate?: (k: number, total: number, label: string) => void },
+  o: { folds: number; seed: number; groups?: ArrayLike<number>; signal?: AbortSignal; onCandidate?: (k: number, total: number, label: string) => void },
 ): Promise<{ scores: CandidateScore[]; errors: Float64Array[] }> {
   const out: CandidateScore[] = [];
   const errors: Float64Array[] = [];
   const folds = Math.max(2, Math.min(o.folds, X.rows));
+  const groups = o.groups && new Set(Array.from(o.groups)).size >= 2 ? o.groups : undefined;
   const T = Y.cols;
   const sds: number[] = [];
   for (let t = 0; t < T; t++) {
@@ -211,7 +212,8 @@ export async function scoreCandidatesDetailed(
   for (let k = 0; k < cands.length; k++) {
     const c = cands[k];
     o.onCandidate?.(k, cands.length, c.label);
-    const cv = await crossValidate(() => c.make(o.seed + 17 * k), X, Y, { folds, repeats: 1, seed: o.seed + 7919, signal: o.signal });
+    // grouped like the outer CV (rows sharing a composition / molecule / group stay in one inner fold)
+    const cv = await crossValidate(() => c.make(o.seed + 17 * k), X, Y, { folds, repeats: 1, seed: o.seed + 7919, ...(groups ? { groups } : {}), signal: o.signal });
     let score = 0;
     let cnt = 0;
     for (let t = 0; t < T; t++) {
@@ -295,13 +297,15 @@ export class SelectingModel implements Model {
       this.chosenIndex = 0;
       this.scores = [];
     } else {
-      const d = await scoreCandidatesDetailed(this.cands, X, Y, { folds: this.o.innerFolds, seed, signal: opts.signal, onCandidate: this.o.onCandidate });
+      const d = await scoreCandidatesDetailed(this.cands, X, Y, { folds: this.o.innerFolds, seed, groups: opts.groups, signal: opts.signal, onCandidate: this.o.onCandidate });
       this.scores = d.scores;
       let best = 0;
       for (let k = 1; k < this.scores.length; k++) if (this.scores[k].score < this.scores[best].score) best = k;
       this.chosenIndex = (this.o.rule ?? '1se') === '1se' ? pickOneSe(d.scores, d.errors) : best;
     }
-    const m = this.cands[this.chosenIndex].make(seed);
+    // built exactly as the outer CV's factory would build the candidate alone (constructor seed of this model, fit
+    // with the caller's options): a kept baseline is then the baseline model of `transfer.baselineCv`, bit for bit
+    const m = this.cands[this.chosenIndex].make(this.o.seed);
     await m.fit(X, Y, opts);
     this.chosen = m;
   }
