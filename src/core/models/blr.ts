@@ -68,32 +68,7 @@ export function fitBlr(Phi: Float64Array, n: number, p: number, y: Float64Array,
     const G = matmulABt(PhiT, PhiT, p, n, p); // ΦᵀΦ
     const b = new Float64Array(p);
     for (let j = 0; j < p; j++) b[j] = dot(PhiT, j * n, y, 0, n);
-    let it = 0;
-    for (;;) {
-      const A = new Float64Array(p * p);
-      for (let i = 0; i < p * p; i++) A[i] = G[i] / sn2;
-      for (let i = 0; i < p; i++) A[i * p + i] += 1 / sw2;
-      const { L } = choleskyOrThrow(A, p, 'Bayesian linear regression posterior precision');
-      const m = cholSolve(L, p, b);
-      for (let i = 0; i < p; i++) m[i] /= sn2;
-      const mm = dot(m, 0, m, 0, p);
-      let mGm = 0;
-      for (let i = 0; i < p; i++) mGm += m[i] * dot(G, i * p, m, 0, p);
-      const resid = Math.max(0, yy - 2 * dot(m, 0, b, 0, p) + mGm);
-      if (it >= maxIter) {
-        let logdetA = 0;
-        for (let i = 0; i < p; i++) logdetA += 2 * Math.log(L[i * p + i]);
-        const logEv = -0.5 * (n * LOG2PI + n * Math.log(sn2) + p * Math.log(sw2) + logdetA + resid / sn2 + mm / sw2);
-        return { mode: 'primal', n, p, sw2, sn2, m, L, norms: new InvFactorNorms(L, p), nlml: -logEv, iterations: it };
-      }
-      const M = invertLower(L, p);
-      const trAinv = dot(M, 0, M, 0, p * p);
-      const gamma = clamp(p - trAinv / sw2, 1e-6, Math.min(p, n - 1e-3));
-      const next = mackayStep(mm, resid, gamma, n, sw2, sn2, minNoise);
-      ({ sw2, sn2 } = next);
-      it++;
-      if (next.change < 1e-7) it = maxIter; // converged: one more pass builds the final posterior
-    }
+    return fitBlrGram(G, b, yy, n, p, opts);
   }
   // dual (function space)
   const H = matmulABt(Phi, Phi, n, p, n); // ΦΦᵀ
@@ -127,6 +102,64 @@ export function fitBlr(Phi: Float64Array, n: number, p: number, y: Float64Array,
     it++;
     if (next.change < 1e-7) it = maxIter;
   }
+}
+
+/**
+ * The weight-space posterior from the Gram matrix G = ΦᵀΦ (p x p), b = Φᵀy and yy = yᵀy alone: what fitBlr does in
+ * primal mode, without the n x p design matrix (fitBlrChunked accumulates G and b chunk by chunk).
+ */
+export function fitBlrGram(G: Float64Array, b: Float64Array, yy: number, n: number, p: number, opts: BlrOptions): BlrPosterior {
+  let sw2 = opts.sw2;
+  let sn2 = opts.sn2;
+  const minNoise = opts.minNoise ?? 1e-8;
+  const maxIter = opts.evidence ? (opts.maxIter ?? 100) : 0;
+  let it = 0;
+  for (;;) {
+    const A = new Float64Array(p * p);
+    for (let i = 0; i < p * p; i++) A[i] = G[i] / sn2;
+    for (let i = 0; i < p; i++) A[i * p + i] += 1 / sw2;
+    const { L } = choleskyOrThrow(A, p, 'Bayesian linear regression posterior precision');
+    const m = cholSolve(L, p, b);
+    for (let i = 0; i < p; i++) m[i] /= sn2;
+    const mm = dot(m, 0, m, 0, p);
+    let mGm = 0;
+    for (let i = 0; i < p; i++) mGm += m[i] * dot(G, i * p, m, 0, p);
+    const resid = Math.max(0, yy - 2 * dot(m, 0, b, 0, p) + mGm);
+    if (it >= maxIter) {
+      let logdetA = 0;
+      for (let i = 0; i < p; i++) logdetA += 2 * Math.log(L[i * p + i]);
+      const logEv = -0.5 * (n * LOG2PI + n * Math.log(sn2) + p * Math.log(sw2) + logdetA + resid / sn2 + mm / sw2);
+      return { mode: 'primal', n, p, sw2, sn2, m, L, norms: new InvFactorNorms(L, p), nlml: -logEv, iterations: it };
+    }
+    const M = invertLower(L, p);
+    const trAinv = dot(M, 0, M, 0, p * p);
+    const gamma = clamp(p - trAinv / sw2, 1e-6, Math.min(p, n - 1e-3));
+    const next = mackayStep(mm, resid, gamma, n, sw2, sn2, minNoise);
+    ({ sw2, sn2 } = next);
+    it++;
+    if (next.change < 1e-7) it = maxIter; // converged: one more pass builds the final posterior
+  }
+}
+
+/**
+ * fitBlr for n > p without holding the n x p design matrix: `fill(r0, c, out)` writes the features of rows r0..r0+c
+ * into out (c x p); G = ΦᵀΦ and b = Φᵀy are accumulated over chunks of `chunk` rows (memory p² + chunk·p instead of
+ * 2·n·p). Same posterior as fitBlr (primal mode).
+ */
+export function fitBlrChunked(fill: (r0: number, c: number, out: Float64Array) => void, n: number, p: number, y: Float64Array, opts: BlrOptions, chunk = 2048): BlrPosterior {
+  const G = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  const F = new Float64Array(chunk * p);
+  for (let r0 = 0; r0 < n; r0 += chunk) {
+    const c = Math.min(chunk, n - r0);
+    const Fc = F.subarray(0, c * p);
+    fill(r0, c, Fc);
+    const FT = transpose(Fc, c, p);
+    const Gc = matmulABt(FT, FT, p, c, p);
+    for (let i = 0; i < p * p; i++) G[i] += Gc[i];
+    for (let j = 0; j < p; j++) b[j] += dot(FT, j * c, y, r0, c);
+  }
+  return fitBlrGram(G, b, dot(y, 0, y, 0, n), n, p, opts);
 }
 
 /**

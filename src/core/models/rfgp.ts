@@ -9,7 +9,7 @@ import type { Matrix } from '../features/types';
 import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
 import { solveUpperTInPlace, dot } from '../linalg/dense';
 import { Rng } from '../linalg/random';
-import { fitBlr, predictBlr, type BlrPosterior } from './blr';
+import { fitBlr, fitBlrChunked, predictBlr, type BlrOptions, type BlrPosterior } from './blr';
 import { blrLooResiduals, calibrationScale } from './calibrate';
 import { appendTrainingRows, assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, kernelSummary, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
 import { optimiseGpHyperparameters } from './gp';
@@ -201,8 +201,13 @@ export class RfGpModel implements Model {
     const Xs = this.Xs as Float64Array;
     const Xt = new Float64Array(n * d);
     for (let i = 0; i < n; i++) Xt.set(Xs.subarray(rows[i] * d, (rows[i] + 1) * d), i * d);
-    const Phi = new Float64Array(n * this.p);
-    this.features(Xt, 0, n, { invLs, sf2 }, Phi);
+    const o = { invLs, sf2 };
+    // n > p: never hold the n x p feature matrix (800 MB at 100k rows): G = ΦᵀΦ and Φᵀy are summed over chunks, and
+    // the calibration's fitted values are computed chunk by chunk too. Small n: one matrix (n·p ≤ p²).
+    const chunked = n > this.p;
+    const Phi = chunked ? null : new Float64Array(n * this.p);
+    if (Phi) this.features(Xt, 0, n, o, Phi);
+    const fill = (r0: number, c: number, out: Float64Array): void => this.features(Xt, r0, c, o, out);
     // The subset GP fixes the kernel (lengthscales, signal); the feature-space amplitude and the noise are then
     // re-estimated by evidence on all rows (a subset GP in many dimensions can badly underestimate the noise).
     // Noise floor: p random features reproduce the kernel only up to an error of order σf²/√p per Gram entry
@@ -211,14 +216,25 @@ export class RfGpModel implements Model {
     // from the training rows (heavy-tailed inputs, short lengthscales, large σf²) blow up instead of reverting to
     // the prior mean (ZoMBI thermoelectric: out-of-fold means of 8 for targets in 0–2). So σn² ≥ σf²/√p.
     const floor = Math.max(1e-6, sf2 / Math.sqrt(this.p));
-    const post = frozen
-      ? fitBlr(Phi, n, this.p, y, { ...frozen, evidence: false, primal: true })
-      : fitBlr(Phi, n, this.p, y, { sw2: 1, sn2: Math.max(sn2, floor), evidence: true, maxIter: 8, minNoise: floor, primal: true });
+    const blrOpts: BlrOptions = frozen
+      ? { ...frozen, evidence: false, primal: true }
+      : { sw2: 1, sn2: Math.max(sn2, floor), evidence: true, maxIter: 8, minNoise: floor, primal: true };
+    const post = Phi ? fitBlr(Phi, n, this.p, y, blrOpts) : fitBlrChunked(fill, n, this.p, y, blrOpts);
     let cal = 1;
     if (calibrate) {
       const fitted = new Float64Array(n);
       const lat = new Float64Array(n);
-      predictBlr(post, Phi, n, fitted, lat, null); // float64: 1 − h_ii needs the precision
+      // float64: 1 − h_ii needs the precision
+      if (Phi) predictBlr(post, Phi, n, fitted, lat, null);
+      else {
+        const chunk = 2048;
+        const F = new Float64Array(chunk * this.p);
+        for (let r0 = 0; r0 < n; r0 += chunk) {
+          const c = Math.min(chunk, n - r0);
+          fill(r0, c, F);
+          predictBlr(post, F, c, fitted.subarray(r0, r0 + c), lat.subarray(r0, r0 + c), null);
+        }
+      }
       cal = rfCalibrationScale(blrLooResiduals(y, fitted, lat, post.sn2));
     }
     return { rows, y, yMean, yStd, theta, gpNlml, invLs, sf2, sn2, post, cal };
