@@ -21,7 +21,7 @@ import type { Matrix } from '../features/types';
 import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
 import { minimizeLbfgsb } from '../linalg/lbfgsb';
 import { matmul, matmulABt, transpose } from '../linalg/dense';
-import { kernelCode, kval, kvalGrad, type KernelName } from '../models/kernels';
+import { kernelCode, kval, kvalGrad, scaledSqDist, type KernelName } from '../models/kernels';
 import { calibrationScale } from '../models/calibrate';
 import { checkAbort, checkShapes, notFitted, takeRows, yieldToEventLoop } from '../models/common';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from '../models/types';
@@ -90,12 +90,7 @@ function kernelX(p: KronProblem, invLs: Float64Array, withGrad: boolean): { K: F
     K[i * n + i] = 1;
     if (g) g[i * n + i] = 0;
     for (let j = 0; j < i; j++) {
-      let r2 = 0;
-      for (let k = 0; k < d; k++) {
-        const t = (X[i * d + k] - X[j * d + k]) * (p.ard ? invLs[k] : invLs[0]);
-        r2 += t * t;
-      }
-      kvalGrad(p.code, r2, kg);
+      kvalGrad(p.code, scaledSqDist(X, i * d, X, j * d, d, invLs, p.ard), kg);
       K[i * n + j] = K[j * n + i] = kg[0];
       if (g) g[i * n + j] = g[j * n + i] = kg[1];
     }
@@ -209,12 +204,7 @@ export function kronNll(p: KronProblem, x: Float64Array, grad?: Float64Array, pr
     let s = 0;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < i; j++) {
-        let r2 = 0;
-        for (let k = 0; k < d; k++) {
-          const t = (p.X[i * d + k] - p.X[j * d + k]) * invLs[0];
-          r2 += t * t;
-        }
-        s += 2 * Gx[i * n + j] * sf2 * gfx[i * n + j] * r2;
+        s += 2 * Gx[i * n + j] * sf2 * gfx[i * n + j] * scaledSqDist(p.X, i * d, p.X, j * d, d, invLs, false);
       }
     }
     grad[0] = s;
@@ -460,12 +450,7 @@ export class KroneckerGpModel implements Model, FunctionalModel {
     const out = new Float64Array(m * n);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let r2 = 0;
-        for (let k = 0; k < d; k++) {
-          const t = (Xn[i * d + k] - Xs[j * d + k]) * (this.ard ? fac.invLs[k] : fac.invLs[0]);
-          r2 += t * t;
-        }
-        out[i * n + j] = fac.sf2 * kval(this.code, r2);
+        out[i * n + j] = fac.sf2 * kval(this.code, scaledSqDist(Xn, i * d, Xs, j * d, d, fac.invLs, this.ard));
       }
     }
     return out;

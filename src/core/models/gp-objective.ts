@@ -13,7 +13,7 @@ import {
   upperSplit,
   type DenseKernels,
 } from '../linalg/dense';
-import { kvalGrad, rowSums, tanimoto, TANIMOTO } from './kernels';
+import { kvalGrad, rowSums, sqDist, tanimoto, TANIMOTO } from './kernels';
 import type { Tf } from './tf';
 import { SERIAL_SPLITTER, triangularSplit, type RowSplitter } from '../parallel/split';
 
@@ -62,18 +62,7 @@ export function objectiveR2Rows(a: { X: Float64Array; n: number; d: number; R2: 
     for (let i = i0; i < i1; i++) for (let j = 0; j < i; j++) R2[i * n + j] = tanimoto(X, i * d, X, j * d, d, sums[i], sums[j]);
     return null;
   }
-  for (let i = i0; i < i1; i++) {
-    const xi = i * d;
-    for (let j = 0; j < i; j++) {
-      const xj = j * d;
-      let r2 = 0;
-      for (let k = 0; k < d; k++) {
-        const t = X[xi + k] - X[xj + k];
-        r2 += t * t;
-      }
-      R2[i * n + j] = r2;
-    }
-  }
+  for (let i = i0; i < i1; i++) for (let j = 0; j < i; j++) R2[i * n + j] = sqDist(X, i * d, X, j * d, d);
   return null;
 }
 
@@ -159,12 +148,7 @@ export function objectiveGradRows(
       } else if (R2) {
         out[0] += c * R2[i * n + j] * inv2[0];
       } else {
-        let r2 = 0;
-        for (let k = 0; k < d; k++) {
-          const t = X[xi + k] - X[xj + k];
-          r2 += t * t;
-        }
-        out[0] += c * r2 * inv2[0];
+        out[0] += c * sqDist(X, xi, X, xj, d) * inv2[0];
       }
     }
     trW += Kinv[i * n + i] - ai * ai;

@@ -16,7 +16,7 @@ import {
 } from '../linalg/dense';
 import { minimizeLbfgsb } from '../linalg/lbfgsb';
 import { Rng } from '../linalg/random';
-import { gpKernelCode, crossKernel, kvalGrad, GP_KERNELS, TANIMOTO, type GpKernelName } from './kernels';
+import { gpKernelCode, crossKernel, kvalGrad, sqDist, GP_KERNELS, TANIMOTO, type GpKernelName } from './kernels';
 import { KernelRowStream } from './kernel-rows';
 import {
   assertFiniteX,
@@ -800,12 +800,7 @@ function meanSensitivity(code: number, o: { n: number; Z: Float64Array; invLs: F
     wz.fill(0);
     let wsum = 0;
     for (let j = 0; j < n; j++) {
-      let r2 = 0;
-      for (let k = 0; k < d; k++) {
-        const t = Z[i * d + k] - Z[j * d + k];
-        r2 += t * t;
-      }
-      kvalGrad(code, r2, kg);
+      kvalGrad(code, sqDist(Z, i * d, Z, j * d, d), kg);
       const w = alpha[j] * kg[1];
       if (w === 0) continue;
       wsum += w;

@@ -36,6 +36,30 @@ export function tanimoto(A: Float64Array, ai: number, B: Float64Array, bj: numbe
   return mx > 0 ? mn / mx : 1;
 }
 
+/** Squared Euclidean distance between row ai of A and row bj of B (offsets in elements, d features). */
+export function sqDist(A: ArrayLike<number>, ai: number, B: ArrayLike<number>, bj: number, d: number): number {
+  let r2 = 0;
+  for (let k = 0; k < d; k++) {
+    const t = A[ai + k] - B[bj + k];
+    r2 += t * t;
+  }
+  return r2;
+}
+
+/**
+ * Squared distance of two rows scaled by inverse lengthscales: per feature (ARD) or one for all (isotropic), i.e.
+ * Σ ((a_k − b_k)·invLs_k)² or sqDist · invLs_0².
+ */
+export function scaledSqDist(A: ArrayLike<number>, ai: number, B: ArrayLike<number>, bj: number, d: number, invLs: ArrayLike<number>, ard: boolean): number {
+  if (!ard) return sqDist(A, ai, B, bj, d) * invLs[0] * invLs[0];
+  let r2 = 0;
+  for (let k = 0; k < d; k++) {
+    const t = (A[ai + k] - B[bj + k]) * invLs[k];
+    r2 += t * t;
+  }
+  return r2;
+}
+
 /** Row sums of a non-negative n x d matrix (the Σ a_k of `tanimoto`). */
 export function rowSums(A: Float64Array, n: number, d: number): Float64Array {
   const s = new Float64Array(n);
@@ -98,15 +122,7 @@ export function crossKernel(code: number, A: Float64Array, n1: number, B: Float6
   for (let i = 0; i < n1; i++) {
     const ai = i * d;
     const oi = i * n2;
-    for (let j = 0; j < n2; j++) {
-      const bj = j * d;
-      let r2 = 0;
-      for (let k = 0; k < d; k++) {
-        const t = A[ai + k] - B[bj + k];
-        r2 += t * t;
-      }
-      r2row[j] = r2;
-    }
+    for (let j = 0; j < n2; j++) r2row[j] = sqDist(A, ai, B, j * d, d);
     // one tight loop per kernel so V8 keeps it monomorphic and inlines Math.exp/sqrt
     if (code === 0) {
       for (let j = 0; j < n2; j++) out[oi + j] = Math.exp(-0.5 * r2row[j]);
