@@ -10,9 +10,6 @@ import { promises as fsp } from 'node:fs';
 import { join, isAbsolute, relative } from 'node:path';
 import { MiError } from '../diagnostics';
 import type { Spec } from '../spec/types';
-import { resolveSpecPath } from '../spec';
-import { loadTable } from '../data';
-import type { Table } from '../data/types';
 import { buildFeatures } from '../features';
 import type { FeatureSet } from '../features/types';
 import { crossValidate, type CvResult } from '../models';
@@ -104,12 +101,7 @@ export async function executeRun(specPath: string, opts: ExecuteRunOptions = {})
     s.checkCancel();
 
     // ---- data
-    const dataPath = resolveSpecPath(s.absSpec, spec.dataset.path);
-    s.beginPhase('data', `loading ${dataPath}`);
-    const table: Table = await loadTable(dataPath, { signal: opts.signal });
-    manifest.dataset = { path: dataPath, sha256: table.sha256, rows: table.rowNumbers.length, dropped: 0 };
-    s.log('info', `[data] ${table.rowNumbers.length} rows, ${table.header.length} columns (sha256 ${table.sha256.slice(0, 12)}…)`);
-    s.checkCancel();
+    const { dataPath, table } = await s.loadDataset(spec);
     if (hasFunctionTarget(spec)) {
       await runFunctional({ s, spec, table, optimize, signal: opts.signal }); // function targets: src/core/functional/run.ts
       return s.finish();

@@ -8,7 +8,9 @@ import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { MiError, formatDiagnostic } from '../diagnostics';
 import type { Diagnostic } from '../diagnostics';
-import { validateSpecText } from '../spec';
+import { resolveSpecPath, validateSpecText } from '../spec';
+import { loadTable } from '../data';
+import type { Table } from '../data/types';
 import type { Spec } from '../spec/types';
 import { PACKAGE_VERSION } from '../version';
 import type { LogLevel, RunEvent } from '../../protocol/worker';
@@ -163,6 +165,20 @@ export class RunSession {
   /** Schedules a live manifest rewrite (at most every 0.5 s). */
   touch(): void {
     this.live.touch();
+  }
+
+  /**
+   * The `data` phase: loads the spec's dataset (path relative to the spec) and records its path, SHA-256 and row
+   * count in the manifest. Shared by run/suggest, simulate and pretrain.
+   */
+  async loadDataset(spec: Spec): Promise<{ dataPath: string; table: Table }> {
+    const dataPath = resolveSpecPath(this.absSpec, spec.dataset.path);
+    this.beginPhase('data', `loading ${dataPath}`);
+    const table = await loadTable(dataPath, { signal: this.opts.signal });
+    this.manifest.dataset = { path: dataPath, sha256: table.sha256, rows: table.rowNumbers.length, dropped: 0 };
+    this.log('info', `[data] ${table.rowNumbers.length} rows, ${table.header.length} columns (sha256 ${table.sha256.slice(0, 12)}…)`);
+    this.checkCancel();
+    return { dataPath, table };
   }
 
   /** Validates the spec (the `spec` phase); throws an MiError carrying every spec diagnostic when it is invalid. */

@@ -5,8 +5,6 @@
  */
 import { join } from 'node:path';
 import { MiError } from '../diagnostics';
-import { resolveSpecPath } from '../spec';
-import { loadTable } from '../data';
 import { buildFeatures } from '../features';
 import { prepareTransfer } from '../transfer';
 import { simulate, type SimulationResult } from '../bo/simulate';
@@ -55,11 +53,7 @@ export async function executeSimulate(specPath: string, opts: ExecuteSimulateOpt
     const spec = { ...spec0, seed };
     s.manifest.simulate = { budget, initial, repeats, refitEvery, model: spec.model.type };
     s.checkCancel();
-    const dataPath = resolveSpecPath(s.absSpec, spec.dataset.path);
-    s.beginPhase('data', `loading ${dataPath}`);
-    const table = await loadTable(dataPath, { signal: opts.signal });
-    s.manifest.dataset = { path: dataPath, sha256: table.sha256, rows: table.rowNumbers.length, dropped: 0 };
-    s.checkCancel();
+    const { dataPath, table } = await s.loadDataset(spec);
     const simLog = (msg: string): void => {
       s.log('info', `[simulate] ${msg}`);
       const m = /repeat (\d+)\/(\d+)/.exec(msg);
