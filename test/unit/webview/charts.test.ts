@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { makeNonce, webviewHtml } from '../../../src/extension/editors/html';
 import type { Landscape } from '../../../src/core/bo/landscape';
-import type { RenderedReport, RunViewData } from '../../../src/protocol/webview';
+import type { RenderedReport } from '../../../src/protocol/webview';
 import { rowNames } from '../../../src/runview/names';
-import { buildBundles, bundlePath, countColor, launch, loadRunData, outDir, root, SERIES_RGB, shotsDir, skipReason, themeVars } from './harness';
+import { buildBundles, countColor, launch, loadRunData, root, SERIES_RGB, shotsDir, skipReason, themeVars, writeRunPage } from './harness';
 import { fullRow, insideSimplex } from './simplex';
+
 
 const fixture = (name: string) => join(root, 'test', 'fixtures', 'webview', name);
 const skip = skipReason();
@@ -25,27 +25,6 @@ const THEMES = [
   { name: 'high-contrast', cls: 'vscode-high-contrast', vars: themeVars('#000000', '#ffffff', '#6fc3df') + ':root { --vscode-contrastActiveBorder: #f38518; }' },
 ];
 
-function page(name: string, data: RunViewData, cls: string, vars: string): string {
-  const nonce = makeNonce();
-  const stub = `<script nonce="${nonce}">
-window.__posted = []; let st = {};
-window.acquireVsCodeApi = () => ({
-  postMessage(m) {
-    window.__posted.push(m);
-    if (m.type === 'ready') setTimeout(() => window.postMessage({ type: 'init', data: window.__data, canEdit: true }, '*'), 0);
-    if (m.type === 'request') setTimeout(() => window.postMessage({ type: 'reply', id: m.id, ok: true, result: { saved: true, copied: true, path: '/tmp/x' } }, '*'), 0);
-  },
-  getState() { return st; }, setState(s) { st = s; },
-});
-</script>
-<script nonce="${nonce}">window.__data = ${JSON.stringify(data).replace(/</g, '\\u003c')};</script>
-<style nonce="${nonce}">${vars}</style>`;
-  const html = webviewHtml({ scriptUri: `file://${bundlePath('run')}`, cspSource: 'file:', nonce, title: 'run', bodyClass: cls, extraHead: stub });
-  mkdirSync(outDir, { recursive: true });
-  const p = join(outDir, `${name}.html`);
-  writeFileSync(p, html);
-  return p;
-}
 
 const rendered = (p: Page, chart: string): Promise<RenderedReport[]> =>
   p.evaluate((c) => (window as unknown as { __posted: RenderedReport[] }).__posted.filter((m) => m.type === 'rendered' && m.chart === c), chart);
@@ -68,7 +47,7 @@ test('simplex run: opens on Suggestions; landscape slice and map draw only point
       const p = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
       const errors: string[] = [];
       p.on('pageerror', (e) => errors.push(e.message));
-      await p.goto(`file://${page(`simplex-${th.name}`, data, th.cls, th.vars)}`);
+      await p.goto(`file://${writeRunPage(`simplex-${th.name}`, data, { bodyClass: th.cls, vars: th.vars })}`);
       // a finished Suggest opens on its news: the Suggestions tab
       await p.waitForSelector('#suggestions-table tbody tr');
       assert.equal(await p.getAttribute('#root', 'data-open-tab'), 'suggestions');
@@ -146,7 +125,7 @@ test('every chart in light, dark and high contrast: data pixels, named tooltips,
       const p = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
       const errors: string[] = [];
       p.on('pageerror', (e) => errors.push(e.message));
-      await p.goto(`file://${page(`bandgap-${th.name}`, bandgap, th.cls, th.vars)}`);
+      await p.goto(`file://${writeRunPage(`bandgap-${th.name}`, bandgap, { bodyClass: th.cls, vars: th.vars })}`);
       await p.waitForSelector('canvas#parity-gap[data-rendered]');
       await p.waitForSelector('canvas#relevance[data-rendered]');
       await p.waitForTimeout(150);
@@ -226,14 +205,14 @@ test('every chart in light, dark and high contrast: data pixels, named tooltips,
 
       // simulation (run1) and Pareto (run2)
       const s = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      await s.goto(`file://${page(`run1-${th.name}`, run1, th.cls, th.vars)}`);
+      await s.goto(`file://${writeRunPage(`run1-${th.name}`, run1, { bodyClass: th.cls, vars: th.vars })}`);
       await s.waitForSelector('#tab-simulation');
       await openTab(s, 'simulation');
       const sim = (await rendered(s, 'simulation')).at(-1)!;
       assert.equal(sim.points, run1.simulation!.series[0].steps.length);
       assert.ok((await countColor(s, 'canvas#simulation', SERIES_RGB)) > 200, 'BO median drawn in the first series colour');
       await s.screenshot({ path: join(shotsDir, `charts-simulation-${th.name}.png`) });
-      await s.goto(`file://${page(`run2-${th.name}`, run2, th.cls, th.vars)}`);
+      await s.goto(`file://${writeRunPage(`run2-${th.name}`, run2, { bodyClass: th.cls, vars: th.vars })}`);
       await s.waitForSelector('#tab-pareto');
       await openTab(s, 'pareto');
       const par = (await rendered(s, 'pareto')).at(-1)!;
@@ -262,7 +241,7 @@ test('a cv: none run says so instead of empty axes; extra suggestion columns (in
     const p = await browser.newPage({ viewport: { width: 1100, height: 800 } });
     const errors: string[] = [];
     p.on('pageerror', (e) => errors.push(e.message));
-    await p.goto(`file://${page('cv-none', data, 'vscode-dark', themeVars())}`);
+    await p.goto(`file://${writeRunPage('cv-none', data, { bodyClass: 'vscode-dark', vars: themeVars() })}`);
     await p.waitForSelector('#no-cv');
     assert.match((await p.textContent('#no-cv')) ?? '', /No cross-validation \(cv: none\)/);
     assert.equal(await p.$$eval('canvas[id^="parity-"]', (els) => els.length), 0, 'no empty parity axes');

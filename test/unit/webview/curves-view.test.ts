@@ -1,31 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeNonce, webviewHtml } from '../../../src/extension/editors/html';
-import { buildBundles, bundlePath, countColor, launch, loadRunData, outDir, root, SERIES_RGB, shotsDir, skipReason, themeVars } from './harness';
-import type { RunViewData } from '../../../src/protocol/webview';
+import { buildBundles, countColor, launch, loadRunData, root, SERIES_RGB, shotsDir, skipReason, writeRunPage } from './harness';
 
-function writePage(name: string, data: RunViewData): string {
-  const nonce = makeNonce();
-  const stub = `<script nonce="${nonce}">
-window.__posted = []; let st = {};
-window.acquireVsCodeApi = () => ({
-  postMessage(m) {
-    window.__posted.push(m);
-    if (m.type === 'ready') setTimeout(() => window.postMessage({ type: 'init', data: window.__data, canEdit: true }, '*'), 0);
-  },
-  getState() { return st; }, setState(s) { st = s; },
-});
-</script>
-<script nonce="${nonce}">window.__data = ${JSON.stringify(data).replace(/</g, '\\u003c')};</script>
-<style nonce="${nonce}">${themeVars()}</style>`;
-  const html = webviewHtml({ scriptUri: `file://${bundlePath('run')}`, cspSource: 'file:', nonce, title: 'run', bodyClass: 'vscode-dark', extraHead: stub });
-  mkdirSync(outDir, { recursive: true });
-  const p = join(outDir, `${name}.html`);
-  writeFileSync(p, html);
-  return p;
-}
 
 test('curves tab: observed vs predicted with the 90% band for a searched sample, error vs argument, suggested curves', { skip: skipReason() }, async () => {
   await buildBundles();
@@ -40,7 +18,7 @@ test('curves tab: observed vs predicted with the 90% band for a searched sample,
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    await page.goto(`file://${writePage('functional-run', data)}`);
+    await page.goto(`file://${writeRunPage('functional-run', data, { replies: '' })}`);
     await page.click('#tab-curves');
     await page.waitForSelector('canvas#curve-sample[data-points]');
     const first = curves.samples[0];

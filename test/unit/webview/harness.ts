@@ -3,13 +3,14 @@
  * launches Debian's headless Chromium through playwright-core, and writes test pages that load a bundle behind the
  * real CSP shell with a stub `acquireVsCodeApi` (a fake host).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { RunViewData } from '../../../src/protocol/webview';
 import { buildRunViewData } from '../../../src/runview/build';
 import { nodeRunFolder } from '../../../src/runview/folder';
+import { makeNonce, webviewHtml } from '../../../src/extension/editors/html';
 
 export const root = process.env.MI_ROOT ?? process.cwd();
 export const CHROMIUM = '/usr/bin/chromium';
@@ -84,4 +85,42 @@ export async function countColor(page: Page | import('playwright-core').Frame, s
 
 export function readText(p: string): string {
   return readFileSync(p, 'utf8');
+}
+
+/** The fake host's default answers (inside `postMessage(m)`): every request is recorded in `window.__requests` and
+ *  succeeds (export/copy/save; appendPending appends every rank). */
+const DEFAULT_REPLIES = `if (m.type === 'request') { window.__requests.push(m); setTimeout(() => window.postMessage({ type: 'reply', id: m.id, ok: true, result: m.method === 'appendPending' ? { appended: m.params.ranks.length, path: 'data.csv' } : { saved: true, copied: true, path: '/tmp/x.csv' } }, '*'), 0); }`;
+
+/**
+ * Writes a page that loads the run view (run.js) behind the real CSP shell with a fake host: it records every posted
+ * message in `window.__posted`, answers `ready` with `init` (the data), and requests with `replies` (JS run inside
+ * `postMessage(m)`; default: DEFAULT_REPLIES). `globals` become `window.__<name>` beside `window.__data`;
+ * `freshState` makes getState() return undefined, as in a webview that never saved state.
+ */
+export function writeRunPage(
+  name: string,
+  data: RunViewData,
+  opts: { bodyClass?: string; vars?: string; replies?: string; globals?: Record<string, unknown>; freshState?: boolean } = {},
+): string {
+  const nonce = makeNonce();
+  const json = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
+  const globals = Object.entries(opts.globals ?? {}).map(([k, v]) => ` window.__${k} = ${json(v)};`).join('');
+  const stub = `<script nonce="${nonce}">
+window.__posted = []; window.__requests = []; let st = ${opts.freshState ? 'undefined' : '{}'};
+window.acquireVsCodeApi = () => ({
+  postMessage(m) {
+    window.__posted.push(m);
+    if (m.type === 'ready') setTimeout(() => window.postMessage({ type: 'init', data: window.__data, canEdit: true }, '*'), 0);
+    ${opts.replies ?? DEFAULT_REPLIES}
+  },
+  getState() { return st; }, setState(s) { st = s; },
+});
+</script>
+<script nonce="${nonce}" id="data-holder">window.__data = ${json(data)};${globals}</script>
+<style nonce="${nonce}">${opts.vars ?? themeVars()}</style>`;
+  const html = webviewHtml({ scriptUri: `file://${bundlePath('run')}`, cspSource: 'file:', nonce, title: 'run', bodyClass: opts.bodyClass ?? 'vscode-dark', extraHead: stub });
+  mkdirSync(outDir, { recursive: true });
+  const p = join(outDir, `${name}.html`);
+  writeFileSync(p, html);
+  return p;
 }

@@ -4,17 +4,22 @@
 // `landscapeMap` from a real Suggest run on the OER simplex) is drawn with only the cells inside the design space.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { makeNonce, webviewHtml } from '../../../src/extension/editors/html';
 import { landscapeMap, type Landscape } from '../../../src/core/bo/landscape';
 import { loadModel } from '../../../src/core/models';
-import type { LandscapeGrid, RenderedReport, RunViewData } from '../../../src/protocol/webview';
+import type { RenderedReport } from '../../../src/protocol/webview';
 import { gridView } from '../../../src/runview/landscape';
-import { buildBundles, bundlePath, launch, loadRunData, outDir, root, shotsDir, skipReason, themeVars } from './harness';
+import { buildBundles, launch, loadRunData, root, shotsDir, skipReason, themeVars, writeRunPage } from './harness';
 import { fullRow, insideSimplex } from './simplex';
+
+/** The host draws only the one pair it was given (window.__map); any other pair is an error reply. */
+const MAP_REPLIES = `if (m.type === 'request' && m.method === 'landscapeMap') {
+      const ok = m.params.x === window.__map.xLabel && m.params.y === window.__map.yLabel;
+      setTimeout(() => window.postMessage(ok ? { type: 'reply', id: m.id, ok: true, result: window.__map } : { type: 'reply', id: m.id, ok: false, error: 'not this pair' }, '*'), 50);
+    }`;
 
 const THEMES = [
   { name: 'light', cls: 'vscode-light', vars: themeVars('#ffffff', '#1f1f1f') },
@@ -22,30 +27,6 @@ const THEMES = [
   { name: 'high-contrast', cls: 'vscode-high-contrast', vars: themeVars('#000000', '#ffffff', '#6fc3df') },
 ];
 
-function page(name: string, data: RunViewData, map: LandscapeGrid, cls: string, vars: string): string {
-  const nonce = makeNonce();
-  const stub = `<script nonce="${nonce}">
-window.__posted = []; let st = undefined;
-window.acquireVsCodeApi = () => ({
-  postMessage(m) {
-    window.__posted.push(m);
-    if (m.type === 'ready') setTimeout(() => window.postMessage({ type: 'init', data: window.__data, canEdit: true }, '*'), 0);
-    if (m.type === 'request' && m.method === 'landscapeMap') {
-      const ok = m.params.x === window.__map.xLabel && m.params.y === window.__map.yLabel;
-      setTimeout(() => window.postMessage(ok ? { type: 'reply', id: m.id, ok: true, result: window.__map } : { type: 'reply', id: m.id, ok: false, error: 'not this pair' }, '*'), 50);
-    }
-  },
-  getState() { return st; }, setState(s) { st = s; },
-});
-</script>
-<script nonce="${nonce}">window.__data = ${JSON.stringify(data).replace(/</g, '\\u003c')}; window.__map = ${JSON.stringify(map).replace(/</g, '\\u003c')};</script>
-<style nonce="${nonce}">${vars}</style>`;
-  const html = webviewHtml({ scriptUri: `file://${bundlePath('run')}`, cspSource: 'file:', nonce, title: 'run', bodyClass: cls, extraHead: stub });
-  mkdirSync(outDir, { recursive: true });
-  const p = join(outDir, `${name}.html`);
-  writeFileSync(p, html);
-  return p;
-}
 
 type Posted = { type: string; method?: string; params?: { x: string; y: string }; chart?: string; drawn?: number[][] };
 const posted = (p: Page): Promise<Posted[]> =>
@@ -77,7 +58,7 @@ test('any-pair map pickers: a pair not precomputed is requested from the host an
       const p = await browser.newPage({ viewport: { width: 1200, height: 1300 } });
       const errors: string[] = [];
       p.on('pageerror', (e) => errors.push(e.message));
-      await p.goto(`file://${page(`pair-${th.name}`, data, map, th.cls, th.vars)}`);
+      await p.goto(`file://${writeRunPage(`pair-${th.name}`, data, { bodyClass: th.cls, vars: th.vars, replies: MAP_REPLIES, globals: { map }, freshState: true })}`);
       await p.waitForSelector('#tab-landscape');
       await p.click('#tab-landscape');
       await p.waitForSelector('canvas#landscape2d[data-rendered]');

@@ -1,35 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeNonce, webviewHtml } from '../../../src/extension/editors/html';
-import { buildBundles, bundlePath, countColor, launch, loadRunData, outDir, root, SERIES_RGB, shotsDir, skipReason, themeVars } from './harness';
+import { buildBundles, countColor, launch, loadRunData, root, SERIES_RGB, shotsDir, skipReason, themeVars, writeRunPage } from './harness';
 import type { RunViewData } from '../../../src/protocol/webview';
 
 const fixture = (name: string) => join(root, 'test', 'fixtures', 'webview', name);
 
-/** Writes a page that loads dist-like run.js behind the real CSP shell, with a fake host answering requests. */
-function writeRunPage(name: string, data: RunViewData, bodyClass = 'vscode-dark', vars = themeVars()): string {
-  const nonce = makeNonce();
-  const stub = `<script nonce="${nonce}">
-window.__posted = []; window.__requests = []; let st = ${JSON.stringify({})};
-window.acquireVsCodeApi = () => ({
-  postMessage(m) {
-    window.__posted.push(m);
-    if (m.type === 'ready') setTimeout(() => window.postMessage({ type: 'init', data: window.__data, canEdit: true }, '*'), 0);
-    if (m.type === 'request') { window.__requests.push(m); setTimeout(() => window.postMessage({ type: 'reply', id: m.id, ok: true, result: m.method === 'appendPending' ? { appended: m.params.ranks.length, path: 'data.csv' } : { saved: true, copied: true, path: '/tmp/x.csv' } }, '*'), 0); }
-  },
-  getState() { return st; }, setState(s) { st = s; },
-});
-</script>
-<script nonce="${nonce}" id="data-holder">window.__data = ${JSON.stringify(data).replace(/</g, '\\u003c')};</script>
-<style nonce="${nonce}">${vars}</style>`;
-  const html = webviewHtml({ scriptUri: `file://${bundlePath('run')}`, cspSource: 'file:', nonce, title: 'run', bodyClass, extraHead: stub });
-  mkdirSync(outDir, { recursive: true });
-  const p = join(outDir, `${name}.html`);
-  writeFileSync(p, html);
-  return p;
-}
 
 const skip = skipReason();
 
@@ -213,7 +190,7 @@ test('run view: two objectives get a Pareto plot; light and high-contrast themes
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`file://${writeRunPage('run2-light', data, 'vscode-light', themeVars('#ffffff', '#1f1f1f'))}`);
+    await page.goto(`file://${writeRunPage('run2-light', data, { bodyClass: 'vscode-light', vars: themeVars('#ffffff', '#1f1f1f') })}`);
     await page.waitForSelector('canvas#parity-mobility[data-points]');
     assert.equal(Number(await page.getAttribute('canvas#parity-mobility', 'data-points')), data.predictions!.rows.length);
     await page.screenshot({ path: join(shotsDir, 'run2-overview-light.png'), fullPage: true });
@@ -224,7 +201,7 @@ test('run view: two objectives get a Pareto plot; light and high-contrast themes
 
     const hc = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     hc.on('pageerror', (e) => errors.push(e.message));
-    await hc.goto(`file://${writeRunPage('run2-hc', data, 'vscode-high-contrast', themeVars('#000000', '#ffffff'))}`);
+    await hc.goto(`file://${writeRunPage('run2-hc', data, { bodyClass: 'vscode-high-contrast', vars: themeVars('#000000', '#ffffff') })}`);
     await hc.waitForSelector('canvas#parity-band_gap[data-points]');
     await hc.screenshot({ path: join(shotsDir, 'run2-overview-high-contrast.png') });
     assert.deepEqual(errors, []);
