@@ -396,6 +396,22 @@ export async function unlessErrorToast(page, work, re = /MI Studio: .* failed/) 
   try { return await Promise.race([work, watch]); } finally { stop = true; watch.catch(() => {}); }
 }
 
+/**
+ * From a clean window (no editors, no notifications): open the workspace's `good.mi.yaml`, click its Train lens and
+ * wait for the completed run's view with the parity plot drawn; returns that webview.
+ */
+export async function trainGoodSpec(page) {
+  await runCommand(page, 'View: Close All Editors');
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await openFile(page, 'good.mi.yaml');
+  await (await waitForCodeLens(page, 'Train', { timeout: 30_000 })).click();
+  return unlessErrorToast(page, (async () => {
+    const v = await findWebview(page, '.badge.completed', { timeout: 180_000 });
+    await v.locator('canvas#parity-gap[data-rendered="true"]').waitFor({ timeout: 60_000 });
+    return v;
+  })());
+}
+
 /** Labels of all editor tabs (the text VS Code shows on each tab), as read from the DOM. */
 export async function tabLabels(page) {
   return (await page.locator('.tabs-container .tab .label-name').allInnerTexts().catch(() => [])).map((l) => l.trim());

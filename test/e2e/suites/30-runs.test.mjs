@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   openSession, openFile, waitForCodeLens, findWebview, assertCanvasDrew, screenshot, onFailScreenshot, sleep, escape,
-  unlessErrorToast, runCommand, env, tabLabels,
+  unlessErrorToast, runCommand, env, tabLabels, trainGoodSpec,
 } from '../helpers.mjs';
 
 let s;
@@ -181,15 +181,7 @@ t('killing the worker shows an error, and the next run works', async () => {
   await screenshot(s.page, 'runs-07-worker-killed');
 
   // the extension host carries on: a new (small) run completes and shows its parity plot
-  await runCommand(s.page, 'View: Close All Editors');
-  await runCommand(s.page, 'Notifications: Clear All Notifications');
-  await openFile(s.page, 'good.mi.yaml');
-  await (await waitForCodeLens(s.page, 'Train', { timeout: 30_000 })).click();
-  const view = await unlessErrorToast(s.page, (async () => {
-    const v = await findWebview(s.page, '.badge.completed', { timeout: 180_000 });
-    await v.locator('canvas#parity-gap[data-rendered="true"]').waitFor({ timeout: 60_000 });
-    return v;
-  })());
+  const view = await trainGoodSpec(s.page);
   assert.equal(Number(await view.locator('canvas#parity-gap').getAttribute('data-points')), 40);
   await screenshot(s.page, 'runs-08-next-run-after-kill');
 });

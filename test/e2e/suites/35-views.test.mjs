@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSession, openFile, waitForCodeLens, findWebview, screenshot, onFailScreenshot, sleep, unlessErrorToast, runCommand, waitForFile } from '../helpers.mjs';
+import { openSession, openFile, waitForCodeLens, findWebview, screenshot, onFailScreenshot, sleep, unlessErrorToast, runCommand, waitForFile, trainGoodSpec } from '../helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 let s;
@@ -124,15 +124,7 @@ t('Suggest on a simplex space opens on Suggestions, and no drawn landscape point
 });
 
 t('parity tooltip names the formula; wheel zoom changes the axis range; Save as PNG writes the data pixels', async (ctx) => {
-  await runCommand(s.page, 'View: Close All Editors');
-  await runCommand(s.page, 'Notifications: Clear All Notifications');
-  await openFile(s.page, 'good.mi.yaml');
-  await (await waitForCodeLens(s.page, 'Train', { timeout: 30_000 })).click();
-  const view = await unlessErrorToast(s.page, (async () => {
-    const v = await findWebview(s.page, '.badge.completed', { timeout: 180_000 });
-    await v.locator('canvas#parity-gap[data-rendered="true"]').waitFor({ timeout: 60_000 });
-    return v;
-  })());
+  const view = await trainGoodSpec(s.page);
   const canvas = view.locator('canvas#parity-gap');
   // the names arrive with the final reload (the dataset is read once the run has completed)
   let pos;
