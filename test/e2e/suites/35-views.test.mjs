@@ -48,7 +48,17 @@ function violation(L, r) {
   if (r.ce_load + r.la_load > 0.5 + 1e-9) return `ce_load + la_load = ${r.ce_load + r.la_load}`;
   return undefined;
 }
-const drawnOf = async (canvas) => ({ drawn: JSON.parse((await canvas.getAttribute('data-drawn')) ?? '[]'), axes: JSON.parse((await canvas.getAttribute('data-axes')) ?? '[]') });
+// both attributes in one read: two reads could straddle a re-render (new axes with the previous map's cells)
+const drawnOf = (canvas) => canvas.evaluate((el) => ({ drawn: JSON.parse(el.dataset.drawn ?? '[]'), axes: JSON.parse(el.dataset.axes ?? '[]') }));
+/** What the canvas drew once its axes are `axes` (waits for the re-render a picker change starts). */
+async function drawnFor(canvas, axes) {
+  let d = await drawnOf(canvas);
+  for (let i = 0; i < 150 && JSON.stringify(d.axes) !== JSON.stringify(axes); i++) {
+    await sleep(200);
+    d = await drawnOf(canvas);
+  }
+  return d;
+}
 async function choose(view, select, value) {
   await view.locator(select).evaluate((el, v) => { el.value = v; el.dispatchEvent(new Event('change')); }, value);
 }
@@ -72,8 +82,7 @@ t('Suggest on a simplex space opens on Suggestions, and no drawn landscape point
   let points = 0;
   for (const sl of L.slices) {
     await choose(view, '#slice-feature', sl.feature);
-    await sleep(150);
-    const { drawn, axes } = await drawnOf(c1);
+    const { drawn, axes } = await drawnFor(c1, [sl.feature]);
     assert.equal(axes[0], sl.feature);
     assert.ok(drawn.length > 0, `${sl.feature}: nothing drawn`);
     for (const [x] of drawn) {
@@ -86,8 +95,9 @@ t('Suggest on a simplex space opens on Suggestions, and no drawn landscape point
   let cells = 0;
   for (let gi = 0; gi < 1 + (L.grids?.length ?? 0); gi++) {
     await choose(view, '#grid-select', String(gi));
-    await sleep(200);
-    const { drawn, axes } = await drawnOf(c2);
+    const g = [L.grid2d, ...(L.grids ?? [])][gi];
+    const { drawn, axes } = await drawnFor(c2, [g.xFeature, g.yFeature]);
+    assert.deepEqual(axes, [g.xFeature, g.yFeature], `map ${gi} drawn`);
     if (axes[0] === 'PC1') continue;
     for (const [x, y] of drawn) {
       const v = violation(L, fullRow(L, { [axes[0]]: x, [axes[1]]: y }));
@@ -106,8 +116,7 @@ t('Suggest on a simplex space opens on Suggestions, and no drawn landscape point
   assert.equal(await view.locator('#map-x').getAttribute('combobox') !== null, true, 'the x picker is a searchable combobox');
   await choose(view, '#map-x', fx);
   await choose(view, '#map-y', fy);
-  let od = { drawn: [], axes: [] };
-  for (let i = 0; i < 150 && !(od.axes[0] === fx && od.axes[1] === fy); i++) { await sleep(200); od = await drawnOf(c2); }
+  const od = await drawnFor(c2, [fx, fy]);
   assert.deepEqual(od.axes, [fx, fy], `the map shows the picked pair (status: ${await view.locator('#map-status').innerText()})`);
   assert.match(await view.locator('#map-status').innerText(), /drawn from the saved model/);
   let onDemand = 0;
