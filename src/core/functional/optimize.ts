@@ -22,6 +22,7 @@ import { specInputColumns, tableFromRows } from '../bo/candidates';
 import { optimizeContinuous } from '../bo/continuous';
 import { featuresOf } from '../bo/run';
 import { buildSpace, type ContinuousSpace } from '../bo/space';
+import { penalizedBatch } from './batch';
 
 export interface FunctionalOptimizeInput {
   spec: Spec;
@@ -113,7 +114,10 @@ export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise
   const sgn = obj.direction === 'maximize' ? 1 : -1;
   rows.sort((x, y) => Number(pinned.has(y.id)) - Number(pinned.has(x.id)) || y.acq - x.acq || sgn * (y.mean - x.mean) || x.k - y.k);
   const batch = Math.min(opt.batch, rows.length);
-  const chosen = rows.slice(0, batch);
+  // q > 1: local penalisation around each pick (functional/batch.ts), so a batch is not q near-duplicates
+  const chosen = batch > 1
+    ? penalizedBatch(tr.X, rows, batch, { direction: obj.direction, best, seed: a.seed, pinned: rows.flatMap((r, i) => (pinned.has(r.id) ? [i] : [])) }).map((i) => rows[i])
+    : rows.slice(0, batch);
   const lines = [csvLine(['rank', 'id', 'objective_mean', 'objective_std', 'acquisition', ...Array.from(a.grid, (t) => `mean@${t}`)])];
   chosen.forEach((r, i) => {
     lines.push(csvLine([i + 1, spreadsheetSafe(r.id), r.mean, r.std, r.acq, ...Array.from(pred.mean.subarray(r.k * G, (r.k + 1) * G))]));

@@ -24,6 +24,7 @@ import { KroneckerGpModel } from './kron';
 import { createFunctionalModel, functionalCandidates, type FunctionalModelType } from './models';
 import { checkObjectiveOnGrid, curveObjective, mcExpectedImprovement, objectiveLabel, objectiveStats, objectiveUnit } from './objectives';
 import { targetObjective } from './optimize';
+import { penalizedBatch } from './batch';
 
 export interface FunctionalSimulateInput {
   spec: Spec;
@@ -149,8 +150,9 @@ export async function simulateFunctional(a: FunctionalSimulateInput): Promise<Fu
           const covs = model.curveCovariance(Xr);
           const scored = rest.map((v, k) => {
             const st = objectiveStats(obj, fd.grid, pred.mean.subarray(k * G, (k + 1) * G), covs[k], count, seed + 7919 * it + k);
-            return { v, k, mean: st.mean, acq: obj.kind === 'above' ? st.mean : mcExpectedImprovement(st.samples, best, obj.direction) };
+            return { v, k, mean: st.mean, std: st.std, acq: obj.kind === 'above' ? st.mean : mcExpectedImprovement(st.samples, best, obj.direction) };
           });
+          if (q > 1) return penalizedBatch(Xr, scored, Math.min(q, take), { direction: obj.direction, best, seed: seed + it }).map((i) => scored[i].v);
           scored.sort((x, y) => y.acq - x.acq || sgn * (y.mean - x.mean) || x.k - y.k);
           return scored.slice(0, Math.min(q, take)).map((s) => s.v);
         };
@@ -167,7 +169,7 @@ export async function simulateFunctional(a: FunctionalSimulateInput): Promise<Fu
     goal: obj.direction,
     acquisition: obj.kind === 'above' ? 'probability-above' : 'mc-ei',
     batch: q,
-    batchStrategy: 'top-acquisition',
+    batchStrategy: q > 1 ? 'local-penalization' : 'top-acquisition',
     model: type,
     objective: { ...obj, label },
     ...(unit ? { unit } : {}),
