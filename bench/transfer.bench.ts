@@ -7,11 +7,13 @@
  *   prediction  the transfer GP: k_desc + w·s(x)s(x'), s = mp_gap source prediction (ensemble mean)
  *   mean        the transfer GP on the average of the standardised predictions of the bundled band-gap sources
  *               (mp_gap, aflow_gap): `prediction:mean`
- *   auto        nested selection (inner 3-fold CV in each outer fold, one-standard-error rule toward the baseline)
- *               over none / prediction / features / finetune of source mp_gap, plus prediction:all, prediction:mean
- *               and features:all over the band-gap sources
- * Opt-in variants (MI_BENCH_ONLY only): `autobest` (auto without the one-SE rule: lowest inner-CV score), `sk` (the
- * transfer GP with the mp_gap prediction also as a kernel input with its own lengthscale, `sourceKernel`).
+ *   auto        what `transfer: {library: bundled, sources: all, strategy: auto}` does: every candidate of every
+ *               bundled source (none / prediction / features / finetune per source, prediction:all, prediction:mean,
+ *               features:all: 13) scored by an inner 3-fold CV in each outer fold; the average of the three best
+ *               transfer candidates unless it does not beat the baseline by one standard error
+ * Opt-in variants (MI_BENCH_ONLY only): `auto1se` (the best single candidate under the one-SE rule, auto's rule before
+ * the average), `autobest` (the lowest inner-CV score), `sk` (the transfer GP with the mp_gap prediction also as a
+ * kernel input with its own lengthscale, `sourceKernel`).
  * Prints one JSON line per (size, seed) and a summary line per size. Takes tens of minutes, so plain `npm run bench`
  * skips it: `MI_BENCH_TRANSFER=1 npm run bench -- transfer`, or `node scripts/build-tests.mjs bench && node
  * out/bench/transfer.bench.js [sizes…]` (env MI_BENCH_SEEDS=0,1 and MI_BENCH_ONLY=none,mean narrow it down;
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   const SIZES = sizes.length ? sizes : [50, 100, 200];
   const SEEDS = (process.env.MI_BENCH_SEEDS ?? '0,1,2,3,4').split(',').map(Number);
   const only = process.env.MI_BENCH_ONLY; // e.g. `none,mean` to skip the other variants
-  const OPT_IN = ['autobest', 'sk'];
+  const OPT_IN = ['auto1se', 'autobest', 'sk'];
   const want = (k: string): boolean => (only ? only.split(',').includes(k) : !OPT_IN.includes(k));
   const skipped = { metrics: [{ mae: NaN, coverage90: NaN }] };
   if (!existsSync(EXPT) || !existsSync(join(LIB, 'library.json'))) return emit({ bench: 'transfer', skipped: 'expt_gap.csv or media/library not found' });
@@ -56,27 +58,30 @@ async function main(): Promise<void> {
   const table = await loadTable(EXPT);
   const { set } = await buildFeatures(spec, table);
   const srcs = await loadLibrarySources(LIB, 'all');
-  const gapSources = srcs.filter((s) => /gap/.test(s.entry.name));
-  const outs = [];
-  for (const s of gapSources) outs.push(await computeSourceOutputs(s, spec.dataset.inputs, table, set));
+  const every = [];
+  for (const s of srcs) every.push(await computeSourceOutputs(s, spec.dataset.inputs, table, set));
+  const outs = every.filter((o) => /gap/.test(o.name));
   const mpIdx = outs.findIndex((o) => o.name === 'mp_gap');
   if (mpIdx < 0) return emit({ bench: 'transfer', skipped: 'no mp_gap source in the library' });
-  emit({ bench: 'transfer_setup', rows: set.X.rows, sources: outs.map((o) => ({ name: o.name, overlap: o.overlap, missing: o.missing, valMae: o.valMae })) });
+  emit({ bench: 'transfer_setup', rows: set.X.rows, sources: every.map((o) => ({ name: o.name, overlap: o.overlap, missing: o.missing, valMae: o.valMae })) });
   // mp_gap alone: columns of mp_gap only; all band-gap sources: every column
   const augMp = augment(set.X, set.featureNames, [outs[mpIdx]]);
   const augAll = augment(set.X, set.featureNames, outs);
+  const augEvery = augment(set.X, set.featureNames, every);
+  const candEvery = candidates(spec.model, augEvery.layout, every, 'auto');
   const candMp = candidates(spec.model, augMp.layout, [outs[mpIdx]], 'auto');
   const candAll = candidates(spec.model, augAll.layout, outs, 'auto').filter((c) => c.source === 'all' || c.source === 'mean');
   const meanCand = candAll.find((c) => c.label === 'prediction:mean')!;
   const none = candMp.find((c) => c.label === 'none')!;
   const pred = candMp.find((c) => c.label === 'prediction:mp_gap')!;
-  const VARIANTS = ['none', 'prediction', 'mean', 'auto', 'autobest', 'sk'] as const;
+  const VARIANTS = ['none', 'prediction', 'mean', 'auto', 'auto1se', 'autobest', 'sk'] as const;
   for (const n of SIZES) {
     const summary: Record<string, number[]> = Object.fromEntries(VARIANTS.map((v) => [v, []]));
     for (const seed of SEEDS) {
       const rows = Array.from(new Rng(1000 * n + seed).permutation(set.X.rows).subarray(0, n));
       const Xm = takeRows(augMp.X, rows);
       const Xa = takeRows(augAll.X, rows);
+      const Xe = takeRows(augEvery.X, rows);
       const Y = takeRows(set.Y, rows);
       const cvo = { folds: 5, repeats: 1, seed };
       const t0 = Date.now();
@@ -87,27 +92,25 @@ async function main(): Promise<void> {
       res.sk = want('sk')
         ? await crossValidate(() => new SubsetModel([...augMp.layout.desc, augMp.layout.sources[0].mean], new TransferGpModel({ nLinear: 1, kernel: 'matern52', ard: false, restarts: 2, seed, sourceKernel: true }), augMp.layout.width), Xm, Y, cvo)
         : skipped;
-      // auto over mp_gap candidates + the all-sources subsets: the all-source columns contain mp_gap's columns first,
-      // so mp_gap candidates are re-made on the all-source layout for one matrix
-      const candAuto = [...candidates(spec.model, augAll.layout, outs, 'auto').filter((c) => c.source === null || c.source === 'mp_gap'), ...candAll];
-      const picks: Record<string, string[]> = { auto: [], autobest: [] };
-      for (const [key, rule] of [['auto', '1se'], ['autobest', 'best']] as const) {
+      const picks: Record<string, string[]> = { auto: [], auto1se: [], autobest: [] };
+      for (const [key, rule] of [['auto', 'average'], ['auto1se', '1se'], ['autobest', 'best']] as const) {
         res[key] = !want(key)
           ? skipped
           : await crossValidate(() => {
-              const m = new SelectingModel(candAuto, { innerFolds: 3, seed, rule });
+              const m = new SelectingModel(candEvery, { innerFolds: 3, seed, rule });
               const fit = m.fit.bind(m);
               m.fit = async (X, Yf, o) => {
                 await fit(X, Yf, o);
                 picks[key].push(m.candidate.label);
               };
               return m;
-            }, Xa, Y, cvo);
+            }, Xe, Y, cvo);
       }
       const r: Record<string, unknown> = { bench: 'transfer_expt_gap', n, seed };
       for (const v of VARIANTS) r[`mae_${v}`] = res[v].metrics[0].mae;
       for (const v of VARIANTS) r[`cov90_${v}`] = res[v].metrics[0].coverage90;
       r.auto_picks = picks.auto;
+      if (want('auto1se')) r.auto1se_picks = picks.auto1se;
       if (want('autobest')) r.autobest_picks = picks.autobest;
       r.seconds = (Date.now() - t0) / 1000;
       emit(r);

@@ -4,8 +4,9 @@
  * a target label), appends them as columns, and returns the model factory for CV and the final fit:
  *   - strategy `none`: the spec's model on the descriptors (the sources are still loaded for the leakage report);
  *   - `prediction` / `features` / `finetune`: that strategy (several finetune sources → picked by inner CV);
- *   - `auto`: every strategy × source subset (each source, all together) AND the no-transfer baseline, picked by an
- *     inner CV nested inside each outer fold (SelectingModel), so the outer CV metric is honest.
+ *   - `auto`: every strategy × source subset (each source, all together) AND the no-transfer baseline, scored by an
+ *     inner CV nested inside each outer fold (SelectingModel), so the outer CV metric is honest; the pick is the
+ *     average of the three best transfer candidates unless it does not beat the baseline by one standard error.
  * `finish` writes the manifest's `transfer` block: selected, candidates (inner-CV metrics on all rows), baseline,
  * the outer-CV metric of the baseline alone (auto), and the leakage overlap.
  */
@@ -33,6 +34,8 @@ export interface TransferCandidateRecord {
   mae: number;
   rmse: number;
   rank: number;
+  /** Strategy `average` (auto's average of the best few candidates): the averaged candidates' labels, best first. */
+  members?: string[];
 }
 
 export interface TransferManifest {
@@ -149,7 +152,8 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
     let scores: CandidateScore[];
     let selected: Candidate;
     if (model instanceof SelectingModel && model.scores.length) {
-      scores = model.scores;
+      // the average auto picked is ranked among the candidates by its own inner-CV score (same folds)
+      scores = model.averageScore ? [...model.scores, model.averageScore] : model.scores;
       selected = model.candidate;
     } else {
       // one candidate: score it and the baseline with the same inner CV, for the report only
@@ -165,7 +169,7 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
     }
     const order = scores.map((_, k) => k).sort((a, b) => scores[a].score - scores[b].score);
     const rankOf = new Map(order.map((k, r) => [k, r + 1]));
-    const records: TransferCandidateRecord[] = scores.map((c, k) => ({ source: c.source, strategy: c.strategy, label: c.label, metric: c.mae, mae: c.mae, rmse: c.rmse, rank: rankOf.get(k)! }));
+    const records: TransferCandidateRecord[] = scores.map((c, k) => ({ source: c.source, strategy: c.strategy, label: c.label, metric: c.mae, mae: c.mae, rmse: c.rmse, rank: rankOf.get(k)!, ...(c.members ? { members: c.members } : {}) }));
     records.sort((a, b) => a.rank - b.rank);
     const baseRec = records.find((r) => r.strategy === 'none')!;
     const selRec = records.find((r) => r.label === selected.label) ?? records[0];
@@ -194,7 +198,7 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
       block.baselineCv = Object.fromEntries(targets.map((t, i) => [t, bcv.metrics[i]]));
       const a = cv.metrics[0]?.mae;
       const b = bcv.metrics[0]?.mae;
-      ctx.log('info', `[transfer] outer CV MAE ${fmt(a)} with nested selection vs ${fmt(b)} without transfer (${b > 0 ? `${(((b - a) / b) * 100).toFixed(1)} % lower` : '-'}); outer folds picked ${outerPicks.slice(0, outerFits).join(', ')}`);
+      ctx.log('info', `[transfer] outer CV MAE ${fmt(a)} with nested selection vs ${fmt(b)} without transfer (${b > 0 ? `${((Math.abs(b - a) / b) * 100).toFixed(1)} % ${a <= b ? 'lower' : 'higher: transfer did not help here'}` : '-'}); outer folds picked ${outerPicks.slice(0, outerFits).join(', ')}`);
     }
     ctx.log('info', `[transfer] selected ${selRec.label} (inner-CV MAE ${fmt(selRec.mae)}; baseline ${fmt(baseRec.mae)}); ranking: ${records.map((r) => `${r.rank}. ${r.label} ${fmt(r.mae)}`).join(', ')}`);
     return block;

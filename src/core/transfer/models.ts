@@ -247,6 +247,75 @@ export class FinetuneModel implements Model {
 }
 
 /** Restores any model saved by the transfer code (and engine models inside a subset). */
+/**
+ * The equal-weight average of several fitted transfer candidates (auto's pick when no single candidate is clearly
+ * best: see `pickEnsemble`). The predictive distribution is the mixture of the members': mean = average of their means,
+ * variance = average of their variances + the spread of their means (so disagreement between members widens the band).
+ */
+export class AverageModel implements Model {
+  readonly type = 'transfer-average';
+  constructor(readonly members: Model[], readonly labels: string[]) {
+    if (!members.length) throw new MiError('transfer average: no members', { code: 'internal' });
+  }
+  async fit(X: Matrix, Y: Matrix, opts: FitOptions): Promise<void> {
+    for (const m of this.members) {
+      checkAbort(opts.signal);
+      await m.fit(X, Y, opts);
+    }
+  }
+  predict(X: Matrix): Prediction {
+    const ps = this.members.map((m) => m.predict(X));
+    const k = ps.length;
+    const { rows, outputs } = ps[0];
+    const len = rows * outputs;
+    const mean = new Float64Array(len);
+    const variance = new Float64Array(len);
+    const latentVariance = new Float64Array(len);
+    for (let i = 0; i < len; i++) {
+      let m = 0;
+      for (const p of ps) m += p.mean[i];
+      m /= k;
+      let v = 0;
+      let lv = 0;
+      let spread = 0;
+      for (const p of ps) {
+        v += p.variance[i];
+        lv += p.latentVariance[i];
+        spread += (p.mean[i] - m) ** 2;
+      }
+      mean[i] = m;
+      variance[i] = (v + spread) / k;
+      latentVariance[i] = (lv + spread) / k;
+    }
+    return { mean, variance, latentVariance, rows, outputs };
+  }
+  /** Joint samples: sample j comes from member j mod k (a draw from the mixture); members without a sampler give marginal draws. */
+  sample(X: Matrix, count: number, seed: number): Float64Array[] {
+    const k = this.members.length;
+    const out: Float64Array[] = new Array(count);
+    this.members.forEach((m, j) => {
+      const want = Math.floor(count / k) + (j < count % k ? 1 : 0);
+      if (!want) return;
+      const got = m.sample ? m.sample(X, want, seed + 7 * j) : marginalDraws(m.predict(X), want, seed + 7 * j);
+      got.forEach((s, q) => (out[j + q * k] = s));
+    });
+    return out;
+  }
+  summary(): ModelSummary {
+    const s = this.members[0].summary();
+    return { ...s, chosen: `average of ${this.labels.join(', ')}` };
+  }
+  save(): SavedModel {
+    return { type: 'transfer-average', version: 1, state: { labels: this.labels, members: this.members.map((m) => m.save()) } };
+  }
+}
+
+/** Independent draws from the marginal latent distribution of output 0 (for models without a joint sampler). */
+export function marginalDraws(p: Prediction, count: number, seed: number): Float64Array[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, () => Float64Array.from({ length: p.rows }, (_, i) => p.mean[i * p.outputs] + Math.sqrt(Math.max(0, p.latentVariance[i * p.outputs])) * rng.normal()));
+}
+
 export function loadTransferModel(saved: SavedModel): Model {
   if (saved.type === 'transfer-gp') return TransferGpModel.load(saved);
   if (saved.type === 'finetune') return FinetuneModel.load(saved);
@@ -254,5 +323,11 @@ export function loadTransferModel(saved: SavedModel): Model {
     const st = saved.state as { cols: number[]; width: number; inner: SavedModel };
     return new SubsetModel(st.cols, loadTransferModel(st.inner), st.width);
   }
+  if (saved.type === 'transfer-average') {
+    const st = saved.state as { labels: string[]; members: SavedModel[] };
+    return new AverageModel(st.members.map(loadTransferModel), st.labels);
+  }
+  // auto's pick (SelectingModel.save): the chosen candidate's model
+  if (saved.type === 'transfer-selected') return loadTransferModel((saved.state as { inner: SavedModel }).inner);
   return loadModel(saved);
 }

@@ -8,11 +8,13 @@ import type { Matrix } from '../features/types';
 import type { ModelSpec } from '../spec/types';
 import { createModel, crossValidate } from '../models';
 import type { FitOptions, Model, ModelSummary, Prediction, SavedModel } from '../models/types';
-import { FinetuneModel, SubsetModel } from './models';
+import { AverageModel, FinetuneModel, marginalDraws, SubsetModel } from './models';
 import type { SourceOutputs } from './sources';
 import { TransferGpModel } from './tgp';
 
 export type Strategy = 'prediction' | 'features' | 'finetune' | 'none';
+/** What `auto` can end up with: one candidate's strategy, or `average` (the equal-weight average of the best few). */
+export type PickedStrategy = Strategy | 'average';
 export type RequestedStrategy = Strategy | 'auto';
 
 export interface Layout {
@@ -78,9 +80,9 @@ export function augment(X: Matrix, names: string[], outs: SourceOutputs[], stats
 }
 
 export interface Candidate {
-  /** e.g. `none`, `prediction:mp_gap`, `features:all`. */
+  /** e.g. `none`, `prediction:mp_gap`, `features:all`; `average:prediction:mp_gap+prediction:all+finetune:aflow_gap` for auto's average. */
   label: string;
-  strategy: Strategy;
+  strategy: PickedStrategy;
   /** Source name, `all` (every selected source together), `mean` (their averaged standardised predictions) or null (baseline). */
   source: string | null;
   make(seed: number): Model;
@@ -161,8 +163,10 @@ export function candidates(model: ModelSpec, layout: Layout, outs: SourceOutputs
 
 export interface CandidateScore {
   label: string;
-  strategy: Strategy;
+  strategy: PickedStrategy;
   source: string | null;
+  /** `average` only: the labels of the averaged candidates, best first. */
+  members?: string[];
   /** Inner-CV MAE of target 1 (original units), RMSE, and the selection score (MAE / std(y), averaged over targets). */
   mae: number;
   rmse: number;
@@ -188,9 +192,10 @@ export async function scoreCandidatesDetailed(
   X: Matrix,
   Y: Matrix,
   o: { folds: number; seed: number; groups?: ArrayLike<number>; signal?: AbortSignal; onCandidate?: (k: number, total: number, label: string) => void },
-): Promise<{ scores: CandidateScore[]; errors: Float64Array[] }> {
+): Promise<{ scores: CandidateScore[]; errors: Float64Array[]; oof: Float64Array[]; sds: number[] }> {
   const out: CandidateScore[] = [];
   const errors: Float64Array[] = [];
+  const oof: Float64Array[] = [];
   const folds = Math.max(2, Math.min(o.folds, X.rows));
   const groups = o.groups && new Set(Array.from(o.groups)).size >= 2 ? o.groups : undefined;
   const T = Y.cols;
@@ -223,24 +228,53 @@ export async function scoreCandidatesDetailed(
         cnt++;
       }
     }
-    const e = new Float64Array(Y.rows);
-    for (let i = 0; i < Y.rows; i++) {
-      let s = 0;
-      let c2 = 0;
-      for (let t = 0; t < T; t++) {
-        const v = Y.data[i * T + t];
-        const p = cv.mean[i * T + t];
-        if (Number.isFinite(v) && Number.isFinite(p)) {
-          s += Math.abs(p - v) / sds[t];
-          c2++;
-        }
-      }
-      e[i] = c2 ? s / c2 : NaN;
-    }
-    errors.push(e);
+    errors.push(rowErrors(cv.mean, Y, sds));
+    oof.push(cv.mean);
     out.push({ label: c.label, strategy: c.strategy, source: c.source, mae: cv.metrics[0].mae, rmse: cv.metrics[0].rmse, score: cnt ? score / cnt : Infinity });
   }
-  return { scores: out, errors };
+  return { scores: out, errors, oof, sds };
+}
+
+/** Per-row |error| / std(y) of out-of-fold means (rows × targets), averaged over the observed targets (NaN: none). */
+function rowErrors(mean: Float64Array, Y: Matrix, sds: number[]): Float64Array {
+  const T = Y.cols;
+  const e = new Float64Array(Y.rows);
+  for (let i = 0; i < Y.rows; i++) {
+    let s = 0;
+    let c = 0;
+    for (let t = 0; t < T; t++) {
+      const v = Y.data[i * T + t];
+      const p = mean[i * T + t];
+      if (Number.isFinite(v) && Number.isFinite(p)) {
+        s += Math.abs(p - v) / sds[t];
+        c++;
+      }
+    }
+    e[i] = c ? s / c : NaN;
+  }
+  return e;
+}
+
+/**
+ * True when `other`'s paired errors beat the baseline's by more than one standard error of the paired difference
+ * (the one-standard-error rule: with ~80 rows the inner CV is noisy, and a transfer candidate that is not clearly
+ * better than no transfer is not worth its risk).
+ */
+function clearlyBetter(baseline: Float64Array, other: Float64Array): boolean {
+  let n = 0;
+  let m = 0;
+  let s2 = 0;
+  for (let i = 0; i < other.length; i++) {
+    const d = baseline[i] - other[i];
+    if (!Number.isFinite(d)) continue;
+    n++;
+    m += d;
+    s2 += d * d;
+  }
+  if (n < 2) return true;
+  m /= n;
+  const se = Math.sqrt(Math.max(s2 / n - m * m, 0) / (n - 1));
+  return m > se;
 }
 
 /**
@@ -255,44 +289,114 @@ export function pickOneSe(scores: CandidateScore[], errors: Float64Array[]): num
   for (let k = 1; k < scores.length; k++) if (scores[k].score < scores[best].score) best = k;
   const b = scores.findIndex((c) => c.strategy === 'none');
   if (b < 0 || b === best || !Number.isFinite(scores[best].score) || !Number.isFinite(scores[b].score)) return best;
-  const eb = errors[best];
-  const ek = errors[b];
-  let n = 0;
-  let m = 0;
-  let s2 = 0;
-  for (let i = 0; i < eb.length; i++) {
-    const d = ek[i] - eb[i];
-    if (!Number.isFinite(d)) continue;
-    n++;
-    m += d;
-    s2 += d * d;
-  }
-  if (n < 2) return best;
-  m /= n;
-  const se = Math.sqrt(Math.max(s2 / n - m * m, 0) / (n - 1));
-  return m <= se ? b : best;
+  return clearlyBetter(errors[b], errors[best]) ? best : b;
 }
 
-/** A model that picks among candidates by inner CV on its own training rows, then refits the pick on all of them. */
+/** How many of the best transfer candidates auto averages. */
+export const AVERAGE_SIZE = 3;
+
+/**
+ * auto's rule: the equal-weight average of the `size` best transfer candidates by inner-CV score, judged against the
+ * no-transfer baseline by the one-standard-error rule on the paired inner-CV errors of the AVERAGED out-of-fold
+ * predictions (same folds for every candidate); when the average is not clearly better, the best candidate alone under
+ * the same rule; else the baseline. Returns the candidate indices to average (one index: that candidate alone; the
+ * baseline's index: no transfer) and the average's own inner-CV score.
+ *
+ * Why an average: picking one candidate by the inner CV of ~80 rows is noisy, and the candidates that rank near the top
+ * make different errors (a source's prediction, another source's prediction, a fine-tuned head). Measured on every
+ * outer fold of the band-gap benchmark (bundled library, sources: all, 13 candidates) and on the polymer pair: outer
+ * MAE 0.630 / 0.673 / 0.593 eV at 50 / 100 / 200 rows (one best candidate under the same rule: 0.683 / 0.698 / 0.598)
+ * and 0.593 vs 0.618 (baseline 0.601) on the polymers; averaging 2 or 4 or every candidate, only the prediction
+ * candidates, stacking weights and softmax weights all did worse (docs/transfer.md).
+ */
+export function pickAverage(scores: CandidateScore[], oof: Float64Array[], errors: Float64Array[], Y: Matrix, sds: number[], size = AVERAGE_SIZE): { members: number[]; score?: CandidateScore } {
+  const b = scores.findIndex((c) => c.strategy === 'none');
+  const ranked = scores.map((_, k) => k).filter((k) => k !== b && Number.isFinite(scores[k].score)).sort((p, q) => scores[p].score - scores[q].score);
+  const members = ranked.slice(0, Math.max(1, size));
+  if (!members.length) return { members: [Math.max(0, b)] };
+  if (members.length === 1) {
+    if (b < 0 || !Number.isFinite(scores[b].score)) return { members };
+    return { members: clearlyBetter(errors[b], errors[members[0]]) ? members : [b] };
+  }
+  const len = oof[members[0]].length;
+  const mean = new Float64Array(len);
+  for (let i = 0; i < len; i++) {
+    let acc = 0;
+    for (const k of members) acc += oof[k][i];
+    mean[i] = acc / members.length;
+  }
+  const e = rowErrors(mean, Y, sds);
+  if (b >= 0 && Number.isFinite(scores[b].score) && !clearlyBetter(errors[b], e)) {
+    // the average is not clearly better (e.g. one good candidate averaged with two poor ones): the best alone, if it is
+    return { members: [clearlyBetter(errors[b], errors[members[0]]) ? members[0] : b] };
+  }
+  const T = Y.cols;
+  let ae = 0;
+  let se2 = 0;
+  let n = 0;
+  for (let i = 0; i < Y.rows; i++) {
+    const v = Y.data[i * T];
+    if (!Number.isFinite(v) || !Number.isFinite(mean[i * T])) continue;
+    ae += Math.abs(mean[i * T] - v);
+    se2 += (mean[i * T] - v) ** 2;
+    n++;
+  }
+  let score = 0;
+  let cnt = 0;
+  for (const v of e) {
+    if (Number.isFinite(v)) {
+      score += v;
+      cnt++;
+    }
+  }
+  const labels = members.map((k) => scores[k].label);
+  return {
+    members,
+    score: {
+      label: `average:${labels.join('+')}`,
+      strategy: 'average',
+      source: [...new Set(members.map((k) => scores[k].source))].join('+'),
+      members: labels,
+      mae: n ? ae / n : NaN,
+      rmse: n ? Math.sqrt(se2 / n) : NaN,
+      score: cnt ? score / cnt : Infinity,
+    },
+  };
+}
+
+/**
+ * A model that picks among candidates by inner CV on its own training rows, then refits the pick on all of them.
+ * The pick is one candidate or (rule `average`, auto's default) the average of the best few (`pickAverage`).
+ */
 export class SelectingModel implements Model {
   readonly type = 'transfer';
   private chosen: Model | null = null;
   chosenIndex = -1;
+  /** Indices of the averaged candidates (rule `average` with more than one member), else empty. */
+  members: number[] = [];
   scores: CandidateScore[] = [];
+  /** The average's inner-CV score when an average was picked. */
+  averageScore: CandidateScore | undefined;
 
   constructor(
     private readonly cands: Candidate[],
     private readonly o: {
       innerFolds: number;
       seed: number;
-      /** `1se` (default): the one-standard-error rule toward the no-transfer baseline (pickOneSe); `best`: lowest inner-CV score. */
-      rule?: '1se' | 'best';
+      /**
+       * `average` (default): the average of the best few transfer candidates unless it does not beat the no-transfer
+       * baseline by one standard error (pickAverage); `1se`: the best single candidate under the same rule
+       * (pickOneSe); `best`: the lowest inner-CV score.
+       */
+      rule?: 'average' | '1se' | 'best';
       onCandidate?: (k: number, total: number, label: string) => void;
     },
   ) {}
 
   async fit(X: Matrix, Y: Matrix, opts: FitOptions): Promise<void> {
     const seed = opts.seed ?? this.o.seed;
+    this.members = [];
+    this.averageScore = undefined;
     if (this.cands.length === 1 || X.rows < 6) {
       this.chosenIndex = 0;
       this.scores = [];
@@ -301,16 +405,35 @@ export class SelectingModel implements Model {
       this.scores = d.scores;
       let best = 0;
       for (let k = 1; k < this.scores.length; k++) if (this.scores[k].score < this.scores[best].score) best = k;
-      this.chosenIndex = (this.o.rule ?? '1se') === '1se' ? pickOneSe(d.scores, d.errors) : best;
+      const rule = this.o.rule ?? 'average';
+      if (rule === 'average') {
+        const p = pickAverage(d.scores, d.oof, d.errors, Y, d.sds);
+        this.chosenIndex = p.members[0];
+        if (p.members.length > 1) {
+          this.members = p.members;
+          this.averageScore = p.score;
+        }
+      } else this.chosenIndex = rule === '1se' ? pickOneSe(d.scores, d.errors) : best;
     }
     // built exactly as the outer CV's factory would build the candidate alone (constructor seed of this model, fit
     // with the caller's options): a kept baseline is then the baseline model of `transfer.baselineCv`, bit for bit
-    const m = this.cands[this.chosenIndex].make(this.o.seed);
+    const m = this.candidate.make(this.o.seed);
     await m.fit(X, Y, opts);
     this.chosen = m;
   }
 
+  /** The pick: one candidate, or the average of `members` (strategy `average`). */
   get candidate(): Candidate {
+    if (this.members.length > 1) {
+      const ms = this.members.map((k) => this.cands[k]);
+      const s = this.averageScore;
+      return {
+        label: s?.label ?? `average:${ms.map((c) => c.label).join('+')}`,
+        strategy: 'average',
+        source: s?.source ?? null,
+        make: (seed) => new AverageModel(ms.map((c) => c.make(seed)), ms.map((c) => c.label)),
+      };
+    }
     return this.cands[Math.max(0, this.chosenIndex)];
   }
 
@@ -326,27 +449,18 @@ export class SelectingModel implements Model {
   sample(X: Matrix, count: number, seed: number): Float64Array[] {
     const c = this.chosen;
     if (c?.sample) return c.sample(X, count, seed);
-    // independent marginal draws
-    const p = this.predict(X);
-    let s = seed >>> 0 || 1;
-    const rnd = (): number => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return (s + 0.5) / 4294967296;
-    };
-    return Array.from({ length: count }, () =>
-      Float64Array.from({ length: X.rows }, (_, i) => p.mean[i * p.outputs] + Math.sqrt(p.latentVariance[i * p.outputs]) * Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd())),
-    );
+    return marginalDraws(this.predict(X), count, seed);
   }
 
   summary(): ModelSummary {
     const s = this.chosen?.summary() ?? { type: 'transfer', hyperparameters: {} };
     const hp: Record<string, number | number[]> = { ...s.hyperparameters };
-    for (const c of this.scores) hp[`inner_cv_mae_${c.label}`] = c.mae;
+    for (const c of [...this.scores, ...(this.averageScore ? [this.averageScore] : [])]) hp[`inner_cv_mae_${c.label}`] = c.mae;
     return { ...s, type: s.type, hyperparameters: hp, chosen: this.candidate.label };
   }
 
   save(): SavedModel {
     if (!this.chosen) throw new Error('transfer model: save() before fit()');
-    return { type: 'transfer-selected', version: 1, state: { chosen: this.candidate.label, strategy: this.candidate.strategy, source: this.candidate.source, scores: this.scores, inner: this.chosen.save() } };
+    return { type: 'transfer-selected', version: 1, state: { chosen: this.candidate.label, strategy: this.candidate.strategy, source: this.candidate.source, scores: this.scores, ...(this.averageScore ? { average: this.averageScore } : {}), inner: this.chosen.save() } };
   }
 }

@@ -76,6 +76,9 @@ export function buildTransferSection(el: HTMLElement, t: TransferManifest, deps:
   const summary = h('div', { class: 'card', id: 'transfer-summary' },
     h('h3', {}, 'Transfer learning'),
     h('p', {}, 'Selected: ', h('strong', { id: 'transfer-selected' }, t.selected.label), ` (inner-CV MAE ${fmt(t.selected.metric)}; no-transfer baseline ${fmt(t.baseline.metric)}). Strategy requested: ${t.requested.strategy}; library ${t.library}.`),
+    t.selected.members?.length
+      ? h('p', { class: 'muted', id: 'transfer-members' }, `The pick is the equal-weight average of the ${t.selected.members.length} best transfer candidates (${t.selected.members.join(', ')}): its mean is the average of theirs, its band also widens where they disagree.`)
+      : null,
     outer && baseOuter
       ? h('p', {}, `Outer ${target} MAE with nested selection ${fmt(outer.mae)} vs ${fmt(baseOuter.mae)} without transfer (same folds)${baseOuter.mae > 0 ? `: ${((Math.abs(baseOuter.mae - outer.mae) / baseOuter.mae) * 100).toFixed(1)} % ${outer.mae <= baseOuter.mae ? 'lower' : 'higher (transfer did not help here)'}` : ''}. The parity plot in Overview shows the selected procedure's out-of-fold predictions.`)
       : null,
