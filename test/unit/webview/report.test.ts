@@ -114,3 +114,41 @@ test('report of a transfer run: the Transfer section draws one bar per candidate
     await browser.close();
   }
 });
+
+test('report of a transfer run whose pick is auto\'s average: its bar is drawn as the pick and the members are named', { skip }, async () => {
+  await buildBundles();
+  const { cpSync, mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'mi-report-average-'));
+  cpSync(fixture('transfer-run'), dir, { recursive: true });
+  const m = JSON.parse(readFileSync(join(dir, 'run.mirun.json'), 'utf8'));
+  const t = m.transfer;
+  const members = t.candidates.filter((c: { strategy: string }) => c.strategy !== 'none').map((c: { label: string }) => c.label);
+  const avg = { source: 'mp_gap_small', strategy: 'average', label: `average:${members.join('+')}`, metric: 0.7, mae: 0.7, rmse: 1, rank: 1, members };
+  for (const c of t.candidates) c.rank += 1;
+  t.candidates.push(avg);
+  t.selected = avg;
+  writeFileSync(join(dir, 'run.mirun.json'), JSON.stringify(m));
+  const out = await generateReport(dir, join(outDir, 'report-transfer-average.html'), bundlePath('report'));
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${out}`);
+    await page.waitForSelector('body[data-ready]');
+    await page.waitForSelector('canvas#transfer-candidates[data-points]');
+    await page.waitForTimeout(200);
+    assert.equal(Number(await page.getAttribute('canvas#transfer-candidates', 'data-points')), 5);
+    assert.equal((await page.textContent('#transfer-selected'))?.trim(), avg.label);
+    const named = (await page.textContent('#transfer-members')) ?? '';
+    for (const l of members) assert.ok(named.includes(l), `the members are named: ${named}`);
+    const blue = await countColor(page, 'canvas#transfer-candidates', [0x1a, 0x73, 0xe8]);
+    assert.ok(blue >= 300, `the average's bar painted as the pick: ${blue} pixels`);
+    await (await page.$('#transfer-summary'))?.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shotsDir, 'report-transfer-average.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

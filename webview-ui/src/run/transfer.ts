@@ -21,7 +21,8 @@ export interface TransferChart {
 /** Chart.js config: one bar per candidate (rank order, inner-CV MAE), the baseline MAE as a dashed line. */
 export function transferChartConfig(t: TransferManifest, theme: Theme): TransferChart {
   const cands = [...t.candidates].sort((a, b) => a.rank - b.rank);
-  const labels = cands.map((c) => c.label);
+  // auto's average is named by its members in full in the tooltip and the summary; on the axis it stays short
+  const labels = cands.map((c) => (c.members?.length ? `average of ${c.members.length}` : c.label));
   const base = t.baseline.metric;
   const pick = theme.series[0];
   const other = theme.series[1] ?? theme.series[0];
@@ -53,7 +54,10 @@ export function transferChartConfig(t: TransferManifest, theme: Theme): Transfer
       type: 'bar',
       data: { labels, datasets },
       options: {
-        plugins: { legend: { position: 'bottom' } },
+        plugins: {
+          legend: { position: 'bottom' },
+          tooltip: { callbacks: { title: (items: { dataIndex: number }[]) => cands[items[0]?.dataIndex ?? 0]?.label ?? '' } },
+        },
         scales: { x: { type: 'category', title: axisTitle('candidate (strategy:source)') }, y: { type: 'linear', beginAtZero: true, title: axisTitle('inner-CV MAE') } },
       },
     },
