@@ -421,6 +421,43 @@ export function matmulABt(A: Float64Array, B: Float64Array, m: number, k: number
   return out;
 }
 
+/**
+ * G += A Aᵀ on the upper triangle only (j ≥ i), A p x c row-major (p rows of length c): half the work of
+ * matmulABt(A, A) for a symmetric accumulation; two rows of A per pass over A[j] (as gramUpperRows). The caller
+ * mirrors the lower triangle once at the end (`mirrorUpper`).
+ */
+export function syrkAddUpper(A: Float64Array, p: number, c: number, G: Float64Array): void {
+  let i = 0;
+  for (; i + 1 < p; i += 2) {
+    const a = i * c;
+    const b = a + c;
+    G[i * p + i] += dot(A, a, A, a, c);
+    for (let j = i + 1; j < p; j++) {
+      const r = j * c;
+      let s0 = 0;
+      let s1 = 0;
+      let k = 0;
+      for (; k + 3 < c; k += 4) {
+        const m0 = A[r + k], m1 = A[r + k + 1], m2 = A[r + k + 2], m3 = A[r + k + 3];
+        s0 += A[a + k] * m0 + A[a + k + 1] * m1 + A[a + k + 2] * m2 + A[a + k + 3] * m3;
+        s1 += A[b + k] * m0 + A[b + k + 1] * m1 + A[b + k + 2] * m2 + A[b + k + 3] * m3;
+      }
+      for (; k < c; k++) {
+        s0 += A[a + k] * A[r + k];
+        s1 += A[b + k] * A[r + k];
+      }
+      G[i * p + j] += s0;
+      G[(i + 1) * p + j] += s1; // j = i + 1 is the diagonal of row i + 1
+    }
+  }
+  if (i < p) G[i * p + i] += dot(A, i * c, A, i * c, c);
+}
+
+/** Copies the upper triangle of a symmetric p x p matrix onto its lower triangle. */
+export function mirrorUpper(G: Float64Array, p: number): void {
+  for (let i = 0; i < p; i++) for (let j = i + 1; j < p; j++) G[j * p + i] = G[i * p + j];
+}
+
 /** Transpose of an m x n row-major matrix. */
 export function transpose(A: Float64Array, m: number, n: number): Float64Array {
   const out = new Float64Array(m * n);

@@ -3,7 +3,7 @@
  * Works in weight space (p x p) when p ≤ n, else in function space (n x n) — same posterior either way.
  * Optional evidence maximisation of σw², σn² by MacKay's fixed-point updates.
  */
-import { choleskyOrThrow, cholSolve, dot, invertLower, matmulABt, transpose } from '../linalg/dense';
+import { choleskyOrThrow, cholSolve, dot, invertLower, matmulABt, mirrorUpper, syrkAddUpper, transpose } from '../linalg/dense';
 import { InvFactorNorms } from './fastvar';
 import type { Tf } from './tf';
 
@@ -155,10 +155,10 @@ export function fitBlrChunked(fill: (r0: number, c: number, out: Float64Array) =
     const Fc = F.subarray(0, c * p);
     fill(r0, c, Fc);
     const FT = transpose(Fc, c, p);
-    const Gc = matmulABt(FT, FT, p, c, p);
-    for (let i = 0; i < p * p; i++) G[i] += Gc[i];
+    syrkAddUpper(FT, p, c, G);
     for (let j = 0; j < p; j++) b[j] += dot(FT, j * c, y, r0, c);
   }
+  mirrorUpper(G, p);
   return fitBlrGram(G, b, dot(y, 0, y, 0, n), n, p, opts);
 }
 
