@@ -317,6 +317,27 @@ export function invertLowerTRows(L: Float64Array, n: number, Mt: Float64Array, j
 }
 
 /**
+ * Two dot products that share the loads of one row: s[0] = M[a+k]·M[r+k], s[1] = M[b+k]·M[r+k] summed over
+ * k in [k0, k1) (a, b, r offsets of rows of M), unrolled by 4.
+ */
+function dot2(M: Float64Array, a: number, b: number, r: number, k0: number, k1: number, s: Float64Array): void {
+  let s0 = 0;
+  let s1 = 0;
+  let k = k0;
+  for (; k + 3 < k1; k += 4) {
+    const m0 = M[r + k], m1 = M[r + k + 1], m2 = M[r + k + 2], m3 = M[r + k + 3];
+    s0 += M[a + k] * m0 + M[a + k + 1] * m1 + M[a + k + 2] * m2 + M[a + k + 3] * m3;
+    s1 += M[b + k] * m0 + M[b + k + 1] * m1 + M[b + k + 2] * m2 + M[b + k + 3] * m3;
+  }
+  for (; k < k1; k++) {
+    s0 += M[a + k] * M[r + k];
+    s1 += M[b + k] * M[r + k];
+  }
+  s[0] = s0;
+  s[1] = s1;
+}
+
+/**
  * Rows [i0, i1) of A⁻¹ = (L⁻¹)ᵀL⁻¹ = Mᵀ(Mᵀ)ᵀ from Mᵀ (`invertLowerTRows`): A⁻¹[i][j] = Mᵀ[i][j:] · Mᵀ[j][j:] for
  * j ≥ i, written to both triangles (each entry by the owner of its smaller index, so splits never collide). Two rows
  * per pass over Mᵀ[j].
@@ -331,19 +352,12 @@ export function gramUpperRows(Mt: Float64Array, n: number, out: Float64Array, i0
     const w = dotRange(Mt, a, Mt, b, i + 1, n);
     out[a + i + 1] = w;
     out[b + i] = w;
+    const s = new Float64Array(2);
     for (let j = i + 1; j < n; j++) {
       const c = j * n;
-      let s0 = 0, s1 = 0;
-      let k = j;
-      for (; k + 3 < n; k += 4) {
-        const m0 = Mt[c + k], m1 = Mt[c + k + 1], m2 = Mt[c + k + 2], m3 = Mt[c + k + 3];
-        s0 += Mt[a + k] * m0 + Mt[a + k + 1] * m1 + Mt[a + k + 2] * m2 + Mt[a + k + 3] * m3;
-        s1 += Mt[b + k] * m0 + Mt[b + k + 1] * m1 + Mt[b + k + 2] * m2 + Mt[b + k + 3] * m3;
-      }
-      for (; k < n; k++) {
-        s0 += Mt[a + k] * Mt[c + k];
-        s1 += Mt[b + k] * Mt[c + k];
-      }
+      dot2(Mt, a, b, c, j, n, s);
+      const s0 = s[0];
+      const s1 = s[1];
       if (j > i + 1) {
         out[a + j] = s0;
         out[c + i] = s0;
@@ -428,26 +442,15 @@ export function matmulABt(A: Float64Array, B: Float64Array, m: number, k: number
  */
 export function syrkAddUpper(A: Float64Array, p: number, c: number, G: Float64Array): void {
   let i = 0;
+  const s = new Float64Array(2);
   for (; i + 1 < p; i += 2) {
     const a = i * c;
     const b = a + c;
     G[i * p + i] += dot(A, a, A, a, c);
     for (let j = i + 1; j < p; j++) {
-      const r = j * c;
-      let s0 = 0;
-      let s1 = 0;
-      let k = 0;
-      for (; k + 3 < c; k += 4) {
-        const m0 = A[r + k], m1 = A[r + k + 1], m2 = A[r + k + 2], m3 = A[r + k + 3];
-        s0 += A[a + k] * m0 + A[a + k + 1] * m1 + A[a + k + 2] * m2 + A[a + k + 3] * m3;
-        s1 += A[b + k] * m0 + A[b + k + 1] * m1 + A[b + k + 2] * m2 + A[b + k + 3] * m3;
-      }
-      for (; k < c; k++) {
-        s0 += A[a + k] * A[r + k];
-        s1 += A[b + k] * A[r + k];
-      }
-      G[i * p + j] += s0;
-      G[(i + 1) * p + j] += s1; // j = i + 1 is the diagonal of row i + 1
+      dot2(A, a, b, j * c, 0, c, s);
+      G[i * p + j] += s[0];
+      G[(i + 1) * p + j] += s[1]; // j = i + 1 is the diagonal of row i + 1
     }
   }
   if (i < p) G[i * p + i] += dot(A, i * c, A, i * c, c);
