@@ -66,7 +66,11 @@ export const SERIES_RGB: [number, number, number] = [255, 0, 255];
 export const themeVars = (bg = '#1e1e1e', fg = '#d4d4d4', border = bg === '#ffffff' ? '#d4d4d4' : '#555555'): string =>
   `:root { --vscode-charts-blue: rgb(${SERIES_RGB.join(',')}); --vscode-editor-background: ${bg}; --vscode-foreground: ${fg}; --vscode-editor-foreground: ${fg}; ` +
   `--vscode-font-family: 'DejaVu Sans', sans-serif; --vscode-font-size: 13px; --vscode-editorWidget-border: ${border}; --vscode-descriptionForeground: #8b8b8b; ` +
-  `--vscode-settings-headerBorder: ${border}; --vscode-panelTitle-activeForeground: ${fg}; --vscode-panelTitle-inactiveForeground: #8b8b8b; --vscode-panel-background: ${bg}; }`;
+  `--vscode-settings-headerBorder: ${border}; --vscode-panelTitle-activeForeground: ${fg}; --vscode-panelTitle-inactiveForeground: #8b8b8b; --vscode-panel-background: ${bg}; ` +
+  // the controls (@vscode-elements) read these: without them a light page showed dark dropdowns and inputs
+  `--vscode-dropdown-background: ${bg}; --vscode-dropdown-foreground: ${fg}; --vscode-dropdown-border: ${border}; --vscode-dropdown-listBackground: ${bg}; ` +
+  `--vscode-input-background: ${bg}; --vscode-input-foreground: ${fg}; --vscode-input-border: ${border}; --vscode-settings-dropdownBackground: ${bg}; ` +
+  `--vscode-settings-dropdownForeground: ${fg}; --vscode-settings-dropdownBorder: ${border}; --vscode-list-activeSelectionBackground: ${border}; --vscode-list-activeSelectionForeground: ${fg}; }`;
 
 /** Counts pixels of exactly `rgb` (opaque) on a canvas. */
 export async function countColor(page: Page | import('playwright-core').Frame, selector: string, rgb: [number, number, number]): Promise<number> {
