@@ -4,6 +4,7 @@
  * Optional evidence maximisation of σw², σn² by MacKay's fixed-point updates.
  */
 import { choleskyOrThrow, cholSolve, dot, invertLower, matmulABt, mirrorUpper, syrkAddUpper, transpose } from '../linalg/dense';
+import { checkAbort, yieldToEventLoop } from './common';
 import { InvFactorNorms } from './fastvar';
 import type { Tf } from './tf';
 
@@ -147,6 +148,15 @@ export function fitBlrGram(G: Float64Array, b: Float64Array, yy: number, n: numb
  * 2·n·p). Same posterior as fitBlr (primal mode).
  */
 export function fitBlrChunked(fill: (r0: number, c: number, out: Float64Array) => void, n: number, p: number, y: Float64Array, opts: BlrOptions, chunk = 2048): BlrPosterior {
+  return runSteps(fitBlrChunkedSteps(fill, n, p, y, opts, chunk));
+}
+
+/**
+ * fitBlrChunked as steps: yields the number of rows accumulated after each chunk (at 1M rows and p = 1000 each chunk
+ * is about a second of work), so a caller can report progress, honour a cancel and keep its event loop alive
+ * (`runStepsAsync`); returns the posterior.
+ */
+export function* fitBlrChunkedSteps(fill: (r0: number, c: number, out: Float64Array) => void, n: number, p: number, y: Float64Array, opts: BlrOptions, chunk = 2048): Generator<number, BlrPosterior> {
   const G = new Float64Array(p * p);
   const b = new Float64Array(p);
   const F = new Float64Array(chunk * p);
@@ -157,9 +167,32 @@ export function fitBlrChunked(fill: (r0: number, c: number, out: Float64Array) =
     const FT = transpose(Fc, c, p);
     syrkAddUpper(FT, p, c, G);
     for (let j = 0; j < p; j++) b[j] += dot(FT, j * c, y, r0, c);
+    yield r0 + c;
   }
   mirrorUpper(G, p);
   return fitBlrGram(G, b, dot(y, 0, y, 0, n), n, p, opts);
+}
+
+/** Runs a step generator to its end synchronously. */
+export function runSteps<S, T>(g: Generator<S, T>): T {
+  let r = g.next();
+  while (!r.done) r = g.next();
+  return r.value;
+}
+
+/**
+ * Runs a step generator, giving the event loop a turn after each step (`onStep` first; `signal` checked), so long
+ * synchronous work stays cancellable and its progress visible.
+ */
+export async function runStepsAsync<S, T>(g: Generator<S, T>, o: { onStep?: (s: S) => void; signal?: AbortSignal } = {}): Promise<T> {
+  let r = g.next();
+  while (!r.done) {
+    o.onStep?.(r.value);
+    checkAbort(o.signal);
+    await yieldToEventLoop();
+    r = g.next();
+  }
+  return r.value;
 }
 
 /**

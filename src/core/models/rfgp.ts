@@ -9,7 +9,7 @@ import type { Matrix } from '../features/types';
 import { fitStandardizer, standardize, type Standardizer } from '../features/standardize';
 import { solveUpperTInPlace, dot } from '../linalg/dense';
 import { Rng } from '../linalg/random';
-import { fitBlr, fitBlrChunked, predictBlr, type BlrOptions, type BlrPosterior } from './blr';
+import { fitBlr, fitBlrChunkedSteps, predictBlr, runSteps, runStepsAsync, type BlrOptions, type BlrPosterior } from './blr';
 import { blrLooResiduals, calibrationScale } from './calibrate';
 import { appendTrainingRows, assertFiniteX, checkAbort, checkShapes, emptyPrediction, f64, kernelSummary, notFitted, outputColumn, toArray, yieldToEventLoop } from './common';
 import { optimiseGpHyperparameters } from './gp';
@@ -147,7 +147,15 @@ export class RfGpModel implements Model {
         signal: opts.signal,
       });
       await yieldToEventLoop();
-      this.outputs.push(this.condition(Array.from(col.rows), col.y, col.mean, col.std, best.x, best.f, this.opts.calibrate ?? true));
+      // at large n the weight-space fit runs chunk by chunk (about a second each at p = 1000): progress in words, cancel
+      // and the event loop stay alive between chunks
+      const stage = { gram: 'random-feature Gram', calibration: 'calibrating the intervals: leave-one-out residuals' };
+      this.outputs.push(
+        await runStepsAsync(this.conditionSteps(Array.from(col.rows), col.y, col.mean, col.std, best.x, best.f, this.opts.calibrate ?? true), {
+          signal: opts.signal,
+          onStep: (st) => opts.onProgress?.({ phase: 'weights', iteration: st.rows, value: NaN, fraction: st.rows / st.of, message: `${stage[st.stage]} over ${st.rows.toLocaleString('en-US')} of ${st.of.toLocaleString('en-US')} rows${Y.cols > 1 ? ` (target ${t + 1} of ${Y.cols})` : ''}` }),
+        }),
+      );
     }
   }
 
@@ -181,7 +189,12 @@ export class RfGpModel implements Model {
     }
   }
 
-  private condition(
+  private condition(rows: number[], y: Float64Array, yMean: number, yStd: number, theta: Float64Array, gpNlml: number, calibrate = false, frozen?: { sw2: number; sn2: number }): RfOutput {
+    return runSteps(this.conditionSteps(rows, y, yMean, yStd, theta, gpNlml, calibrate, frozen));
+  }
+
+  /** The weight-space fit on all rows, as steps (one per chunk of rows at large n; none at small n). */
+  private *conditionSteps(
     rows: number[],
     y: Float64Array,
     yMean: number,
@@ -190,7 +203,7 @@ export class RfGpModel implements Model {
     gpNlml: number,
     calibrate = false,
     frozen?: { sw2: number; sn2: number },
-  ): RfOutput {
+  ): Generator<{ stage: 'gram' | 'calibration'; rows: number; of: number }, RfOutput> {
     const d = this.d;
     const D = this.ard ? d : 1;
     const invLs = new Float64Array(d);
@@ -219,7 +232,14 @@ export class RfGpModel implements Model {
     const blrOpts: BlrOptions = frozen
       ? { ...frozen, evidence: false, primal: true }
       : { sw2: 1, sn2: Math.max(sn2, floor), evidence: true, maxIter: 8, minNoise: floor, primal: true };
-    const post = Phi ? fitBlr(Phi, n, this.p, y, blrOpts) : fitBlrChunked(fill, n, this.p, y, blrOpts);
+    let post: BlrPosterior;
+    if (Phi) post = fitBlr(Phi, n, this.p, y, blrOpts);
+    else {
+      const g = fitBlrChunkedSteps(fill, n, this.p, y, blrOpts);
+      let r = g.next();
+      for (; !r.done; r = g.next()) yield { stage: 'gram', rows: r.value, of: n };
+      post = r.value;
+    }
     let cal = 1;
     if (calibrate) {
       const fitted = new Float64Array(n);
@@ -233,6 +253,7 @@ export class RfGpModel implements Model {
           const c = Math.min(chunk, n - r0);
           fill(r0, c, F);
           predictBlr(post, F, c, fitted.subarray(r0, r0 + c), lat.subarray(r0, r0 + c), null);
+          yield { stage: 'calibration', rows: r0 + c, of: n };
         }
       }
       cal = rfCalibrationScale(blrLooResiduals(y, fitted, lat, post.sn2));
