@@ -44,7 +44,8 @@ export interface TransferManifest {
   /** How candidates were scored: `inner-cv-mae` (k-fold CV on all rows). */
   metric: string;
   innerFolds: number;
-  sources: { name: string; target: string; models: number; valMae: number; missingRows: number; overlap: number | null }[];
+  /** `skill`: held-out R² of the source on its own property; `leftOut`: why `auto` did not use it. */
+  sources: { name: string; target: string; models: number; valMae: number; skill: number | null; missingRows: number; overlap: number | null; leftOut?: string }[];
   selected: TransferCandidateRecord;
   baseline: TransferCandidateRecord;
   candidates: TransferCandidateRecord[];
@@ -77,6 +78,8 @@ interface Ctx {
 }
 
 const INNER_FOLDS = 3;
+/** Held-out R² a source must reach on its own property for `auto` to use it (`sourceSkill`). */
+export const MIN_SKILL = 0.1;
 
 export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeline: FeaturePipeline }): Promise<TransferPrep> {
   const { spec } = ctx;
@@ -108,7 +111,13 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
       : 'no target row occurs in the sources\' training data';
   ctx.log(overlapRows > 0 ? 'warn' : 'info', `[transfer] overlap: ${note}${overlapRows > 0 ? ` (${Object.entries(bySource).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
 
-  const useOuts = strategy === 'none' ? [] : outs;
+  // auto never transfers from a source without held-out skill on its own property (nothing to transfer; a gain from its
+  // random nonlinear features would be mistaken for transfer); an explicitly requested strategy uses it, with a warning
+  const unskilled = outs.filter((o) => o.skill < MIN_SKILL);
+  for (const o of unskilled) {
+    ctx.log('warn', `[transfer] source ${o.name} has no held-out skill on its own property ${o.target} (R² ${o.skill.toFixed(2)} < ${MIN_SKILL}): ${strategy === 'auto' ? 'auto leaves it out' : `used anyway, as strategy ${strategy} was requested`}`);
+  }
+  const useOuts = strategy === 'none' ? [] : strategy === 'auto' ? outs.filter((o) => !unskilled.includes(o)) : outs;
   const aug = augment(built.set.X, built.set.featureNames, useOuts);
   const set: FeatureSet = { ...built.set, X: aug.X, featureNames: aug.names };
   const base = built.pipeline;
@@ -178,13 +187,21 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
       requested: { strategy, sources: tr.sources ?? 'all' },
       metric: 'inner-cv-mae',
       innerFolds: INNER_FOLDS,
-      sources: outs.map((o) => ({ name: o.name, target: o.target, models: sources.find((s) => s.entry.name === o.name)!.nets.length, valMae: o.valMae, missingRows: o.missing, overlap: o.overlapChecked ? o.overlap : null })),
+      sources: outs.map((o) => ({
+        name: o.name, target: o.target, models: sources.find((s) => s.entry.name === o.name)!.nets.length, valMae: o.valMae, skill: Number.isFinite(o.skill) ? o.skill : null,
+        missingRows: o.missing, overlap: o.overlapChecked ? o.overlap : null, ...(strategy === 'auto' && unskilled.includes(o) ? { leftOut: `no held-out skill on ${o.target} (R² ${o.skill.toFixed(2)} < ${MIN_SKILL})` } : {}),
+      })),
       selected: selRec,
       baseline: baseRec,
       candidates: records,
       overlap: { rows: overlapRows, of: n, checked, bySource, note },
     };
-    if (cands.length > 1 && strategy === 'auto' && cv && cvs) {
+    if (cands.length === 1 && strategy === 'auto' && cv && cvs) {
+      // every source was left out (no skill): the run IS the baseline, fold for fold
+      block.outerPicks = Array.from({ length: outerFits }, () => 'none');
+      block.baselineCv = Object.fromEntries(targets.map((t, i) => [t, cv.metrics[i]]));
+      ctx.log('info', '[transfer] no usable source: the outer CV is the no-transfer baseline\'s');
+    } else if (cands.length > 1 && strategy === 'auto' && cv && cvs) {
       block.outerPicks = outerPicks.slice(0, outerFits);
       ctx.progress?.('fit', 0.95, 'outer CV of the no-transfer baseline');
       // the SAME folds as the run's outer CV: it is grouped when rows share a composition / molecule or

@@ -30,6 +30,23 @@ export interface SourceOutputs {
   overlap: number;
   overlapChecked: boolean;
   valMae: number;
+  /** Held-out skill of the source on its own property (see `sourceSkill`). */
+  skill: number;
+}
+
+/**
+ * How well a source predicts its OWN property on its held-out rows: R² ≈ 1 − (RMSE / std of the source target), the
+ * best of its networks (NaN when no network has held-out rows). A source without skill (a network trained on noise,
+ * or on a property its inputs do not determine) carries no knowledge to transfer: whatever it adds is a random
+ * nonlinear feature of the inputs, and `auto` leaves it out.
+ */
+export function sourceSkill(nets: LoadedNet[]): number {
+  let best = NaN;
+  for (const n of nets) {
+    const r2 = 1 - (n.meta.val.rmse / n.meta.ys.std) ** 2;
+    if (Number.isFinite(r2) && !(r2 <= best)) best = r2;
+  }
+  return best;
 }
 
 /** Picks the library sources named by `sources` (`all` or a list). Unknown names: an error naming the known ones. */
@@ -158,7 +175,7 @@ export async function computeSourceOutputs(src: LoadedSource, targetInputs: Inpu
       if (h && src.hashes.has(h)) overlap++;
     }
   }
-  return { name: src.entry.name, target: src.entry.target, mean, std, hidden: hidden!, penult: penult!, best, missing, overlap, overlapChecked, valMae: best.meta.val.mae };
+  return { name: src.entry.name, target: src.entry.target, mean, std, hidden: hidden!, penult: penult!, best, missing, overlap, overlapChecked, valMae: best.meta.val.mae, skill: sourceSkill(src.nets) };
 }
 
 export async function loadLibrarySources(dir: string, names: 'all' | string[]): Promise<LoadedSource[]> {

@@ -22,10 +22,14 @@ test('auto that keeps the baseline in every outer fold reports exactly the basel
   const dir = mkdtempSync(join(tmpdir(), 'mi-transfer-basecv-'));
   const rng = new Rng(5);
   const src: number[][] = [];
-  for (let i = 0; i < 200; i++) src.push([rng.normal(), rng.normal(), rng.normal()]);
-  csv(join(dir, 'source.csv'), src, ['x1', 'x2', 'noise']);
-  writeFileSync(join(dir, 'source.mi.yaml'), 'version: 1\nname: noise_source\nseed: 1\ndataset:\n  path: source.csv\n  inputs: [{columns: [x1, x2], kind: numeric}]\n  targets: [{column: noise}]\n');
-  const pre = await executePretrain(join(dir, 'source.mi.yaml'), { library: join(dir, 'lib'), models: 1, epochs: 3, out: join(dir, 'runs') });
+  // a source with skill on its own (unrelated) property, so auto uses it and the nested selection runs
+  for (let i = 0; i < 200; i++) {
+    const [a, b] = [rng.normal(), rng.normal()];
+    src.push([a, b, a * a - b * b]);
+  }
+  csv(join(dir, 'source.csv'), src, ['x1', 'x2', 'other']);
+  writeFileSync(join(dir, 'source.mi.yaml'), 'version: 1\nname: other_source\nseed: 1\ndataset:\n  path: source.csv\n  inputs: [{columns: [x1, x2], kind: numeric}]\n  targets: [{column: other}]\n');
+  const pre = await executePretrain(join(dir, 'source.mi.yaml'), { library: join(dir, 'lib'), models: 1, epochs: 60, out: join(dir, 'runs') });
   assert.equal(pre.manifest.status, 'completed', JSON.stringify(pre.manifest.error));
 
   // a smooth, almost noise-free target the baseline GP fits well (so the one-SE rule keeps it); pairs of rows share a
@@ -45,6 +49,8 @@ test('auto that keeps the baseline in every outer fold reports exactly the basel
   const m = r.manifest;
   assert.equal(m.status, 'completed', JSON.stringify(m.error));
   const t = m.transfer!;
+  assert.ok((t.sources[0].skill ?? 0) >= 0.1 && !t.sources[0].leftOut, `precondition: the source is used (skill ${t.sources[0].skill})`);
+  assert.ok(t.candidates.length > 1, 'precondition: the nested selection ran');
   assert.deepEqual(t.outerPicks, ['none', 'none', 'none', 'none', 'none'], 'precondition: the baseline is kept in every outer fold');
   const outer = m.metrics.cv.y;
   const base = t.baselineCv!.y;

@@ -1,7 +1,9 @@
 /**
- * End to end through the run engine: pretrain a source on PURE NOISE, then `transfer: {strategy: auto}`. The nested
- * selection (inner CV inside each outer fold, baseline competing) must not report a gain over the no-transfer
- * baseline evaluated on the same outer folds; the manifest carries selected / candidates / baseline / overlap.
+ * End to end through the run engine: pretrain a source on PURE NOISE, then `transfer: {strategy: auto}`. auto must not
+ * report a gain over the no-transfer baseline evaluated on the same outer folds. The source has no held-out skill on
+ * its own property, so auto leaves it out (its frozen activations are random nonlinear features of the inputs: with
+ * them the nested selection did report "gains" of up to 27 % on some seeds of this very set-up — not transfer, and not
+ * what a researcher reading `transfer.selected` would take it for). The manifest says why.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,13 +46,17 @@ test('auto with a pure-noise source never reports a gain (nested selection, no l
   assert.equal(m.status, 'completed', JSON.stringify(m.error));
   const t = m.transfer!;
   assert.ok(t, 'manifest has a transfer block');
-  assert.deepEqual(t.candidates.map((c) => c.label).sort(), ['features:noise_source', 'finetune:noise_source', 'none', 'prediction:noise_source']);
+  // a network trained on noise has no held-out skill on its own property: auto leaves the source out and says why
+  assert.equal(t.sources.length, 1);
+  assert.ok((t.sources[0].skill ?? 0) < 0.1, `skill ${t.sources[0].skill}`);
+  assert.match(t.sources[0].leftOut ?? '', /no held-out skill on noise/);
+  assert.deepEqual(t.candidates.map((c) => c.label), ['none']);
+  assert.equal(t.selected.strategy, 'none');
   assert.equal(t.baseline.strategy, 'none');
   assert.ok(Number.isFinite(t.baseline.metric) && Number.isFinite(t.selected.metric));
-  assert.ok(t.candidates.every((c) => Number.isFinite(c.metric) && c.rank >= 1));
-  assert.equal(t.outerPicks?.length, 5, 'one nested pick per outer fold');
+  assert.deepEqual(t.outerPicks, ['none', 'none', 'none', 'none', 'none'], 'one pick per outer fold: the baseline');
   assert.equal(t.overlap.checked, false, 'numeric inputs: no formula/SMILES to compare');
   const auto = m.metrics.cv.y.mae;
   const base = t.baselineCv!.y.mae;
-  assert.ok(auto >= 0.95 * base, `noise source: outer-CV MAE with transfer ${auto} must not beat the baseline ${base}`);
+  assert.equal(auto, base, `noise source: outer-CV MAE with transfer ${auto} is the baseline's ${base}`);
 });

@@ -87,7 +87,7 @@ export function buildTransferSection(el: HTMLElement, t: TransferManifest, deps:
       ? h('p', {}, `Outer ${target} MAE with nested selection ${fmt(outer.mae)} vs ${fmt(baseOuter.mae)} without transfer (same folds)${baseOuter.mae > 0 ? `: ${((Math.abs(baseOuter.mae - outer.mae) / baseOuter.mae) * 100).toFixed(1)} % ${outer.mae <= baseOuter.mae ? 'lower' : 'higher (transfer did not help here)'}` : ''}. The parity plot in Overview shows the selected procedure's out-of-fold predictions.`)
       : null,
     h('p', { class: t.overlap.rows > 0 ? 'warning' : 'muted', id: 'transfer-overlap' }, `Leakage check: ${t.overlap.note}.`),
-    h('p', { class: 'muted' }, `Sources: ${t.sources.map((s) => `${s.name} (${s.target}, ${s.models} model(s), held-out MAE ${fmt(s.valMae)})`).join('; ') || 'none'}.`),
+    h('p', { class: 'muted', id: 'transfer-sources' }, `Sources: ${t.sources.map((s) => `${s.name} (${s.target}, ${s.models} model(s), held-out MAE ${fmt(s.valMae)}${s.skill !== undefined && s.skill !== null ? `, R² ${fmt(s.skill)}` : ''})${s.leftOut ? ` — left out by auto: ${s.leftOut}` : ''}`).join('; ') || 'none'}.`),
   );
   el.append(summary);
   const card = h('div', { class: 'card' }, h('h3', {}, 'Candidates (inner cross-validation)'));
