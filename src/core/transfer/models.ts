@@ -246,12 +246,12 @@ export class FinetuneModel implements Model {
   }
 }
 
-/** Restores any model saved by the transfer code (and engine models inside a subset). */
 /**
- * The equal-weight average of several fitted transfer candidates (auto's pick when no single candidate is clearly
- * best: see `pickEnsemble`). The predictive distribution is the mixture of the members': mean = average of their means,
+ * The equal-weight average of several fitted transfer candidates (auto's pick: see `pickAverage` in select.ts). The predictive distribution is the mixture of the members': mean = average of their means,
  * variance = average of their variances + the spread of their means (so disagreement between members widens the band).
  */
+const MAX_NESTING = 8;
+
 export class AverageModel implements Model {
   readonly type = 'transfer-average';
   constructor(readonly members: Model[], readonly labels: string[]) {
@@ -316,18 +316,26 @@ export function marginalDraws(p: Prediction, count: number, seed: number): Float
   return Array.from({ length: count }, () => Float64Array.from({ length: p.rows }, (_, i) => p.mean[i * p.outputs] + Math.sqrt(Math.max(0, p.latentVariance[i * p.outputs])) * rng.normal()));
 }
 
-export function loadTransferModel(saved: SavedModel): Model {
+/**
+ * Restores any model saved by the transfer code (and engine models inside a subset). Saved models are untrusted input:
+ * the wrappers nest at most 3 deep when the engine writes them (auto's pick → average → column subset → model), so
+ * anything deeper than `MAX_NESTING` is refused instead of recursing on.
+ */
+export function loadTransferModel(saved: SavedModel, depth = 0): Model {
+  if (depth > MAX_NESTING) throw new MiError(`saved model: transfer wrappers nested more than ${MAX_NESTING} deep`, { code: 'bad-model', hint: 'the model file was not written by MI Studio; train again' });
+  const st = (saved?.state ?? {}) as Record<string, unknown>;
+  const inner = (v: unknown): Model => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new MiError(`saved model ${saved.type}: inner model missing`, { code: 'bad-model' });
+    return loadTransferModel(v as SavedModel, depth + 1);
+  };
   if (saved.type === 'transfer-gp') return TransferGpModel.load(saved);
   if (saved.type === 'finetune') return FinetuneModel.load(saved);
-  if (saved.type === 'transfer-subset') {
-    const st = saved.state as { cols: number[]; width: number; inner: SavedModel };
-    return new SubsetModel(st.cols, loadTransferModel(st.inner), st.width);
-  }
+  if (saved.type === 'transfer-subset') return new SubsetModel(st.cols as number[], inner(st.inner), st.width as number);
   if (saved.type === 'transfer-average') {
-    const st = saved.state as { labels: string[]; members: SavedModel[] };
-    return new AverageModel(st.members.map(loadTransferModel), st.labels);
+    if (!Array.isArray(st.members) || !st.members.length || !Array.isArray(st.labels)) throw new MiError('saved model transfer-average: members missing', { code: 'bad-model' });
+    return new AverageModel(st.members.map(inner), st.labels.map(String));
   }
   // auto's pick (SelectingModel.save): the chosen candidate's model
-  if (saved.type === 'transfer-selected') return loadTransferModel((saved.state as { inner: SavedModel }).inner);
+  if (saved.type === 'transfer-selected') return inner(st.inner);
   return loadModel(saved);
 }

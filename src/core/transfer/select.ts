@@ -306,8 +306,8 @@ export const AVERAGE_SIZE = 3;
  * make different errors (a source's prediction, another source's prediction, a fine-tuned head). Measured on every
  * outer fold of the band-gap benchmark (bundled library, sources: all, 13 candidates) and on the polymer pair: outer
  * MAE 0.630 / 0.673 / 0.593 eV at 50 / 100 / 200 rows (one best candidate under the same rule: 0.683 / 0.698 / 0.598)
- * and 0.593 vs 0.618 (baseline 0.601) on the polymers; averaging 2 or 4 or every candidate, only the prediction
- * candidates, stacking weights and softmax weights all did worse (docs/transfer.md).
+ * and 0.593 vs 0.618 (baseline 0.601) on the polymers; averaging the best 2 or 4, or only `prediction` candidates,
+ * stacking weights and softmax weights all did worse somewhere (docs/transfer.md).
  */
 export function pickAverage(scores: CandidateScore[], oof: Float64Array[], errors: Float64Array[], Y: Matrix, sds: number[], size = AVERAGE_SIZE): { members: number[]; score?: CandidateScore } {
   const b = scores.findIndex((c) => c.strategy === 'none');
