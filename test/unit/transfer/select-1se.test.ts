@@ -113,6 +113,6 @@ test('AverageModel saves and loads through loadTransferModel with identical pred
 test('loadTransferModel refuses saved wrappers nested deeper than the engine writes them (untrusted model files)', () => {
   let saved: Record<string, unknown> = { type: 'ridge', version: 1, state: {} };
   for (let i = 0; i < 50_000; i++) saved = { type: i % 2 ? 'transfer-selected' : 'transfer-average', version: 1, state: i % 2 ? { inner: saved } : { labels: ['a'], members: [saved] } };
-  assert.throws(() => loadTransferModel(saved as never), (e: Error & { code?: string }) => e.code === 'bad-model' && /nested more than/.test(e.message));
-  assert.throws(() => loadTransferModel({ type: 'transfer-average', version: 1, state: { labels: [] } } as never), (e: Error & { code?: string }) => e.code === 'bad-model');
+  assert.throws(() => loadTransferModel(saved as never), (e: Error & { details?: { code?: string } }) => e.details?.code === 'bad-model' && /nested more than/.test(e.message));
+  assert.throws(() => loadTransferModel({ type: 'transfer-average', version: 1, state: { labels: [] } } as never), (e: Error & { details?: { code?: string } }) => e.details?.code === 'bad-model');
 });
