@@ -86,6 +86,7 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
   const tr = spec.transfer;
   if (!tr) return { ...built, make: (seed) => createModel(spec.model, { seed }), finish: () => Promise.resolve(undefined) };
   let strategy = (tr.strategy ?? 'auto') as RequestedStrategy;
+  const requestedAuto = strategy === 'auto';
   if (ctx.bo && strategy === 'auto') {
     strategy = 'prediction';
     ctx.log('info', '[transfer] campaign simulation: strategy auto → prediction (source predictions as features of the surrogate; a nested selection at every refit would be too costly)');
@@ -115,9 +116,14 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
   // random nonlinear features would be mistaken for transfer); an explicitly requested strategy uses it, with a warning
   const unskilled = outs.filter((o) => o.skill < MIN_SKILL);
   for (const o of unskilled) {
-    ctx.log('warn', `[transfer] source ${o.name} has no held-out skill on its own property ${o.target} (R² ${o.skill.toFixed(2)} < ${MIN_SKILL}): ${strategy === 'auto' ? 'auto leaves it out' : `used anyway, as strategy ${strategy} was requested`}`);
+    ctx.log('warn', `[transfer] source ${o.name} has no held-out skill on its own property ${o.target} (R² ${o.skill.toFixed(2)} < ${MIN_SKILL}): ${requestedAuto ? 'auto leaves it out' : `used anyway, as strategy ${strategy} was requested`}`);
   }
-  const useOuts = strategy === 'none' ? [] : strategy === 'auto' ? outs.filter((o) => !unskilled.includes(o)) : outs;
+  const useOuts = strategy === 'none' ? [] : requestedAuto ? outs.filter((o) => !unskilled.includes(o)) : outs;
+  if (!useOuts.length && strategy !== 'none' && strategy !== 'auto') {
+    // a campaign simulation (auto → prediction) whose every source was left out
+    ctx.log('warn', '[transfer] no source left to transfer from: the surrogate uses the descriptors alone');
+    strategy = 'none';
+  }
   const aug = augment(built.set.X, built.set.featureNames, useOuts);
   const set: FeatureSet = { ...built.set, X: aug.X, featureNames: aug.names };
   const base = built.pipeline;
@@ -189,7 +195,7 @@ export async function prepareTransfer(ctx: Ctx, built: { set: FeatureSet; pipeli
       innerFolds: INNER_FOLDS,
       sources: outs.map((o) => ({
         name: o.name, target: o.target, models: sources.find((s) => s.entry.name === o.name)!.nets.length, valMae: o.valMae, skill: Number.isFinite(o.skill) ? o.skill : null,
-        missingRows: o.missing, overlap: o.overlapChecked ? o.overlap : null, ...(strategy === 'auto' && unskilled.includes(o) ? { leftOut: `no held-out skill on ${o.target} (R² ${o.skill.toFixed(2)} < ${MIN_SKILL})` } : {}),
+        missingRows: o.missing, overlap: o.overlapChecked ? o.overlap : null, ...(requestedAuto && unskilled.includes(o) ? { leftOut: `no held-out skill on ${o.target} (R² ${o.skill.toFixed(2)} < ${MIN_SKILL})` } : {}),
       })),
       selected: selRec,
       baseline: baseRec,

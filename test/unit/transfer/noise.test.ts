@@ -7,11 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../../src/core/linalg/random';
 import { executeRun } from '../../../src/core/run';
+import { executeSimulate } from '../../../src/core/run/simulate';
 import { executePretrain } from '../../../src/core/transfer/pretrain';
 
 function csv(path: string, rows: number[][], header: string[]): void {
@@ -59,4 +60,9 @@ test('auto with a pure-noise source never reports a gain (nested selection, no l
   const auto = m.metrics.cv.y.mae;
   const base = t.baselineCv!.y.mae;
   assert.equal(auto, base, `noise source: outer-CV MAE with transfer ${auto} is the baseline's ${base}`);
+
+  // a campaign simulation with the same block (auto → prediction inside the loop) runs on the descriptors alone
+  writeFileSync(join(dir, 'sim.mi.yaml'), readFileSync(join(dir, 'target.mi.yaml'), 'utf8').replace('name: target', 'name: sim').replace('targets: [{column: y}]', 'targets: [{column: y, goal: maximize}]') + 'optimize: {acquisition: ei, batch: 1}\n');
+  const sim = await executeSimulate(join(dir, 'sim.mi.yaml'), { out: join(dir, 'sim'), budget: 10, initial: 5, repeats: 1 });
+  assert.equal(sim.manifest.status, 'completed', JSON.stringify(sim.manifest.error));
 });
