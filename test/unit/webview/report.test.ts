@@ -88,12 +88,10 @@ for (const [folder, steps] of [['sim1', 30], ['oer-simulation', 20]] as const) t
   }
 });
 
-test('report of a transfer run: the Transfer section draws one bar per candidate and the baseline line', { skip }, async () => {
+/** The static report of a transfer run folder, opened in headless Chromium once its Transfer chart has rendered; page errors fail the test. */
+async function withTransferReport(dir: string, name: string, check: (page: import('playwright-core').Page) => Promise<void>): Promise<void> {
   await buildBundles();
-  const dir = fixture('transfer-run');
-  const out = await generateReport(dir, join(outDir, 'report-transfer.html'), bundlePath('report'));
-  const data = await loadRunData(dir);
-  const t = data.manifest.transfer!;
+  const out = await generateReport(dir, join(outDir, `${name}.html`), bundlePath('report'));
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -103,20 +101,29 @@ test('report of a transfer run: the Transfer section draws one bar per candidate
     await page.waitForSelector('body[data-ready]');
     await page.waitForSelector('canvas#transfer-candidates[data-points]');
     await page.waitForTimeout(200);
+    await check(page);
+    await (await page.$('#transfer-summary'))?.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+}
+
+test('report of a transfer run: the Transfer section draws one bar per candidate and the baseline line', { skip }, async () => {
+  const dir = fixture('transfer-run');
+  const t = (await loadRunData(dir)).manifest.transfer!;
+  await withTransferReport(dir, 'report-transfer', async (page) => {
     assert.equal(Number(await page.getAttribute('canvas#transfer-candidates', 'data-points')), t.candidates.length);
     assert.equal((await page.textContent('#transfer-selected'))?.trim(), t.selected.label);
     assert.match((await page.textContent('#transfer-overlap')) ?? '', /Leakage check/);
     // the selected candidate's bar is painted in the report's first series colour (#1a73e8)
     const blue = await countColor(page, 'canvas#transfer-candidates', [0x1a, 0x73, 0xe8]);
     assert.ok(blue >= 300, `selected bar painted: ${blue} pixels`);
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test('report of a transfer run whose pick is auto\'s average: its bar is drawn as the pick and the members are named', { skip }, async () => {
-  await buildBundles();
   const { cpSync, mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'mi-report-average-'));
@@ -129,26 +136,12 @@ test('report of a transfer run whose pick is auto\'s average: its bar is drawn a
   t.candidates.push(avg);
   t.selected = avg;
   writeFileSync(join(dir, 'run.mirun.json'), JSON.stringify(m));
-  const out = await generateReport(dir, join(outDir, 'report-transfer-average.html'), bundlePath('report'));
-  const browser = await launch();
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`file://${out}`);
-    await page.waitForSelector('body[data-ready]');
-    await page.waitForSelector('canvas#transfer-candidates[data-points]');
-    await page.waitForTimeout(200);
+  await withTransferReport(dir, 'report-transfer-average', async (page) => {
     assert.equal(Number(await page.getAttribute('canvas#transfer-candidates', 'data-points')), 5);
     assert.equal((await page.textContent('#transfer-selected'))?.trim(), avg.label);
     const named = (await page.textContent('#transfer-members')) ?? '';
     for (const l of members) assert.ok(named.includes(l), `the members are named: ${named}`);
     const blue = await countColor(page, 'canvas#transfer-candidates', [0x1a, 0x73, 0xe8]);
     assert.ok(blue >= 300, `the average's bar painted as the pick: ${blue} pixels`);
-    await (await page.$('#transfer-summary'))?.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(shotsDir, 'report-transfer-average.png'), fullPage: true });
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
+  });
 });
