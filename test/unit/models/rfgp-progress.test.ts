@@ -23,6 +23,8 @@ test('rf-gp on more rows than features: the weight fit reports the rows done, in
   assert.ok(w.some((p) => /Gram over 5,000 of 5,000 rows/.test(p.message ?? '')));
   assert.ok(w.some((p) => /calibrating the intervals.*5,000 of 5,000 rows/.test(p.message ?? '')));
   assert.ok(w.every((p) => !Number.isFinite(p.value)), 'no learning-curve values from the progress of the weight fit');
+  const f = w.map((p) => p.fraction ?? NaN);
+  assert.ok(f.every((x, i) => Number.isFinite(x) && x > 0 && x <= 1 && (i === 0 || x >= f[i - 1])), `the fraction never moves backwards across the two passes: ${f.map((x) => x.toFixed(2))}`);
   const pr = m.predict(X);
   assert.ok(pr.mean.every(Number.isFinite));
 });
