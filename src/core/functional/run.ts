@@ -24,6 +24,7 @@ import { createFunctionalModel, functionalCandidates, POINTWISE, type Functional
 import { errorByArgument, functionalMetrics, perCurveR2, type FunctionalMetrics } from './metrics';
 import { runFunctionalOptimize, targetObjective } from './optimize';
 import { checkObjectiveOnGrid } from './objectives';
+import { writeJsonFile } from '../run/jsonFile';
 
 export function hasFunctionTarget(spec: Spec): boolean {
   return spec.dataset.targets.some(isFunctionTarget);
@@ -159,7 +160,7 @@ export async function runFunctional(ctx: FunctionalRunContext): Promise<void> {
   };
   manifest.backend = chosen.type === 'conditional-mlp' ? await getTfBackend() : 'js';
   await fsp.mkdir(join(s.tmpDir, 'model'), { recursive: true });
-  await fsp.writeFile(join(s.tmpDir, 'model', 'model.json'), JSON.stringify(model.save()) + '\n');
+  await writeJsonFile(join(s.tmpDir, 'model', 'model.json'), model.save());
   await fsp.writeFile(join(s.tmpDir, 'model', 'pipeline.json'), JSON.stringify({
     format: 'mi-studio-pipeline', formatVersion: 1, inputs: spec.dataset.inputs, targets: spec.dataset.targets, id: spec.dataset.id ?? null,
     featureNames: set.featureNames, droppedConstant: pipeline.droppedConstant ?? [], targetNames: [name], model: spec.model,

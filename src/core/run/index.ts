@@ -28,6 +28,7 @@ import { hasPool, noPool, skipCv } from './skip';
 import { cvGroups } from './groups';
 import { finalFitProgress, withFoldProgress } from './progress';
 import { hasFunctionTarget, runFunctional } from '../functional/run';
+import { writeJsonFile } from './jsonFile';
 
 export type { RunManifest, RunStatus } from './manifest';
 export type { RunEvent } from '../../protocol/worker';
@@ -281,7 +282,8 @@ function jsonReplacer(_k: string, v: unknown): unknown {
 
 async function saveModel(dir: string, model: Model, spec: Spec, set: FeatureSet, pipeline: unknown): Promise<void> {
   await fsp.mkdir(dir, { recursive: true });
-  await fsp.writeFile(join(dir, 'model.json'), JSON.stringify(model.save(), jsonReplacer) + '\n');
+  // streamed: a large model (rf-gp keeps its training rows) never becomes one giant string
+  await writeJsonFile(join(dir, 'model.json'), model.save());
   const p = pipeline as { featureNames?: string[]; droppedConstant?: string[]; toJSON?: () => unknown; save?: () => unknown };
   const state = typeof p.save === 'function' ? p.save() : typeof p.toJSON === 'function' ? p.toJSON() : undefined;
   const info = {
