@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mi-json-file-'));
 
 test('writeJsonFile writes the same text as JSON.stringify (typed arrays, NaN/Infinity, undefined, nesting, toJSON, escapes)', async () => {
   const value = {
-    a: 1, b: -0, c: 1e-300, d: 123456789.123456789, e: NaN, f: -Infinity, g: 'quote " backslash \\ newline \n é \u2028',
+    a: 1, b: -0, c: 1e-300, d: 123456789.12345679, e: NaN, f: -Infinity, g: 'quote " backslash \\ newline \n é \u2028',
     h: [1, 'x', null, undefined, NaN, [2, [3, {}]], { k: undefined, l: () => 1 }],
     i: Float64Array.from([0.1, NaN, Infinity, -2.5e-7, 3]), j: Int32Array.from([1, -2, 3]), u: undefined, t: true,
     date: new Date(0), big: Float64Array.from({ length: 10000 }, (_, i) => i / 7), empty: [], eo: {},
