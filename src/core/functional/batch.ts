@@ -56,7 +56,9 @@ export function penalizedBatch(X: Matrix, rows: ScoredCurve[], q: number, o: { d
   const sgn = o.direction === 'maximize' ? 1 : -1;
   const sc = scales(X, rows.map((r) => r.k));
   const u = rows.map((r) => sgn * r.mean);
-  let M = Math.max(...u.filter(Number.isFinite), Number.isFinite(o.best) ? sgn * (o.best as number) : -Infinity);
+  // a loop, not Math.max(...u): pools can hold more candidates than a call takes arguments
+  let M = Number.isFinite(o.best) ? sgn * (o.best as number) : -Infinity;
+  for (const v of u) if (v > M) M = v;
   if (!Number.isFinite(M)) M = 0;
   let L = 0;
   const rng = new Rng(o.seed + 3);

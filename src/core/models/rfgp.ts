@@ -153,7 +153,7 @@ export class RfGpModel implements Model {
       // the two passes (Gram, then calibration) share the fraction, so the progress never moves backwards
       const cal = this.opts.calibrate ?? true;
       this.outputs.push(
-        await runStepsAsync(this.conditionSteps(Array.from(col.rows), col.y, col.mean, col.std, best.x, best.f, this.opts.calibrate ?? true), {
+        await runStepsAsync(this.conditionSteps(Array.from(col.rows), col.y, col.mean, col.std, best.x, best.f, cal), {
           signal: opts.signal,
           onStep: (st) => opts.onProgress?.({ phase: 'weights', iteration: st.rows, value: NaN, fraction: cal ? (st.stage === 'gram' ? 0 : 0.5) + (0.5 * st.rows) / st.of : st.rows / st.of, message: `${stage[st.stage]} over ${st.rows.toLocaleString('en-US')} of ${st.of.toLocaleString('en-US')} rows${Y.cols > 1 ? ` (target ${t + 1} of ${Y.cols})` : ''}` }),
         }),

@@ -35,3 +35,11 @@ test('local penalisation: minimise mirrors maximise; pinned rows come first; dup
   assert.deepEqual(penalizedBatch(dup, r3, 2, { direction: 'maximize', seed: 1 }), [0, 2]);
   assert.deepEqual(penalizedBatch(dup, r3, 5, { direction: 'maximize', seed: 1 }).length, 2, 'no more picks than distinct rows');
 });
+
+test('local penalisation on a pool of 300,000 candidates (more than a call takes arguments)', () => {
+  const m = 300_000;
+  const Xb = { rows: m, cols: 1, data: Float64Array.from({ length: m }, (_, i) => i / m) };
+  const rb: ScoredCurve[] = Array.from({ length: m }, (_, i) => ({ k: i, mean: Math.sin(10 * (i / m)), std: 0.1, acq: 1 + Math.sin(10 * (i / m)) }));
+  const picks = penalizedBatch(Xb, rb, 3, { direction: 'maximize', seed: 2 });
+  assert.equal(new Set(picks).size, 3);
+});
