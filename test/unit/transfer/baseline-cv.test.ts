@@ -12,11 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../../src/core/linalg/random';
 import { executeRun } from '../../../src/core/run';
-import { executePretrain } from '../../../src/core/transfer/pretrain';
-
-function csv(path: string, rows: (number | string)[][], header: string[]): void {
-  writeFileSync(path, [header.join(','), ...rows.map((r) => r.map((v) => (typeof v === 'number' ? v.toFixed(6) : v)).join(','))].join('\n') + '\n');
-}
+import { pretrainNumeric, writeCsv } from './fixtures';
 
 test('auto that keeps the baseline in every outer fold reports exactly the baseline CV (grouped folds too)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mi-transfer-basecv-'));
@@ -27,10 +23,8 @@ test('auto that keeps the baseline in every outer fold reports exactly the basel
     const [a, b] = [rng.normal(), rng.normal()];
     src.push([a, b, a * a - b * b]);
   }
-  csv(join(dir, 'source.csv'), src, ['x1', 'x2', 'other']);
-  writeFileSync(join(dir, 'source.mi.yaml'), 'version: 1\nname: other_source\nseed: 1\ndataset:\n  path: source.csv\n  inputs: [{columns: [x1, x2], kind: numeric}]\n  targets: [{column: other}]\n');
-  const pre = await executePretrain(join(dir, 'source.mi.yaml'), { library: join(dir, 'lib'), models: 1, epochs: 60, out: join(dir, 'runs') });
-  assert.equal(pre.manifest.status, 'completed', JSON.stringify(pre.manifest.error));
+  writeCsv(join(dir, 'source.csv'), src, ['x1', 'x2', 'other']);
+  await pretrainNumeric(dir, { name: 'other_source', csv: 'source.csv', inputs: ['x1', 'x2'], target: 'other', models: 1, epochs: 60 });
 
   // a smooth, almost noise-free target the baseline GP fits well (so the one-SE rule keeps it); pairs of rows share a
   // group, so the outer CV is grouped
@@ -39,7 +33,7 @@ test('auto that keeps the baseline in every outer fold reports exactly the basel
     const [a, b] = [rng.uniform() * 2 - 1, rng.uniform() * 2 - 1];
     tgt.push([a, b, `g${Math.floor(i / 2)}`, a + 0.5 * b + 0.01 * rng.normal()]);
   }
-  csv(join(dir, 'target.csv'), tgt, ['x1', 'x2', 'grp', 'y']);
+  writeCsv(join(dir, 'target.csv'), tgt, ['x1', 'x2', 'grp', 'y']);
   writeFileSync(
     join(dir, 'target.mi.yaml'),
     'version: 1\nname: target\nseed: 4\ndataset:\n  path: target.csv\n  inputs: [{columns: [x1, x2], kind: numeric}]\n  targets: [{column: y}]\n' +

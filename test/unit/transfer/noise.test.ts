@@ -13,30 +13,24 @@ import { join } from 'node:path';
 import { Rng } from '../../../src/core/linalg/random';
 import { executeRun } from '../../../src/core/run';
 import { executeSimulate } from '../../../src/core/run/simulate';
-import { executePretrain } from '../../../src/core/transfer/pretrain';
-
-function csv(path: string, rows: number[][], header: string[]): void {
-  writeFileSync(path, [header.join(','), ...rows.map((r) => r.map((v) => v.toFixed(6)).join(','))].join('\n') + '\n');
-}
+import { pretrainNumeric, writeCsv } from './fixtures';
 
 test('auto with a pure-noise source never reports a gain (nested selection, no leakage)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mi-transfer-noise-'));
   const rng = new Rng(11);
   const src: number[][] = [];
   for (let i = 0; i < 300; i++) src.push([rng.normal(), rng.normal(), rng.normal(), rng.normal()]);
-  csv(join(dir, 'source.csv'), src, ['x1', 'x2', 'x3', 'noise']);
-  writeFileSync(join(dir, 'source.mi.yaml'), 'version: 1\nname: noise_source\nseed: 1\ndataset:\n  path: source.csv\n  inputs: [{columns: [x1, x2, x3], kind: numeric}]\n  targets: [{column: noise}]\n');
-  const pre = await executePretrain(join(dir, 'source.mi.yaml'), { library: join(dir, 'lib'), models: 2, epochs: 8, out: join(dir, 'runs') });
-  assert.equal(pre.manifest.status, 'completed', JSON.stringify(pre.manifest.error));
-  assert.equal(pre.manifest.command, 'pretrain');
-  assert.equal(pre.manifest.pretrain?.models.length, 2);
+  writeCsv(join(dir, 'source.csv'), src, ['x1', 'x2', 'x3', 'noise']);
+  const pre = await pretrainNumeric(dir, { name: 'noise_source', csv: 'source.csv', inputs: ['x1', 'x2', 'x3'], target: 'noise', models: 2, epochs: 8 });
+  assert.equal(pre.command, 'pretrain');
+  assert.equal(pre.pretrain?.models.length, 2);
 
   const tgt: number[][] = [];
   for (let i = 0; i < 45; i++) {
     const [a, b, c] = [rng.normal(), rng.normal(), rng.normal()];
     tgt.push([a, b, c, a + Math.sin(2 * b) + 0.2 * rng.normal()]);
   }
-  csv(join(dir, 'target.csv'), tgt, ['x1', 'x2', 'x3', 'y']);
+  writeCsv(join(dir, 'target.csv'), tgt, ['x1', 'x2', 'x3', 'y']);
   writeFileSync(
     join(dir, 'target.mi.yaml'),
     'version: 1\nname: target\nseed: 3\ndataset:\n  path: target.csv\n  inputs: [{columns: [x1, x2, x3], kind: numeric}]\n  targets: [{column: y}]\n' +

@@ -13,12 +13,8 @@ import { landscapeMap, type Landscape } from '../../../src/core/bo/landscape';
 import { Rng } from '../../../src/core/linalg/random';
 import type { SavedModel } from '../../../src/core/models/types';
 import { executeRun } from '../../../src/core/run';
-import { executePretrain } from '../../../src/core/transfer/pretrain';
 import { loadModel } from '../../../src/extension/modelBundle';
-
-function csv(path: string, rows: number[][], header: string[]): void {
-  writeFileSync(path, [header.join(','), ...rows.map((r) => r.map((v) => v.toFixed(6)).join(','))].join('\n') + '\n');
-}
+import { pretrainNumeric, writeCsv } from './fixtures';
 
 test('a transfer Suggest run: the saved model loads in the host loader and redraws the precomputed map exactly', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mi-transfer-saved-'));
@@ -33,20 +29,16 @@ test('a transfer Suggest run: the saved model loads in the host loader and redra
     const x = X();
     src.push([...x, f(x)]);
   }
-  csv(join(dir, 'source.csv'), src, [...cols, 's']);
+  writeCsv(join(dir, 'source.csv'), src, [...cols, 's']);
   // two sources of the same property (like the band-gap sources of the bundled library): auto averages the best few
-  for (const [name, seed] of [['related', 1], ['related2', 2]] as const) {
-    writeFileSync(join(dir, `${name}.mi.yaml`), `version: 1\nname: ${name}\nseed: ${seed}\ndataset:\n  path: source.csv\n  inputs: [{columns: [${cols}], kind: numeric}]\n  targets: [{column: s}]\n`);
-    const pre = await executePretrain(join(dir, `${name}.mi.yaml`), { library: join(dir, 'lib'), models: 2, epochs: 100, out: join(dir, 'runs') });
-    assert.equal(pre.manifest.status, 'completed', JSON.stringify(pre.manifest.error));
-  }
+  for (const [name, seed] of [['related', 1], ['related2', 2]] as const) await pretrainNumeric(dir, { name, seed, csv: 'source.csv', inputs: cols, target: 's', models: 2, epochs: 100 });
   const tgt: number[][] = [];
   for (let i = 0; i < 25; i++) {
     const x = X();
     tgt.push([...x, 2 * f(x) + 1 + 0.02 * rng.normal()]);
   }
-  csv(join(dir, 'target.csv'), tgt, [...cols, 'y']);
-  csv(join(dir, 'pool.csv'), Array.from({ length: 25 }, X), cols);
+  writeCsv(join(dir, 'target.csv'), tgt, [...cols, 'y']);
+  writeCsv(join(dir, 'pool.csv'), Array.from({ length: 25 }, X), cols);
   writeFileSync(
     join(dir, 'target.mi.yaml'),
     `version: 1\nname: target\nseed: 4\ndataset:\n  path: target.csv\n  inputs: [{columns: [${cols}], kind: numeric}]\n  targets: [{column: y, goal: maximize}]\n` +
