@@ -7,27 +7,16 @@ import { buildLandscape, landscapeMap, loadSetup, mapFeatures, saveSetup, type L
 import { acquisitionOf, makeSetup } from '../../../src/core/bo/objectives';
 import { buildSpace, isFeasible } from '../../../src/core/bo/space';
 import { Rng } from '../../../src/core/bo/rng';
-import type { FeatureSet, Matrix } from '../../../src/core/features/types';
-import type { Model } from '../../../src/core/models/types';
+import type { FeatureSet } from '../../../src/core/features/types';
 import type { Spec } from '../../../src/core/spec/types';
+import { linearModel } from './linear-model';
 
 // more than six varying features: only pairs of the six most relevant are precomputed (p, q and T are more relevant
 // than some composition elements)
 const names = ['ni', 'fe', 'co', 'ce', 'la', 'T', 'p', 'q', 'morgan:12'];
 const w = [1, -0.5, 0.7, 2, 0.3, 0.01, 10, 8, 0.2];
 
-/** A linear "model" with constant variance: enough to check where the map is evaluated. */
-const model: Model = {
-  type: 'stub',
-  fit: async () => undefined,
-  predict: (X: Matrix) => {
-    const mean = new Float64Array(X.rows);
-    for (let i = 0; i < X.rows; i++) for (let j = 0; j < X.cols; j++) mean[i] += w[j] * X.data[i * X.cols + j];
-    return { rows: X.rows, outputs: 1, mean, variance: new Float64Array(X.rows).fill(0.04), latentVariance: new Float64Array(X.rows).fill(0.03) };
-  },
-  summary: () => ({ type: 'stub', hyperparameters: {}, featureRelevance: [9, 2, 8, 7, 1, 6, 8.5, 8.2, 0] }),
-  save: () => ({}) as never,
-};
+const model = linearModel(w, [9, 2, 8, 7, 1, 6, 8.5, 8.2, 0]);
 
 function trainingSet(): FeatureSet {
   const rng = new Rng(5);

@@ -4,25 +4,14 @@ import { buildLandscape } from '../../../src/core/bo/landscape';
 import { makeSetup } from '../../../src/core/bo/objectives';
 import { buildSpace, isFeasible } from '../../../src/core/bo/space';
 import { Rng } from '../../../src/core/bo/rng';
-import type { FeatureSet, Matrix } from '../../../src/core/features/types';
-import type { Model } from '../../../src/core/models/types';
+import type { FeatureSet } from '../../../src/core/features/types';
 import type { Spec } from '../../../src/core/spec/types';
+import { linearModel } from './linear-model';
 
 const names = ['ni', 'fe', 'ce', 'la', 'T'];
 const w = [1, -0.5, 2, 0.3, 0.01];
 
-/** A linear "model" with constant variance: enough to check where the landscape is evaluated. */
-const model: Model = {
-  type: 'stub',
-  fit: async () => undefined,
-  predict: (X: Matrix) => {
-    const mean = new Float64Array(X.rows);
-    for (let i = 0; i < X.rows; i++) for (let j = 0; j < X.cols; j++) mean[i] += w[j] * X.data[i * X.cols + j];
-    return { rows: X.rows, outputs: 1, mean, variance: new Float64Array(X.rows).fill(0.04), latentVariance: new Float64Array(X.rows).fill(0.03) };
-  },
-  summary: () => ({ type: 'stub', hyperparameters: {}, featureRelevance: [5, 4, 3, 2, 1] }),
-  save: () => ({}) as never,
-};
+const model = linearModel(w, [5, 4, 3, 2, 1]);
 
 function trainingSet(): FeatureSet {
   const rng = new Rng(3);
