@@ -47,9 +47,15 @@ function concatRows(a: Matrix, b: Matrix): Matrix {
 }
 
 /** Candidate rows the pipeline could not featurise, and its warnings, collected over all chunks of a pool. */
-class PoolIssues {
+export class PoolIssues {
   readonly dropped = new Map<number, string>();
   readonly warnings = new Set<string>();
+
+  /** Adds a transform's dropped rows (first reason per row) and warnings. */
+  collect(tr: { dropped?: { row: number; column: string; message: string }[]; warnings?: string[] }): void {
+    for (const e of tr.dropped ?? []) if (!this.dropped.has(e.row)) this.dropped.set(e.row, `column "${e.column}": ${e.message}`);
+    for (const w of tr.warnings ?? []) this.warnings.add(w);
+  }
 
   /** Log lines naming each unusable row (`file:line: column "x": message`), at most `max` of them, then the warnings. */
   report(file: string, log: (msg: string) => void, max = 20): void {
@@ -69,10 +75,7 @@ export async function featuresOf(pipeline: PipelineLike, table: Table, d: number
   const ok = new Array<boolean>(n).fill(false);
   if (n === 0) return { X, ok };
   const tr = await pipeline.transform(table);
-  if (issues) {
-    for (const e of tr.dropped) if (!issues.dropped.has(e.row)) issues.dropped.set(e.row, `column "${e.column}": ${e.message}`);
-    for (const w of tr.warnings ?? []) issues.warnings.add(w);
-  }
+  issues?.collect(tr);
   const recOf = new Map<number, number>();
   table.rowNumbers.forEach((line, r) => recOf.set(line, r));
   tr.rowNumbers.forEach((line, i) => {

@@ -20,7 +20,7 @@ import { functionTargetName } from './data';
 import type { Table } from '../data/types';
 import { specInputColumns, tableFromRows } from '../bo/candidates';
 import { optimizeContinuous } from '../bo/continuous';
-import { featuresOf } from '../bo/run';
+import { featuresOf, PoolIssues } from '../bo/run';
 import { buildSpace, type ContinuousSpace } from '../bo/space';
 import { penalizedBatch } from './batch';
 
@@ -77,13 +77,9 @@ export async function runFunctionalOptimize(a: FunctionalOptimizeInput): Promise
   const m = tr.X.rows;
   // candidate rows the pipeline could not featurise are named (file:line: column: why), as for scalar targets
   const poolFile = basename(poolPath);
-  const bad = new Map<number, string>();
-  for (const e of tr.dropped ?? []) if (!bad.has(e.row)) bad.set(e.row, `column "${e.column}": ${e.message}`);
-  if (bad.size) {
-    a.log(`pool ${poolFile}: ${bad.size} candidate row(s) could not be featurised and were not scored:`);
-    [...bad].slice(0, 20).forEach(([line, why]) => a.log(`  ${poolFile}:${line}: ${why}`));
-    if (bad.size > 20) a.log(`  … and ${bad.size - 20} more`);
-  }
+  const issues = new PoolIssues();
+  issues.collect({ dropped: tr.dropped });
+  issues.report(poolFile, a.log);
   // long layout: candidates are named by the sample id column (e.g. the formula) when the pool has it
   const idName = opt.candidates.id ?? a.target.long?.id ?? a.spec.dataset.id;
   const idCol = idName !== undefined ? table.header.indexOf(idName) : -1;
