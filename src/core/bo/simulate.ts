@@ -178,11 +178,6 @@ export interface CampaignResult {
   summary: SimulationResult['summary'];
 }
 
-/**
- * The bookkeeping of a retrospective simulation: per repeat, K random initial rows, then `step` until `budget` rows are
- * measured; random search from the same K rows in the same shuffled order; best-so-far, experiments to top-1% / top-5%
- * and their quartiles over repeats.
- */
 /** At most this many repeats (each one a whole campaign: more is a typo, and would run for days). */
 export const MAX_REPEATS = 10000;
 
@@ -214,6 +209,11 @@ function checkCampaign(n: number, opts: Pick<CampaignOptions, 'budget' | 'initia
   }
 }
 
+/**
+ * The bookkeeping of a retrospective simulation: per repeat, K random initial rows, then `step` until `budget` rows are
+ * measured; random search from the same K rows in the same shuffled order; best-so-far, experiments to top-1% / top-5%
+ * and their quartiles over repeats.
+ */
 export async function runCampaigns(oracle: CampaignOracle, opts: CampaignOptions): Promise<CampaignResult> {
   const t0 = Date.now();
   const log = opts.log ?? (() => undefined);
