@@ -492,7 +492,6 @@ const RAW_CAP = 25_000_000;
 
 /** Featurises the training table of a spec (see module comment). Throws one MiError listing every invalid cell when
  *  `on_invalid` is `error`; with `skip`, invalid rows go to `set.dropped`. */
-
 export async function buildFeatures(spec: Spec, table: Table, opts: { rawCap?: number } = {}): Promise<{ set: FeatureSet; pipeline: FeaturePipeline }> {
   const file = basename(table.path);
   if (spec.dataset.targets.some((t) => t.kind === 'function')) {
