@@ -487,6 +487,38 @@ function invalidRowsError(file: string, errors: DroppedRow[]): MiError {
   }, errors);
 }
 
+/**
+ * Which feature columns vary over the valid rows seen so far: constant columns carry no information and are dropped
+ * (a single valid row keeps every column). Shared by buildFeatures and streamFeatures' check pass.
+ */
+class ColumnVariation {
+  private readonly first: Float64Array;
+  private readonly varies: Uint8Array;
+  count = 0;
+  constructor(private readonly W: number) {
+    this.first = new Float64Array(W);
+    this.varies = new Uint8Array(W);
+  }
+  /** One valid row: values src[off … off + W). */
+  add(src: Float64Array, off = 0): void {
+    if (this.count++ === 0) {
+      this.first.set(src.subarray(off, off + this.W));
+      return;
+    }
+    for (let c = 0; c < this.W; c++) {
+      const v = src[off + c];
+      const f = this.first[c];
+      if (!(v === f || (Number.isNaN(v) && Number.isNaN(f)))) this.varies[c] = 1;
+    }
+  }
+  /** Indices of the columns to keep. */
+  kept(): number[] {
+    const out: number[] = [];
+    for (let c = 0; c < this.W; c++) if (this.varies[c] || this.count === 1) out.push(c);
+    return out;
+  }
+}
+
 /** Raw feature values buildFeatures keeps from its first pass (8 bytes each; 2.5e7 = 200 MB; `opts.rawCap` in tests). */
 const RAW_CAP = 25_000_000;
 
@@ -517,22 +549,12 @@ export async function buildFeatures(spec: Spec, table: Table, opts: { rawCap?: n
   const row = new Float64Array(W);
   const rawAll = n * W <= (opts.rawCap ?? RAW_CAP) ? new Float64Array(n * W) : undefined;
   // constant columns (over the kept training rows) carry no information: drop and record them
-  const first = new Float64Array(W);
-  const varies = new Uint8Array(W);
-  let valid = 0;
+  const variation = new ColumnVariation(W);
   for (let i = 0; i < n; i++) {
     if (!fillRow(table, blocks, i, row, 0, raw.errors)) raw.bad[i] = 1;
     rawAll?.set(row, i * W);
     if (tgt.bad[i]) raw.bad[i] = 1;
-    if (raw.bad[i]) continue;
-    if (valid++ === 0) first.set(row);
-    else {
-      for (let c = 0; c < W; c++) {
-        const v = row[c];
-        const f = first[c];
-        if (!(v === f || (Number.isNaN(v) && Number.isNaN(f)))) varies[c] = 1;
-      }
-    }
+    if (!raw.bad[i]) variation.add(row);
   }
   for (const e of tgt.errors) raw.errors.push(e);
   raw.errors.sort((a, b) => a.index - b.index);
@@ -545,8 +567,7 @@ export async function buildFeatures(spec: Spec, table: Table, opts: { rawCap?: n
   if (keep.length === 0) {
     throw new MiError(`no valid rows left in ${file} (${n} row(s), all invalid)`, { file, code: 'no-rows' });
   }
-  const kept: number[] = [];
-  for (let c = 0; c < W; c++) if (varies[c] || keep.length === 1) kept.push(c);
+  const kept = variation.kept();
   const pipeline = makePipeline({ id: spec.dataset.id }, states, names, kept);
   const K = kept.length;
   const X = matrix(keep.length, K);
@@ -644,34 +665,20 @@ export async function streamFeatures(
   // pass 2: row errors and constant columns over the valid rows
   const names = (await makeBlocks(empty, states)).flatMap((b) => b.names);
   const W = names.length;
-  const first = new Float64Array(W);
-  const varies = new Uint8Array(W);
+  const variation = new ColumnVariation(W);
   const errors: DroppedRow[] = [];
-  let valid = 0;
   const { rows: n } = await streamTable(path, stream, async (chunk) => {
     const raw = await computeRaw(chunk, states);
     targetValues(chunk, targets, raw);
     raw.errors.sort((a, b) => a.index - b.index);
     for (const e of raw.errors) errors.push({ row: chunk.rowNumbers[e.index], column: e.column, message: e.message });
     const m = chunk.rowNumbers.length;
-    for (let i = 0; i < m; i++) {
-      if (raw.bad[i]) continue;
-      const o = i * W;
-      if (valid === 0) first.set(raw.data.subarray(o, o + W));
-      else {
-        for (let c = 0; c < W; c++) {
-          const v = raw.data[o + c];
-          const f = first[c];
-          if (!(v === f || (Number.isNaN(v) && Number.isNaN(f)))) varies[c] = 1;
-        }
-      }
-      valid++;
-    }
+    for (let i = 0; i < m; i++) if (!raw.bad[i]) variation.add(raw.data, i * W);
   });
+  const valid = variation.count;
   if (errors.length > 0 && (spec.dataset.on_invalid ?? 'error') !== 'skip') throw invalidRowsError(file, errors);
   if (valid === 0) throw new MiError(`no valid rows left in ${file} (${n} row(s), all invalid)`, { file, code: 'no-rows' });
-  const kept: number[] = [];
-  for (let c = 0; c < W; c++) if (varies[c] || valid === 1) kept.push(c);
+  const kept = variation.kept();
   const pipeline = makePipeline({ id: idColumn }, states, names, kept);
   const targetNames = targets.map((t) => t.column);
   await opts.begin?.({ featureNames: pipeline.featureNames, targetNames });
